@@ -1,0 +1,72 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuditModule } from './common/audit/audit.module';
+import { ProblemFilter } from './common/http/problem.filter';
+import { RequireJsonMiddleware } from './common/http/require-json.middleware';
+import { createValidationPipe } from './common/validation/validation';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { AuthModule } from './modules/auth/auth.module';
+import { EmployeesModule } from './modules/employees/employees.module';
+import { HealthModule } from './modules/health/health.module';
+import { UnitsModule } from './modules/units/units.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Honours a caller's X-Request-Id when it is sane, else makes one; echoed on every response and log line. */
+export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  /** `databaseUrl` is resolved before boot: DATABASE_URL, or the embedded PostgreSQL's address. */
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req, res) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req, res),
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+              censor: '[redacted]',
+            },
+            customProps: (req) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            },
+          },
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(databaseUrl, config.database.migrationsRun),
+          autoLoadEntities: false,
+          logging: ['error', 'warn', 'migration'],
+        }),
+        AuditModule,
+        AuthModule,
+        UnitsModule,
+        EmployeesModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequireJsonMiddleware).forRoutes('*path');
+  }
+}

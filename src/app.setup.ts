@@ -1,0 +1,34 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestIdOf } from './app.module';
+import { AppConfig } from './config/app-config';
+import { setupOpenApi } from './openapi';
+
+/** Everything main.ts and the e2e tests share beyond the module graph. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  // The request id must exist before the body parser, so even malformed-body answers carry it.
+  app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
+    req.id = requestIdOf(req, res);
+    next();
+  });
+  app.use(
+    helmet({
+      // Swagger UI loads its own scripts and inline styles from /docs.
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.useBodyParser('json', { limit: config.http.bodyLimit, type: ['application/json', 'application/*+json'] });
+  setupOpenApi(app);
+}

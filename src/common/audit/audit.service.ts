@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../auth/principal';
+import { offsetOf, Page, pageOf } from '../pagination/page';
+import { AuditEventEntity } from './audit-event.entity';
+import { AuditQueryDto } from './audit-query.dto';
+
+const SECRET_KEYS = new Set(['passwordHash', 'password', 'keyHash', 'key', 'contactHash']);
+
+/** Plain JSON copy of an entity with secrets removed, for the before/after columns. */
+export function auditSnapshot(value: object | null | undefined): Record<string, unknown> | null {
+  if (!value) return null;
+  const json = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  for (const k of Object.keys(json)) if (SECRET_KEYS.has(k)) delete json[k];
+  return json;
+}
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: object | null;
+  after?: object | null;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Writes the entry inside the caller's transaction, so a mutation and its audit land together. */
+  async record(manager: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
+    await this.recordMany(manager, actor, [entry]);
+  }
+
+  async recordMany(manager: EntityManager, actor: Actor | null, entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const p = actor?.principal;
+    const rows = entries.map((e) => ({
+      actorType: !p ? ('SYSTEM' as const) : p.kind === 'user' ? ('USER' as const) : ('API_KEY' as const),
+      actorId: p?.id ?? null,
+      actorName: !p ? 'system' : p.kind === 'user' ? p.username : p.name,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId ?? null,
+      before: auditSnapshot(e.before),
+      after: auditSnapshot(e.after),
+      requestId: actor?.requestId ?? null,
+    }));
+    for (let i = 0; i < rows.length; i += 1000) {
+      await manager.getRepository(AuditEventEntity).insert(rows.slice(i, i + 1000));
+    }
+  }
+
+  async list(q: AuditQueryDto): Promise<Page<AuditEventEntity>> {
+    const qb = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('a');
+    if (q.entityType) qb.andWhere('a.entityType = :entityType', { entityType: q.entityType });
+    if (q.entityId) qb.andWhere('a.entityId = :entityId', { entityId: q.entityId });
+    if (q.action) qb.andWhere('a.action = :action', { action: q.action });
+    if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });
+    if (q.requestId) qb.andWhere('a.requestId = :requestId', { requestId: q.requestId });
+    if (q.from) qb.andWhere('a.occurredAt >= :from', { from: q.from });
+    if (q.to) qb.andWhere('a.occurredAt < :to', { to: q.to });
+    const [items, total] = await qb
+      .orderBy('a.occurredAt', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .offset(offsetOf(q))
+      .limit(q.pageSize)
+      .getManyAndCount();
+    return pageOf(items, total, q);
+  }
+}

@@ -1,0 +1,42 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ProblemResponse } from '../http/problem.dto';
+import { Actor, ApiScope, Principal, Role } from './principal';
+
+export const ACCESS_KEY = 'capaian:access';
+export const PUBLIC_KEY = 'capaian:public';
+
+export interface AccessRule {
+  /** User roles that may call the endpoint. */
+  roles: Role[];
+  /** API-key scope that admits a machine client; without one, API keys are refused. */
+  scope?: ApiScope;
+}
+
+/**
+ * Declares who may call an endpoint. An endpoint without `@Access` or `@Public` is refused to everyone
+ * (deny by default). Object-level scoping (subtree, own record) is the service's job and answers 404.
+ */
+export function Access(rule: AccessRule) {
+  const who = [`roles: ${rule.roles.join(', ')}`, rule.scope ? `API key scope: \`${rule.scope}\`` : 'no API keys'];
+  return applyDecorators(
+    SetMetadata(ACCESS_KEY, rule),
+    ApiBearerAuth('bearer'),
+    ...(rule.scope ? [ApiSecurity('apiKey', [rule.scope])] : []),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ProblemResponse }),
+    ApiForbiddenResponse({ description: `Not allowed (${who.join('; ')})`, type: ProblemResponse }),
+  );
+}
+
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+export interface AuthenticatedRequest {
+  id: string;
+  principal?: Principal;
+}
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!req.principal) throw new Error('CurrentActor used on an endpoint without authentication');
+  return { principal: req.principal, requestId: String(req.id) };
+});

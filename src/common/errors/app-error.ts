@@ -1,0 +1,69 @@
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** How a domain error maps onto HTTP; the mapping to status codes lives only in the exception filter. */
+export type ErrorKind =
+  | 'bad-request'
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'precondition-failed'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'too-many-requests'
+  | 'unavailable';
+
+/**
+ * Every error a service raises on purpose. `code` is stable and machine-readable (it becomes the
+ * problem `type`); `detail` is for people; `extra` adds problem members such as the ids in conflict.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly errors: FieldError[] = [],
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(resource: string, id?: string) {
+    super('not-found', 'not-found', id ? `${resource} ${id} was not found` : `${resource} was not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, detail: string, extra: Record<string, unknown> = {}) {
+    super('conflict', code, detail, extra);
+  }
+}
+
+export class ValidationFailedError extends AppError {
+  constructor(errors: FieldError[], detail = 'The request has invalid fields') {
+    super('validation', 'validation-failed', detail, {}, errors);
+  }
+
+  static field(field: string, message: string): ValidationFailedError {
+    return new ValidationFailedError([{ field, message }], `${field}: ${message}`);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail = 'You are not allowed to do this', code = 'forbidden') {
+    super('forbidden', code, detail);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'Authentication is required') {
+    super('unauthorized', 'unauthorized', detail);
+  }
+}

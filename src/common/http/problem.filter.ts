@@ -1,0 +1,90 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { AppError } from '../errors/app-error';
+import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_OF_KIND } from './problem';
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  412: 'precondition-failed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+};
+
+/** Body-parser and other connect-style errors carry `status` and a `type` such as entity.too.large. */
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+/** The single place where errors become HTTP answers: RFC 9457 problem+json with the request id. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const problem = this.toProblem(exception, req);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown, req: Request & { id?: string }): Problem {
+    const base = { instance: req.originalUrl ?? req.url, requestId: req.id ? String(req.id) : undefined };
+    if (exception instanceof AppError) {
+      const status = STATUS_OF_KIND[exception.kind];
+      return {
+        type: problemType(exception.code),
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail: exception.message,
+        code: exception.code,
+        ...base,
+        ...exception.extra,
+        ...(exception.errors.length ? { errors: exception.errors } : {}),
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return this.generic(429, 'Too many requests; retry after the time given in Retry-After', base);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'string' ? body : (body as { message?: string | string[] }).message ?? exception.message;
+      return this.generic(status, Array.isArray(message) ? message.join('; ') : message, base);
+    }
+    const httpLike = exception as HttpLikeError | undefined;
+    const status = httpLike?.status ?? httpLike?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const detail =
+        httpLike?.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : httpLike?.type === 'entity.too.large'
+            ? 'The request body is larger than the limit'
+            : (httpLike?.message ?? STATUS_CODES[status] ?? 'Bad request');
+      return this.generic(status, detail, base);
+    }
+    return this.generic(HttpStatus.INTERNAL_SERVER_ERROR, 'An unexpected error occurred; quote the request id when reporting it', base);
+  }
+
+  private generic(status: number, detail: string, base: { instance: string; requestId?: string }): Problem {
+    const code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal-error' : 'bad-request');
+    return { type: problemType(code), title: STATUS_CODES[status] ?? 'Error', status, detail, code, ...base };
+  }
+}

@@ -1,0 +1,90 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { EnvSchema, NodeEnv } from './env.schema';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
+  database: { url?: string; embedded: { dir: string; port: number }; migrationsRun: boolean };
+  redis: { url?: string };
+  auth: {
+    jwtSecret: string;
+    jwtExpiresIn: number;
+    adminUsername: string;
+    adminPassword: string;
+    loginThrottle: { limit: number; ttlSeconds: number };
+  };
+  logLevel: string;
+  /** Variables that fell back to development defaults; logged once at boot. */
+  warnings: string[];
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property} ${m}`)),
+  );
+}
+
+/**
+ * Validates the environment once. Every bad variable is reported in one error; production refuses to
+ * start without its secrets while development and test fall back to generated or well-known defaults.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Unset keys keep the defaults of EnvSchema; unrelated variables are ignored by the validator.
+  const parsed = plainToInstance(EnvSchema, { ...env });
+  const problems = flatten(validateSync(parsed, { forbidUnknownValues: false }));
+  const warnings: string[] = [];
+  const production = parsed.NODE_ENV === 'production';
+
+  let jwtSecret = parsed.JWT_SECRET;
+  if (!jwtSecret) {
+    if (production) problems.push('JWT_SECRET is required in production');
+    else {
+      jwtSecret = randomBytes(32).toString('hex');
+      warnings.push('JWT_SECRET is not set: using a random secret, tokens will not survive a restart');
+    }
+  }
+  let adminPassword = parsed.ADMIN_PASSWORD;
+  if (!adminPassword) {
+    if (production) problems.push('ADMIN_PASSWORD is required in production');
+    else {
+      adminPassword = 'capaian-admin-dev';
+      warnings.push(`ADMIN_PASSWORD is not set: the first admin "${parsed.ADMIN_USERNAME}" gets the development password "capaian-admin-dev"`);
+    }
+  }
+  if (!parsed.DATABASE_URL && production) {
+    warnings.push('DATABASE_URL is not set in production: using the embedded PostgreSQL, meant for trials only');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: parsed.NODE_ENV,
+    http: { host: parsed.HOST, port: parsed.PORT, bodyLimit: parsed.BODY_LIMIT, trustProxy: parsed.TRUST_PROXY },
+    database: {
+      url: parsed.DATABASE_URL,
+      embedded: { dir: resolve(parsed.EMBEDDED_PG_DIR), port: parsed.EMBEDDED_PG_PORT },
+      migrationsRun: parsed.DATABASE_MIGRATIONS_RUN,
+    },
+    redis: { url: parsed.REDIS_URL },
+    auth: {
+      jwtSecret: jwtSecret!,
+      jwtExpiresIn: parsed.JWT_EXPIRES_IN,
+      adminUsername: parsed.ADMIN_USERNAME,
+      adminPassword: adminPassword!,
+      loginThrottle: { limit: parsed.LOGIN_THROTTLE_LIMIT, ttlSeconds: parsed.LOGIN_THROTTLE_TTL_SECONDS },
+    },
+    logLevel: parsed.LOG_LEVEL,
+    warnings,
+  };
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { UserPrincipal } from '../../common/auth/principal';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { UsersService } from './users.service';
+
+export const JWT_ISSUER = 'capaian';
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      issuer: JWT_ISSUER,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  /** Returning null makes passport answer 401. */
+  validate(payload: { sub: string }): Promise<UserPrincipal | null> {
+    return this.users.principalOf(payload.sub);
+  }
+}

@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service';
+import { Actor, UserPrincipal } from '../../common/auth/principal';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { offsetOf, Page, PageQueryDto, pageOf } from '../../common/pagination/page';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { EmployeeEntity } from '../employees/entities/employee.entity';
+import { UnitEntity } from '../units/entities/unit.entity';
+import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { UserEntity } from './entities/user.entity';
+import { hashPassword, verifyPassword } from './password';
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD once; never resets an existing password. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminUsername, adminPassword } = this.config.auth;
+    const inserted = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(UserEntity)
+      .values({ username: adminUsername, passwordHash: await hashPassword(adminPassword), role: 'ADMIN' })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (inserted.raw.length) {
+      await this.audit.record(this.dataSource.manager, null, {
+        action: 'user.bootstrap-admin',
+        entityType: 'user',
+        entityId: (inserted.raw as { id: string }[])[0].id,
+        after: { username: adminUsername, role: 'ADMIN' },
+      });
+      this.logger.log(`created the first admin "${adminUsername}"`);
+    }
+  }
+
+  /** The principal for valid credentials of an active user, else null (same work either way). */
+  async verifyCredentials(username: string, password: string): Promise<UserPrincipal | null> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ username: username.toLowerCase() });
+    if (!user) {
+      await verifyPassword(password, await (this.dummyHash ??= hashPassword('not-a-user')));
+      return null;
+    }
+    const ok = await verifyPassword(password, user.passwordHash);
+    return ok && user.active ? toPrincipal(user) : null;
+  }
+
+  /** Current principal of a token's subject: a deactivated or deleted user loses access at once. */
+  async principalOf(id: string): Promise<UserPrincipal | null> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id });
+    return user?.active ? toPrincipal(user) : null;
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserEntity> {
+    if (dto.role !== 'HR_OPERATOR' && dto.unitId) {
+      throw ValidationFailedError.field('unitId', 'is only for HR_OPERATOR users');
+    }
+    const passwordHash = await hashPassword(dto.password);
+    return this.dataSource.transaction(async (m) => {
+      await this.assertLinks(m, dto.employeeId, dto.unitId);
+      const repo = m.getRepository(UserEntity);
+      const username = dto.username.toLowerCase();
+      if (await repo.existsBy({ username })) {
+        throw new ConflictError('duplicate-username', `The username ${username} is taken`);
+      }
+      if (dto.employeeId && (await repo.existsBy({ employeeId: dto.employeeId }))) {
+        throw new ConflictError('employee-has-user', `Employee ${dto.employeeId} already has a user`);
+      }
+      const user = await repo.save(
+        repo.create({
+          username,
+          passwordHash,
+          role: dto.role,
+          employeeId: dto.employeeId ?? null,
+          unitId: dto.unitId ?? null,
+        }),
+      );
+      await this.audit.record(m, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: user });
+      return user;
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserEntity> {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(UserEntity);
+      const before = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new NotFoundError('User', id);
+      if (dto.unitId !== undefined) {
+        if (before.role !== 'HR_OPERATOR') throw ValidationFailedError.field('unitId', 'is only for HR_OPERATOR users');
+        await this.assertLinks(m, undefined, dto.unitId);
+      }
+      if (dto.active === false && actor.principal.id === id) {
+        throw new ConflictError('cannot-deactivate-self', 'An admin cannot deactivate their own user');
+      }
+      const after = await repo.save({
+        ...before,
+        ...(passwordHash ? { passwordHash } : {}),
+        ...(dto.active !== undefined ? { active: dto.active } : {}),
+        ...(dto.unitId !== undefined ? { unitId: dto.unitId } : {}),
+      });
+      await this.audit.record(m, actor, {
+        action: 'user.update',
+        entityType: 'user',
+        entityId: id,
+        before,
+        after: { ...after, ...(passwordHash ? { passwordChanged: true } : {}) },
+      });
+      return after;
+    });
+  }
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id });
+    if (!user) throw new NotFoundError('User', id);
+    return user;
+  }
+
+  async list(q: PageQueryDto): Promise<Page<UserEntity>> {
+    const [items, total] = await this.dataSource
+      .getRepository(UserEntity)
+      .findAndCount({ order: { username: 'ASC' }, skip: offsetOf(q), take: q.pageSize });
+    return pageOf(items, total, q);
+  }
+
+  private async assertLinks(m: EntityManager, employeeId?: string, unitId?: string): Promise<void> {
+    if (employeeId && !(await m.getRepository(EmployeeEntity).existsBy({ id: employeeId }))) {
+      throw ValidationFailedError.field('employeeId', `no employee has the id ${employeeId}`);
+    }
+    if (unitId && !(await m.getRepository(UnitEntity).existsBy({ id: unitId }))) {
+      throw ValidationFailedError.field('unitId', `no unit has the id ${unitId}`);
+    }
+  }
+}
+
+function toPrincipal(u: UserEntity): UserPrincipal {
+  return { kind: 'user', id: u.id, username: u.username, role: u.role, employeeId: u.employeeId, unitId: u.unitId };
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, Inject, OnModuleDestroy } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { Public } from '../../common/auth/access.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { ProblemResponse } from '../../common/http/problem.dto';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController implements OnModuleDestroy {
+  private readonly redis?: Redis;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (config.redis.url) {
+      this.redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      this.redis.on('error', () => undefined); // reported by the readiness check, not as unhandled errors
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis?.disconnect();
+  }
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Liveness: the process is up' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ summary: 'Readiness: the database answers, and Redis when REDIS_URL is set' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } } } })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down', type: ProblemResponse })
+  async ready(): Promise<unknown> {
+    try {
+      return await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 2000 }),
+        ...(this.redis ? [() => this.pingRedis()] : []),
+      ]);
+    } catch (e) {
+      const details = (e as { response?: { details?: unknown } }).response?.details;
+      throw new AppError('unavailable', 'not-ready', 'A dependency of the service is down', { checks: details ?? null });
+    }
+  }
+
+  private async pingRedis() {
+    const check = this.indicators.check('redis');
+    try {
+      if (this.redis!.status === 'wait' || this.redis!.status === 'end') await this.redis!.connect();
+      await this.redis!.ping();
+      return check.up();
+    } catch (e) {
+      return check.down({ message: (e as Error).message });
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page';
+import { UNIT_KINDS, UnitEntity, UnitKind } from '../entities/unit.entity';
+
+export const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,49}$/;
+const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateUnitDto {
+  @ApiProperty({ example: 'DISHUB', description: 'Unique code; stored upper-case', pattern: UNIT_CODE_PATTERN.source })
+  @Transform(upper)
+  @IsString()
+  @Matches(UNIT_CODE_PATTERN, { message: 'must be 1-50 characters of A-Z, 0-9, underscore, dot or dash' })
+  code: string;
+
+  @ApiProperty({ example: 'Dinas Perhubungan' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: UNIT_KINDS, example: 'DINAS' })
+  @IsIn(UNIT_KINDS)
+  kind: UnitKind;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID()
+  parentId?: string | null;
+
+  @ApiPropertyOptional({ default: false, description: 'Serves citizens directly (its feedback feeds appraisals)' })
+  @IsOptional()
+  @IsBoolean()
+  publicService?: boolean;
+}
+
+export class UpdateUnitDto extends PartialType(CreateUnitDto) {
+  @ApiPropertyOptional({ description: 'false deactivates the unit; true reactivates it' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UnitQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only this unit and its descendants' })
+  @IsOptional()
+  @IsUUID()
+  withinUnitId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the direct children of this unit' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+
+  @ApiPropertyOptional({ enum: UNIT_KINDS })
+  @IsOptional()
+  @IsIn(UNIT_KINDS)
+  kind?: UnitKind;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  active?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'Case-insensitive match on code or name' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+export class UnitDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'DISHUB' }) code: string;
+  @ApiProperty({ example: 'Dinas Perhubungan' }) name: string;
+  @ApiProperty({ enum: UNIT_KINDS }) kind: UnitKind;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId: string | null;
+  @ApiProperty() publicService: boolean;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ enum: ['ACTIVE', 'INACTIVE'] }) status: 'ACTIVE' | 'INACTIVE';
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+
+  static of(u: UnitEntity): UnitDto {
+    return {
+      id: u.id,
+      code: u.code,
+      name: u.name,
+      kind: u.kind,
+      parentId: u.parentId,
+      publicService: u.publicService,
+      active: u.active,
+      status: u.active ? 'ACTIVE' : 'INACTIVE',
+      createdAt: u.createdAt,
+      updatedAt: u.updatedAt,
+    };
+  }
+}

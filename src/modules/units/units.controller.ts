@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Access, CurrentActor } from '../../common/auth/access.decorator';
+import { Actor } from '../../common/auth/principal';
+import { ProblemResponse } from '../../common/http/problem.dto';
+import { ImportQueryDto, ImportResult } from '../../common/import/import-result';
+import { ApiPage } from '../../common/pagination/api-page.decorator';
+import { Page } from '../../common/pagination/page';
+import { ImportUnitsDto } from './dto/import-units.dto';
+import { CreateUnitDto, UnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
+import { UnitsService } from './units.service';
+
+const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'org:read' as const };
+const WRITE = { roles: ['ADMIN' as const], scope: 'org:write' as const };
+
+@ApiTags('units')
+@Controller('units')
+export class UnitsController {
+  constructor(private readonly units: UnitsService) {}
+
+  @Post()
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Create an organisation unit' })
+  @ApiCreatedResponse({ type: UnitDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields or unknown parent', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'The code is taken', type: ProblemResponse })
+  async createUnit(@CurrentActor() actor: Actor, @Body() dto: CreateUnitDto): Promise<UnitDto> {
+    return UnitDto.of(await this.units.create(actor, dto));
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @Access(WRITE)
+  @ApiOperation({
+    summary: 'Upsert up to 5000 units by code',
+    description:
+      'Rows may reference each other in any order through parentCode. Each row is created, updated or left unchanged; ' +
+      'bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400).',
+  })
+  @ApiBody({
+    type: ImportUnitsDto,
+    examples: {
+      default: {
+        value: {
+          units: [
+            { code: 'DISHUB-LALIN', name: 'Bidang Lalu Lintas', kind: 'BIDANG', parentCode: 'DISHUB' },
+            { code: 'DISHUB', name: 'Dinas Perhubungan', kind: 'DINAS', publicService: true },
+          ],
+        },
+      },
+    },
+  })
+  @ApiOkResponse({ type: ImportResult })
+  @ApiBadRequestResponse({ description: 'Malformed body, or row errors with atomic=true', type: ProblemResponse })
+  importUnits(@CurrentActor() actor: Actor, @Body() dto: ImportUnitsDto, @Query() q: ImportQueryDto): Promise<ImportResult> {
+    return this.units.import(actor, dto, q.atomic === 'true');
+  }
+
+  @Get()
+  @Access(READ)
+  @ApiOperation({ summary: 'List units (HR operators see their subtree)' })
+  @ApiPage(UnitDto)
+  async listUnits(@CurrentActor() actor: Actor, @Query() q: UnitQueryDto): Promise<Page<UnitDto>> {
+    const page = await this.units.list(actor, q);
+    return { ...page, items: page.items.map((u) => UnitDto.of(u)) };
+  }
+
+  @Get(':id')
+  @Access(READ)
+  @ApiOperation({ summary: 'Read a unit' })
+  @ApiOkResponse({ type: UnitDto })
+  @ApiNotFoundResponse({ description: 'No such unit, or outside the caller\'s subtree', type: ProblemResponse })
+  async getUnit(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<UnitDto> {
+    return UnitDto.of(await this.units.get(actor, id));
+  }
+
+  @Patch(':id')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Update a unit; `{"active": false}` deactivates it' })
+  @ApiOkResponse({ type: UnitDto })
+  @ApiNotFoundResponse({ type: ProblemResponse })
+  @ApiConflictResponse({ description: 'The code is taken, or the move would make the unit its own ancestor', type: ProblemResponse })
+  async updateUnit(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUnitDto,
+  ): Promise<UnitDto> {
+    return UnitDto.of(await this.units.update(actor, id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Delete a unit that has no children, employees or users (otherwise deactivate it)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ type: ProblemResponse })
+  @ApiConflictResponse({ description: 'The unit has children, employees or users', type: ProblemResponse })
+  async deleteUnit(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.units.remove(actor, id);
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { DataScope } from '../../common/auth/data-scope';
+import { offsetOf } from '../../common/pagination/page';
+import { UnitQueryDto } from './dto/unit.dto';
+import { UnitEntity } from './entities/unit.entity';
+
+@Injectable()
+export class UnitsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.dataSource.manager).getRepository(UnitEntity);
+  }
+
+  findById(id: string, m?: EntityManager): Promise<UnitEntity | null> {
+    return this.repo(m).findOneBy({ id });
+  }
+
+  findByIdForUpdate(id: string, m: EntityManager): Promise<UnitEntity | null> {
+    return this.repo(m).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findByCodes(codes: string[], m?: EntityManager): Promise<UnitEntity[]> {
+    return codes.length ? this.repo(m).findBy({ code: In(codes) }) : Promise.resolve([]);
+  }
+
+  existsCode(code: string, m: EntityManager): Promise<boolean> {
+    return this.repo(m).existsBy({ code });
+  }
+
+  /** Every unit's parent link, for cycle checks (units number in the hundreds). */
+  async parentLinks(m: EntityManager): Promise<Map<string, string | null>> {
+    const rows = await this.repo(m).find({ select: { id: true, parentId: true } });
+    return new Map(rows.map((r) => [r.id, r.parentId]));
+  }
+
+  /** Is `unitId` the root or a descendant of `rootId`? */
+  async isWithin(unitId: string, rootId: string, m?: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await (m ?? this.dataSource.manager).query(
+      'SELECT 1 FROM unit_subtree($1) AS s(id) WHERE s.id = $2',
+      [rootId, unitId],
+    );
+    return rows.length > 0;
+  }
+
+  async countDependants(id: string, m: EntityManager): Promise<{ children: number; employees: number; users: number }> {
+    const [row] = (await m.query(
+      `SELECT (SELECT count(*) FROM units WHERE parent_id = $1)::int AS children,
+              (SELECT count(*) FROM employees WHERE unit_id = $1)::int AS employees,
+              (SELECT count(*) FROM users WHERE unit_id = $1)::int AS users`,
+      [id],
+    )) as { children: number; employees: number; users: number }[];
+    return row;
+  }
+
+  async list(q: UnitQueryDto, scope: DataScope): Promise<[UnitEntity[], number]> {
+    const qb = this.repo().createQueryBuilder('u');
+    if (scope.kind === 'subtree') {
+      qb.andWhere('u.id IN (SELECT unit_subtree(:scopeRoot))', { scopeRoot: scope.rootUnitId });
+    } else if (scope.kind === 'self') {
+      qb.andWhere('false');
+    }
+    if (q.withinUnitId) qb.andWhere('u.id IN (SELECT unit_subtree(:within))', { within: q.withinUnitId });
+    if (q.parentId) qb.andWhere('u.parentId = :parentId', { parentId: q.parentId });
+    if (q.kind) qb.andWhere('u.kind = :kind', { kind: q.kind });
+    if (q.active) qb.andWhere('u.active = :active', { active: q.active === 'true' });
+    if (q.q) qb.andWhere('(u.code ILIKE :q OR u.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    return qb.orderBy('u.code', 'ASC').offset(offsetOf(q)).limit(q.pageSize).getManyAndCount();
+  }
+
+  save(unit: Partial<UnitEntity>, m: EntityManager): Promise<UnitEntity> {
+    return this.repo(m).save(unit);
+  }
+
+  async insertMany(rows: Partial<UnitEntity>[], m: EntityManager): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) {
+      await this.repo(m).createQueryBuilder().insert().values(rows.slice(i, i + 1000)).execute();
+    }
+  }
+
+  /** One set-based UPDATE for many rows (imports). */
+  async updateMany(rows: Pick<UnitEntity, 'id' | 'name' | 'kind' | 'parentId' | 'publicService'>[], m: EntityManager): Promise<void> {
+    if (!rows.length) return;
+    await m.query(
+      `UPDATE units u
+          SET name = v.name, kind = v.kind, parent_id = v.parent_id, public_service = v.public_service, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, name varchar, kind unit_kind, parent_id uuid, public_service boolean)
+        WHERE u.id = v.id`,
+      [JSON.stringify(rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, parent_id: r.parentId, public_service: r.publicService })))],
+    );
+  }
+
+  delete(id: string, m: EntityManager): Promise<unknown> {
+    return this.repo(m).delete({ id });
+  }
+}
+
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditEntry, AuditService } from '../../common/audit/audit.service';
+import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
+import { Actor } from '../../common/auth/principal';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { ImportRejectedError, ImportResult, ImportRowError, validateRow } from '../../common/import/import-result';
+import { Page, pageOf } from '../../common/pagination/page';
+import { createsCycle, findCycle, parentsFirst } from '../../common/tree/tree';
+import { GraphLock, lockGraph } from '../../database/advisory-locks';
+import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
+import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
+import { UnitEntity } from './entities/unit.entity';
+import { UnitsRepository } from './units.repository';
+
+@Injectable()
+export class UnitsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A unit the caller may see, else 404 as if it did not exist. */
+  async get(actor: Actor, id: string, m?: EntityManager): Promise<UnitEntity> {
+    const unit = await this.units.findById(id, m);
+    if (!unit || !(await this.visible(dataScopeOf(actor.principal), unit.id, m))) throw new NotFoundError('Unit', id);
+    return unit;
+  }
+
+  async list(actor: Actor, q: UnitQueryDto): Promise<Page<UnitEntity>> {
+    const [items, total] = await this.units.list(q, dataScopeOf(actor.principal));
+    return pageOf(items, total, q);
+  }
+
+  async create(actor: Actor, dto: CreateUnitDto): Promise<UnitEntity> {
+    return this.dataSource.transaction(async (m) => {
+      if (dto.parentId) await this.requireParent(actor, dto.parentId, m);
+      if (await this.units.existsCode(dto.code, m)) {
+        throw new ConflictError('duplicate-unit-code', `A unit with the code ${dto.code} exists`, { field: 'code' });
+      }
+      const unit = await this.units.save(
+        {
+          code: dto.code,
+          name: dto.name,
+          kind: dto.kind,
+          parentId: dto.parentId ?? null,
+          publicService: dto.publicService ?? false,
+          active: true,
+        },
+        m,
+      );
+      await this.audit.record(m, actor, { action: 'unit.create', entityType: 'unit', entityId: unit.id, after: unit });
+      return unit;
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateUnitDto): Promise<UnitEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const moving = dto.parentId !== undefined;
+      if (moving) await lockGraph(m, GraphLock.UnitTree);
+      await this.get(actor, id, m);
+      const before = (await this.units.findByIdForUpdate(id, m))!;
+      if (dto.code && dto.code !== before.code && (await this.units.existsCode(dto.code, m))) {
+        throw new ConflictError('duplicate-unit-code', `A unit with the code ${dto.code} exists`, { field: 'code' });
+      }
+      if (moving && dto.parentId) {
+        await this.requireParent(actor, dto.parentId, m);
+        const links = await this.units.parentLinks(m);
+        if (createsCycle(id, dto.parentId, (u) => links.get(u))) {
+          throw new ConflictError('unit-cycle', `Unit ${before.code} cannot be placed under its own descendant`, {
+            field: 'parentId',
+          });
+        }
+      }
+      const after = await this.units.save({ ...before, ...dto }, m);
+      const action = dto.active === false && before.active ? 'unit.deactivate' : 'unit.update';
+      await this.audit.record(m, actor, { action, entityType: 'unit', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  /** Deletes a unit nothing refers to; one with children, employees or users must be deactivated instead. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await lockGraph(m, GraphLock.UnitTree);
+      const unit = await this.get(actor, id, m);
+      const deps = await this.units.countDependants(id, m);
+      if (deps.children || deps.employees || deps.users) {
+        throw new ConflictError(
+          'unit-in-use',
+          `Unit ${unit.code} has ${deps.children} child unit(s), ${deps.employees} employee(s) and ${deps.users} user(s): deactivate it with PATCH {"active": false} instead`,
+          deps,
+        );
+      }
+      await this.units.delete(id, m);
+      await this.audit.record(m, actor, { action: 'unit.delete', entityType: 'unit', entityId: id, before: unit });
+    });
+  }
+
+  /**
+   * Upserts units by code. Rows may name parents defined later in the same request; a row whose parent
+   * failed fails too. Without `atomic`, good rows are written and bad rows reported.
+   */
+  async import(actor: Actor, dto: ImportUnitsDto, atomic: boolean): Promise<ImportResult> {
+    return this.dataSource.transaction(async (m) => {
+      await lockGraph(m, GraphLock.UnitTree);
+      const errors = new Map<number, string>();
+      const rows = new Map<number, UnitImportRow>();
+      const indexOfCode = new Map<string, number>();
+      dto.units.forEach((raw, index) => {
+        const v = validateRow(UnitImportRow, raw);
+        if (v.error !== null) return errors.set(index, v.error);
+        if (indexOfCode.has(v.row.code)) {
+          return errors.set(index, `code: ${v.row.code} already appears in row ${indexOfCode.get(v.row.code)}`);
+        }
+        if (v.row.parentCode === v.row.code) return errors.set(index, 'parentCode: a unit cannot be its own parent');
+        indexOfCode.set(v.row.code, index);
+        rows.set(index, v.row);
+      });
+
+      const codes = [...rows.values()].flatMap((r) => [r.code, ...(r.parentCode ? [r.parentCode] : [])]);
+      const existing = new Map((await this.units.findByCodes([...new Set(codes)], m)).map((u) => [u.code, u]));
+      const links = await this.units.parentLinks(m);
+      const idOfCode = new Map<string, string>();
+      for (const u of existing.values()) idOfCode.set(u.code, u.id);
+      for (const r of rows.values()) if (!idOfCode.has(r.code)) idOfCode.set(r.code, randomUUID());
+
+      // The graph after the import, then rows that would close a cycle or hang under a missing parent.
+      for (const [index, r] of rows) {
+        if (r.parentCode && !idOfCode.has(r.parentCode)) {
+          errors.set(index, `parentCode: no unit or row has the code ${r.parentCode}`);
+          rows.delete(index);
+          continue;
+        }
+        links.set(idOfCode.get(r.code)!, r.parentCode ? idOfCode.get(r.parentCode)! : null);
+      }
+      for (const [index, r] of rows) {
+        if (findCycle(idOfCode.get(r.code)!, (id) => links.get(id))) {
+          errors.set(index, `parentCode: placing ${r.code} under ${r.parentCode} would make it its own ancestor`);
+        }
+      }
+      // A row fails with its parent row; repeat until no failure spreads further.
+      for (let spread = true; spread; ) {
+        spread = false;
+        for (const [index, r] of rows) {
+          const parentIndex = r.parentCode ? indexOfCode.get(r.parentCode) : undefined;
+          if (!errors.has(index) && parentIndex !== undefined && errors.has(parentIndex) && !existing.has(r.parentCode!)) {
+            errors.set(index, `parentCode: the row ${parentIndex} defining ${r.parentCode} failed`);
+            spread = true;
+          }
+        }
+      }
+
+      const rowErrors: ImportRowError[] = [...errors]
+        .sort(([a], [b]) => a - b)
+        .map(([index, message]) => ({ index, key: keyOf(dto.units[index], 'code'), message }));
+      if (atomic && rowErrors.length) throw new ImportRejectedError('units', rowErrors);
+
+      const good = [...rows].filter(([index]) => !errors.has(index)).map(([, r]) => r);
+      const toInsert: UnitEntity[] = [];
+      const toUpdate: { before: UnitEntity; after: UnitEntity }[] = [];
+      let unchanged = 0;
+      for (const r of good) {
+        const values = {
+          name: r.name,
+          kind: r.kind,
+          parentId: r.parentCode ? idOfCode.get(r.parentCode)! : null,
+          publicService: r.publicService ?? existing.get(r.code)?.publicService ?? false,
+        };
+        const before = existing.get(r.code);
+        if (!before) {
+          toInsert.push({ id: idOfCode.get(r.code)!, code: r.code, active: true, ...values } as UnitEntity);
+        } else if (Object.entries(values).some(([k, v]) => before[k as keyof UnitEntity] !== v)) {
+          toUpdate.push({ before, after: { ...before, ...values } });
+        } else unchanged++;
+      }
+      const inserted = new Map(toInsert.map((u) => [u.id, u]));
+      await this.units.insertMany(parentsFirst(toInsert, (u) => (u.parentId ? inserted.get(u.parentId) : null)), m);
+      await this.units.updateMany(toUpdate.map((u) => u.after), m);
+      const audit: AuditEntry[] = [
+        ...toInsert.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
+        ...toUpdate.map((u) => ({ action: 'unit.import-update', entityType: 'unit', entityId: u.before.id, ...u })),
+      ];
+      await this.audit.recordMany(m, actor, audit);
+      return { created: toInsert.length, updated: toUpdate.length, unchanged, errors: rowErrors };
+    });
+  }
+
+  private async requireParent(actor: Actor, parentId: string, m: EntityManager): Promise<void> {
+    const parent = await this.units.findById(parentId, m);
+    if (!parent || !(await this.visible(dataScopeOf(actor.principal), parentId, m))) {
+      throw ValidationFailedError.field('parentId', `no unit has the id ${parentId}`);
+    }
+  }
+
+  private async visible(scope: DataScope, unitId: string, m?: EntityManager): Promise<boolean> {
+    switch (scope.kind) {
+      case 'all':
+        return true;
+      case 'subtree':
+        return this.units.isWithin(unitId, scope.rootUnitId, m);
+      case 'self':
+        return false;
+    }
+  }
+}
+
+export function keyOf(raw: unknown, field: string): string | null {
+  const v = (raw as Record<string, unknown> | null)?.[field];
+  return typeof v === 'string' ? v : null;
+}

@@ -1,0 +1,53 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from './common/http/problem';
+
+const DESCRIPTION = `Achievement-based performance appraisal of the civil servants (ASN) of the city government of Denpasar.
+
+**Authentication.** People send \`Authorization: Bearer <accessToken>\` from \`POST /auth/login\`. Machine clients send
+\`X-API-Key: <key>\`; keys are issued by admins at \`POST /api-keys\` with scopes and act across the whole organisation.
+
+**Errors** are RFC 9457 \`application/problem+json\` with \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\`, a stable
+\`code\`, the \`requestId\` (also in the \`X-Request-Id\` header) and, for validation, \`errors[]\` of \`{field, message}\`.
+Unknown body fields answer 400. Objects outside the caller's scope answer 404, as if they did not exist.
+
+**Lists** take \`page\` and \`pageSize\` (at most 200) and answer \`{items, page, pageSize, total}\`.`;
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Capaian API')
+    .setDescription(DESCRIPTION)
+    .setVersion('0.1.0')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+    .build();
+  const doc = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+  });
+  return withProblemMediaType(doc);
+}
+
+/** Error answers are served as application/problem+json; say so in the document. */
+function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(doc.paths)) {
+    for (const op of Object.values(path)) {
+      const responses = (op as { responses?: Record<string, { content?: Record<string, unknown> }> }).responses;
+      if (!responses) continue;
+      for (const [status, res] of Object.entries(responses)) {
+        if (Number(status) >= 400 && res.content?.['application/json']) {
+          res.content = { [PROBLEM_CONTENT_TYPE]: res.content['application/json'] };
+        }
+      }
+    }
+  }
+  return doc;
+}
+
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    customSiteTitle: 'Capaian API',
+  });
+}

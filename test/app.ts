@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/app.setup';
+import { AppConfig, loadConfig } from '../src/config/app-config';
+import { TEST_ADMIN, TEST_DATABASE_URL } from './test-env';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  http: () => ReturnType<typeof request>;
+  adminToken: string;
+  close: () => Promise<void>;
+}
+
+/** The real application (same module graph, pipes, filters and middleware as main.ts) on the e2e database. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_MIGRATIONS_RUN: 'false',
+    JWT_SECRET: 'e2e-secret-that-is-at-least-32-characters',
+    ADMIN_USERNAME: TEST_ADMIN.username,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, config.database.url!)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+  configureApp(app, config);
+  await app.init();
+  const http = () => request(app.getHttpServer());
+  const login = await http().post('/auth/login').send(TEST_ADMIN);
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { app, config, http, adminToken: login.body.accessToken as string, close: () => app.close() };
+}

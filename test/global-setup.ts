@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { TEST_DATABASE_URL } from './test-env';
+
+/** Recreates the e2e database and applies the real migrations, as production would. */
+export default async function globalSetup(): Promise<void> {
+  const url = new URL(TEST_DATABASE_URL);
+  const name = url.pathname.slice(1);
+  const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const ds = new DataSource(dataSourceOptions(TEST_DATABASE_URL));
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,155 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Access, CurrentActor } from '../../common/auth/access.decorator';
+import { Actor, ROLES } from '../../common/auth/principal';
+import { ProblemResponse } from '../../common/http/problem.dto';
+import { ImportQueryDto, ImportResult } from '../../common/import/import-result';
+import { ApiPage } from '../../common/pagination/api-page.decorator';
+import { Page } from '../../common/pagination/page';
+import { CreateEmployeeDto, EmployeeDto, EmployeeQueryDto, PotentialDto, UpdateEmployeeDto } from './dto/employee.dto';
+import { ImportEmployeesDto } from './dto/import-employees.dto';
+import { CreatePenaltyDto, PenaltyDto } from './dto/penalty.dto';
+import { EmployeesService } from './employees.service';
+
+const READ = { roles: [...ROLES], scope: 'org:read' as const };
+const WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'org:write' as const };
+const NOT_FOUND = { description: 'No such employee, or outside the caller\'s scope', type: ProblemResponse };
+
+const EXAMPLE_EMPLOYEE = {
+  nip: '199001152015031001',
+  name: 'I Made Wirawan',
+  employmentType: 'PNS',
+  rank: 'III/a',
+  rankSince: '2021-04-01',
+  jobType: 'PELAKSANA',
+  positionTitle: 'Pengelola Layanan Operasional',
+  unitCode: 'DISHUB',
+  supervisorNip: '197805122005011002',
+};
+
+@ApiTags('employees')
+@Controller('employees')
+export class EmployeesController {
+  constructor(private readonly employees: EmployeesService) {}
+
+  @Post()
+  @Access(WRITE)
+  @ApiOperation({
+    summary: 'Register an employee',
+    description: 'For a PNS, gender, birth date and (by default) serviceStart come from the NIP. HR operators may only use units of their subtree.',
+  })
+  @ApiBody({ type: CreateEmployeeDto, examples: { pns: { value: EXAMPLE_EMPLOYEE } } })
+  @ApiCreatedResponse({ type: EmployeeDto })
+  @ApiBadRequestResponse({ description: 'Invalid NIP, rank or fields; unknown unit or supervisor', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'The NIP exists, or the unit is inactive', type: ProblemResponse })
+  async createEmployee(@CurrentActor() actor: Actor, @Body() dto: CreateEmployeeDto): Promise<EmployeeDto> {
+    return EmployeeDto.of(await this.employees.create(actor, dto));
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @Access(WRITE)
+  @ApiOperation({
+    summary: 'Upsert up to 5000 employees by NIP',
+    description:
+      'Rows may name supervisors defined in other rows, in any order; units must exist. Optional fields left out keep their ' +
+      'current value, `null` clears them. Bad rows are listed in `errors` and the rest are written, unless `atomic=true`, ' +
+      'which writes nothing when any row fails (400).',
+  })
+  @ApiBody({ type: ImportEmployeesDto, examples: { default: { value: { employees: [EXAMPLE_EMPLOYEE] } } } })
+  @ApiOkResponse({ type: ImportResult })
+  @ApiBadRequestResponse({ description: 'Malformed body, or row errors with atomic=true', type: ProblemResponse })
+  importEmployees(
+    @CurrentActor() actor: Actor,
+    @Body() dto: ImportEmployeesDto,
+    @Query() q: ImportQueryDto,
+  ): Promise<ImportResult> {
+    return this.employees.import(actor, dto, q.atomic === 'true');
+  }
+
+  @Get()
+  @Access(READ)
+  @ApiOperation({ summary: 'List employees (HR operators see their subtree, employees themselves)' })
+  @ApiPage(EmployeeDto)
+  async listEmployees(@CurrentActor() actor: Actor, @Query() q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
+    const page = await this.employees.list(actor, q);
+    return { ...page, items: page.items.map((e) => EmployeeDto.of(e)) };
+  }
+
+  @Get('by-nip/:nip')
+  @Access(READ)
+  @ApiOperation({ summary: 'Find an employee by NIP' })
+  @ApiOkResponse({ type: EmployeeDto })
+  @ApiBadRequestResponse({ description: 'Not an 18-digit number', type: ProblemResponse })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getEmployeeByNip(@CurrentActor() actor: Actor, @Param('nip') nip: string): Promise<EmployeeDto> {
+    return EmployeeDto.of(await this.employees.getByNip(actor, nip));
+  }
+
+  @Get(':id')
+  @Access(READ)
+  @ApiOperation({ summary: 'Read an employee' })
+  @ApiOkResponse({ type: EmployeeDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getEmployee(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<EmployeeDto> {
+    return EmployeeDto.of(await this.employees.get(actor, id));
+  }
+
+  @Patch(':id')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Change any subset of an employee\'s fields; `status` INACTIVE or RETIRED deactivates' })
+  @ApiOkResponse({ type: EmployeeDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ description: 'Supervisor cycle, NIP taken, or inactive unit', type: ProblemResponse })
+  async updateEmployee(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateEmployeeDto,
+  ): Promise<EmployeeDto> {
+    return EmployeeDto.of(await this.employees.update(actor, id, dto));
+  }
+
+  @Put(':id/potential')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Record the assessment-centre potential (LOW, MEDIUM, HIGH or null)' })
+  @ApiOkResponse({ type: EmployeeDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async setEmployeePotential(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: PotentialDto,
+  ): Promise<EmployeeDto> {
+    return EmployeeDto.of(await this.employees.setPotential(actor, id, dto.potential));
+  }
+
+  @Post(':id/penalties')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Record a disciplinary penalty (PP 94/2021)' })
+  @ApiCreatedResponse({ type: PenaltyDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async createPenalty(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreatePenaltyDto,
+  ): Promise<PenaltyDto> {
+    return PenaltyDto.of(await this.employees.addPenalty(actor, id, dto));
+  }
+
+  @Get(':id/penalties')
+  @Access(READ)
+  @ApiOperation({ summary: 'List an employee\'s disciplinary penalties, newest first' })
+  @ApiOkResponse({ type: [PenaltyDto] })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async listPenalties(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<PenaltyDto[]> {
+    return (await this.employees.listPenalties(actor, id)).map((p) => PenaltyDto.of(p));
+  }
+}

@@ -1,0 +1,377 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service';
+import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
+import { Actor } from '../../common/auth/principal';
+import { ConflictError, FieldError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { ImportRejectedError, ImportResult, ImportRowError, validateRow } from '../../common/import/import-result';
+import { Page, pageOf } from '../../common/pagination/page';
+import { findCycle, parentsFirst } from '../../common/tree/tree';
+import { GraphLock, lockGraph } from '../../database/advisory-locks';
+import { UnitEntity } from '../units/entities/unit.entity';
+import { UnitsRepository } from '../units/units.repository';
+import { keyOf } from '../units/units.service';
+import { CreateEmployeeDto, EmployeeImportRow, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto';
+import { ImportEmployeesDto } from './dto/import-employees.dto';
+import { CreatePenaltyDto } from './dto/penalty.dto';
+import { checkEmployeeIdentity } from './employee-rules';
+import { EmployeesRepository, EmployeeWrite } from './employees.repository';
+import { EmployeeEntity, Potential } from './entities/employee.entity';
+import { PenaltyEntity } from './entities/penalty.entity';
+
+const WRITE_FIELDS: Exclude<keyof EmployeeWrite, 'id'>[] = [
+  'nip',
+  'name',
+  'employmentType',
+  'gender',
+  'birthDate',
+  'rank',
+  'rankSince',
+  'jobType',
+  'positionTitle',
+  'functionalLevel',
+  'unitId',
+  'supervisorId',
+  'serviceStart',
+];
+
+@Injectable()
+export class EmployeesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly employees: EmployeesRepository,
+    private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** An employee the caller may see, else 404 as if it did not exist. */
+  async get(actor: Actor, id: string, m?: EntityManager): Promise<EmployeeEntity> {
+    const e = await this.employees.findById(id, m);
+    if (!e || !(await this.visible(dataScopeOf(actor.principal), e, m))) throw new NotFoundError('Employee', id);
+    return e;
+  }
+
+  async getByNip(actor: Actor, nip: string): Promise<EmployeeEntity> {
+    if (!/^\d{18}$/.test(nip)) throw ValidationFailedError.field('nip', 'must be exactly 18 digits');
+    const e = await this.employees.findByNip(nip);
+    if (!e || !(await this.visible(dataScopeOf(actor.principal), e))) throw new NotFoundError('Employee with NIP', nip);
+    return e;
+  }
+
+  async list(actor: Actor, q: EmployeeQueryDto): Promise<Page<EmployeeEntity>> {
+    const [items, total] = await this.employees.list(q, dataScopeOf(actor.principal));
+    return pageOf(items, total, q);
+  }
+
+  async create(actor: Actor, dto: CreateEmployeeDto): Promise<EmployeeEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { errors, derived } = checkEmployeeIdentity(dto);
+      if (errors.length) throw new ValidationFailedError(errors);
+      const unit = await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m);
+      const supervisorId = await this.resolveSupervisor(dto, m);
+      if (await this.employees.findByNip(dto.nip, m)) throw duplicateNip(dto.nip);
+      const employee = await this.employees.save(
+        {
+          nip: dto.nip,
+          name: dto.name,
+          employmentType: dto.employmentType,
+          gender: derived.gender,
+          birthDate: derived.birthDate,
+          rank: dto.rank,
+          rankSince: dto.rankSince,
+          jobType: dto.jobType,
+          positionTitle: dto.positionTitle,
+          functionalLevel: dto.functionalLevel ?? null,
+          unitId: unit.id,
+          supervisorId: supervisorId ?? null,
+          serviceStart: dto.serviceStart ?? derived.tmtCpns,
+          status: 'ACTIVE',
+          potential: null,
+        },
+        m,
+      );
+      await this.audit.record(m, actor, { action: 'employee.create', entityType: 'employee', entityId: employee.id, after: employee });
+      return employee;
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateEmployeeDto): Promise<EmployeeEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const changesSupervisor = dto.supervisorId !== undefined || dto.supervisorNip !== undefined;
+      if (changesSupervisor) await lockGraph(m, GraphLock.SupervisorChain);
+      await this.get(actor, id, m);
+      const before = (await this.employees.findByIdForUpdate(id, m))!;
+      const merged = { ...before, ...pick(dto, WRITE_FIELDS), ...(dto.status ? { status: dto.status } : {}) };
+
+      // Derived identity is recomputed from the merged record; a PNS NIP overrides stale gender and birth date.
+      const identityChanged = dto.nip !== undefined || dto.employmentType !== undefined;
+      const { errors, derived } = checkEmployeeIdentity({
+        ...merged,
+        gender: dto.gender ?? (identityChanged ? undefined : merged.gender),
+        birthDate: dto.birthDate ?? (identityChanged ? undefined : merged.birthDate),
+      });
+      if (errors.length) throw new ValidationFailedError(errors);
+      Object.assign(merged, { gender: derived.gender, birthDate: derived.birthDate });
+
+      if (dto.unitId !== undefined || dto.unitCode !== undefined) {
+        merged.unitId = (await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m)).id;
+      }
+      if (changesSupervisor) {
+        merged.supervisorId = (await this.resolveSupervisor(dto, m)) ?? null;
+        if (merged.supervisorId === id) {
+          throw new ConflictError('supervisor-cycle', 'An employee cannot supervise themself', { field: 'supervisorId' });
+        }
+        if (merged.supervisorId && (await this.employees.isInChainAbove(id, merged.supervisorId, m))) {
+          throw new ConflictError('supervisor-cycle', `${before.nip} already supervises, directly or not, the proposed supervisor`, {
+            field: 'supervisorId',
+          });
+        }
+      }
+      if (merged.nip !== before.nip && (await this.employees.findByNip(merged.nip, m))) throw duplicateNip(merged.nip);
+
+      const after = await this.employees.save(merged, m);
+      const action = dto.status && dto.status !== 'ACTIVE' && before.status === 'ACTIVE' ? 'employee.deactivate' : 'employee.update';
+      await this.audit.record(m, actor, { action, entityType: 'employee', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  async setPotential(actor: Actor, id: string, potential: Potential | null): Promise<EmployeeEntity> {
+    return this.dataSource.transaction(async (m) => {
+      await this.get(actor, id, m);
+      const before = (await this.employees.findByIdForUpdate(id, m))!;
+      const after = await this.employees.save({ ...before, potential }, m);
+      await this.audit.record(m, actor, { action: 'employee.potential', entityType: 'employee', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  async addPenalty(actor: Actor, id: string, dto: CreatePenaltyDto): Promise<PenaltyEntity> {
+    return this.dataSource.transaction(async (m) => {
+      await this.get(actor, id, m);
+      const penalty = await this.employees.addPenalty({ employeeId: id, ...dto }, m);
+      await this.audit.record(m, actor, { action: 'penalty.create', entityType: 'penalty', entityId: penalty.id, after: penalty });
+      return penalty;
+    });
+  }
+
+  async listPenalties(actor: Actor, id: string): Promise<PenaltyEntity[]> {
+    await this.get(actor, id);
+    return this.employees.listPenalties(id);
+  }
+
+  /**
+   * Upserts employees by NIP. Rows may name supervisors defined later in the same request; units must exist.
+   * Optional fields left out keep their current value; `null` clears them. Without `atomic`, good rows are
+   * written and bad rows reported.
+   */
+  async import(actor: Actor, dto: ImportEmployeesDto, atomic: boolean): Promise<ImportResult> {
+    const scope = dataScopeOf(actor.principal);
+    return this.dataSource.transaction(async (m) => {
+      await lockGraph(m, GraphLock.SupervisorChain);
+      const errors = new Map<number, string>();
+      const rows = new Map<number, { row: EmployeeImportRow; write: EmployeeWrite }>();
+      const indexOfNip = new Map<string, number>();
+      const fail = (index: number, e: FieldError[] | string) =>
+        errors.set(index, typeof e === 'string' ? e : e.map((x) => `${x.field}: ${x.message}`).join('; '));
+
+      const valid: [number, EmployeeImportRow][] = [];
+      dto.employees.forEach((raw, index) => {
+        const v = validateRow(EmployeeImportRow, raw);
+        if (v.error !== null) return fail(index, v.error);
+        if (indexOfNip.has(v.row.nip)) return fail(index, `nip: ${v.row.nip} already appears in row ${indexOfNip.get(v.row.nip)}`);
+        indexOfNip.set(v.row.nip, index);
+        valid.push([index, v.row]);
+      });
+
+      const unitCodes = [...new Set(valid.map(([, r]) => r.unitCode))];
+      const unitsByCode = new Map((await this.units.findByCodes(unitCodes, m)).map((u) => [u.code, u]));
+      const inScope = await this.unitScope(scope, m);
+      const nips = [...new Set(valid.flatMap(([, r]) => [r.nip, ...(r.supervisorNip ? [r.supervisorNip] : [])]))];
+      const existing = new Map((await this.employees.findByNips(nips, m)).map((e) => [e.nip, e]));
+      const idOfNip = new Map<string, string>([...existing.values()].map((e) => [e.nip, e.id]));
+
+      for (const [index, row] of valid) {
+        const before = existing.get(row.nip);
+        const { errors: identity, derived } = checkEmployeeIdentity({
+          ...row,
+          gender: row.gender ?? (row.employmentType === 'PPPK' ? before?.gender : undefined),
+          birthDate: row.birthDate ?? (row.employmentType === 'PPPK' ? before?.birthDate : undefined),
+        });
+        if (identity.length) {
+          fail(index, identity);
+          continue;
+        }
+        const unit = unitsByCode.get(row.unitCode);
+        if (!unit || !inScope(unit.id)) {
+          fail(index, `unitCode: no unit has the code ${row.unitCode}`);
+          continue;
+        }
+        if (before && !inScope(before.unitId)) {
+          fail(index, `nip: ${row.nip} belongs to an employee outside your unit subtree`);
+          continue;
+        }
+        if (!before && !unit.active) {
+          fail(index, `unitCode: the unit ${row.unitCode} is inactive`);
+          continue;
+        }
+        if (row.supervisorNip === row.nip) {
+          fail(index, 'supervisorNip: an employee cannot supervise themself');
+          continue;
+        }
+        if (row.supervisorNip && !idOfNip.has(row.supervisorNip) && !indexOfNip.has(row.supervisorNip)) {
+          fail(index, `supervisorNip: no employee or row has the NIP ${row.supervisorNip}`);
+          continue;
+        }
+        if (!idOfNip.has(row.nip)) idOfNip.set(row.nip, randomUUID());
+        rows.set(index, {
+          row,
+          write: {
+            id: idOfNip.get(row.nip)!,
+            nip: row.nip,
+            name: row.name,
+            employmentType: row.employmentType,
+            gender: derived.gender,
+            birthDate: derived.birthDate,
+            rank: row.rank,
+            rankSince: row.rankSince,
+            jobType: row.jobType,
+            positionTitle: row.positionTitle,
+            functionalLevel: row.functionalLevel !== undefined ? row.functionalLevel : (before?.functionalLevel ?? null),
+            unitId: unit.id,
+            supervisorId: null, // resolved below, once every row has an id
+            serviceStart: row.serviceStart !== undefined ? row.serviceStart : (before?.serviceStart ?? derived.tmtCpns),
+          },
+        });
+      }
+      for (const [index, { row, write }] of rows) {
+        if (row.supervisorNip === undefined) write.supervisorId = existing.get(row.nip)?.supervisorId ?? null;
+        else if (row.supervisorNip === null) write.supervisorId = null;
+        else if (idOfNip.has(row.supervisorNip)) write.supervisorId = idOfNip.get(row.supervisorNip)!;
+        else fail(index, `supervisorNip: the row defining ${row.supervisorNip} failed`);
+      }
+
+      // The supervisor graph after the import: rows closing a cycle fail, and so do rows under failed rows.
+      const links = await this.employees.supervisorLinks(m);
+      for (const [index, { write }] of rows) if (!errors.has(index)) links.set(write.id, write.supervisorId);
+      for (const [index, { row, write }] of rows) {
+        if (!errors.has(index) && findCycle(write.id, (id) => links.get(id))) {
+          fail(index, `supervisorNip: ${row.supervisorNip} is supervised, directly or not, by ${row.nip}`);
+        }
+      }
+      for (let spread = true; spread; ) {
+        spread = false;
+        for (const [index, { row }] of rows) {
+          const supIndex = row.supervisorNip ? indexOfNip.get(row.supervisorNip) : undefined;
+          if (!errors.has(index) && supIndex !== undefined && errors.has(supIndex) && !existing.has(row.supervisorNip!)) {
+            fail(index, `supervisorNip: the row ${supIndex} defining ${row.supervisorNip} failed`);
+            spread = true;
+          }
+        }
+      }
+
+      const rowErrors: ImportRowError[] = [...errors]
+        .sort(([a], [b]) => a - b)
+        .map(([index, message]) => ({ index, key: keyOf(dto.employees[index], 'nip'), message }));
+      if (atomic && rowErrors.length) throw new ImportRejectedError('employees', rowErrors);
+
+      const toInsert: EmployeeWrite[] = [];
+      const toUpdate: { before: EmployeeEntity; after: EmployeeWrite }[] = [];
+      let unchanged = 0;
+      for (const [index, { row, write }] of rows) {
+        if (errors.has(index)) continue;
+        const before = existing.get(row.nip);
+        if (!before) toInsert.push(write);
+        else if (WRITE_FIELDS.some((f) => before[f] !== write[f])) toUpdate.push({ before, after: write });
+        else unchanged++;
+      }
+      const inserted = new Map(toInsert.map((w) => [w.id, w]));
+      await this.employees.insertMany(
+        parentsFirst(toInsert, (w) => (w.supervisorId ? inserted.get(w.supervisorId) : null)),
+        m,
+      );
+      await this.employees.updateMany(
+        toUpdate.map((u) => u.after),
+        m,
+      );
+      await this.audit.recordMany(m, actor, [
+        ...toInsert.map((w) => ({ action: 'employee.import-create', entityType: 'employee', entityId: w.id, after: w })),
+        ...toUpdate.map((u) => ({
+          action: 'employee.import-update',
+          entityType: 'employee',
+          entityId: u.before.id,
+          before: u.before,
+          after: { ...u.before, ...u.after },
+        })),
+      ]);
+      return { created: toInsert.length, updated: toUpdate.length, unchanged, errors: rowErrors };
+    });
+  }
+
+  private async resolveUnit(actor: Actor, ref: { unitId?: string; unitCode?: string }, m: EntityManager): Promise<UnitEntity> {
+    const field = ref.unitId !== undefined ? 'unitId' : 'unitCode';
+    const unit = ref.unitId ? await this.units.findById(ref.unitId, m) : (await this.units.findByCodes([ref.unitCode!], m))[0];
+    if (!unit || !(await this.unitScope(dataScopeOf(actor.principal), m))(unit.id)) {
+      throw ValidationFailedError.field(field, `no unit has the ${field === 'unitId' ? 'id' : 'code'} ${ref.unitId ?? ref.unitCode}`);
+    }
+    if (!unit.active) throw new ConflictError('unit-inactive', `The unit ${unit.code} is inactive`, { field });
+    return unit;
+  }
+
+  private async resolveSupervisor(
+    ref: { supervisorId?: string | null; supervisorNip?: string | null },
+    m: EntityManager,
+  ): Promise<string | null | undefined> {
+    if (ref.supervisorId !== undefined && ref.supervisorNip !== undefined) {
+      throw ValidationFailedError.field('supervisorId', 'send either supervisorId or supervisorNip, not both');
+    }
+    if (ref.supervisorId === null || ref.supervisorNip === null) return null;
+    if (ref.supervisorId) {
+      if (!(await this.employees.findById(ref.supervisorId, m))) {
+        throw ValidationFailedError.field('supervisorId', `no employee has the id ${ref.supervisorId}`);
+      }
+      return ref.supervisorId;
+    }
+    if (ref.supervisorNip) {
+      const sup = await this.employees.findByNip(ref.supervisorNip, m);
+      if (!sup) throw ValidationFailedError.field('supervisorNip', `no employee has the NIP ${ref.supervisorNip}`);
+      return sup.id;
+    }
+    return undefined;
+  }
+
+  /** Which units the caller may place employees in: everything, or their subtree (fetched once). */
+  private async unitScope(scope: DataScope, m: EntityManager): Promise<(unitId: string) => boolean> {
+    switch (scope.kind) {
+      case 'all':
+        return () => true;
+      case 'subtree': {
+        const rows = (await m.query('SELECT unit_subtree($1) AS id', [scope.rootUnitId])) as { id: string }[];
+        const subtree = new Set(rows.map((r) => r.id));
+        return (id) => subtree.has(id);
+      }
+      case 'self':
+        return () => false;
+    }
+  }
+
+  private async visible(scope: DataScope, e: EmployeeEntity, m?: EntityManager): Promise<boolean> {
+    switch (scope.kind) {
+      case 'all':
+        return true;
+      case 'subtree':
+        return this.units.isWithin(e.unitId, scope.rootUnitId, m);
+      case 'self':
+        return scope.employeeId === e.id;
+    }
+  }
+}
+
+const duplicateNip = (nip: string) =>
+  new ConflictError('duplicate-nip', `An employee with the NIP ${nip} exists`, { field: 'nip' });
+
+function pick<T extends object, K extends keyof T>(o: Partial<T>, keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
+}

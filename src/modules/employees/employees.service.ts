@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
@@ -94,7 +94,7 @@ export class EmployeesService {
       );
       await this.audit.record(m, actor, { action: 'employee.create', entityType: 'employee', entityId: employee.id, after: employee });
       return employee;
-    });
+    }).catch(raceOnNip(dto.nip));
   }
 
   async update(actor: Actor, id: string, dto: UpdateEmployeeDto): Promise<EmployeeEntity> {
@@ -106,17 +106,19 @@ export class EmployeesService {
       const merged = { ...before, ...pick(dto, WRITE_FIELDS), ...(dto.status ? { status: dto.status } : {}) };
 
       // Derived identity is recomputed from the merged record; a PNS NIP overrides stale gender and birth date.
+      // A PPPK's gender and birth date come from the body, so they survive a new number.
       const identityChanged = dto.nip !== undefined || dto.employmentType !== undefined;
+      const keepStored = !identityChanged || merged.employmentType === 'PPPK';
       const { errors, derived } = checkEmployeeIdentity({
         ...merged,
-        gender: dto.gender ?? (identityChanged ? undefined : merged.gender),
-        birthDate: dto.birthDate ?? (identityChanged ? undefined : merged.birthDate),
+        gender: dto.gender ?? (keepStored ? merged.gender : undefined),
+        birthDate: dto.birthDate ?? (keepStored ? merged.birthDate : undefined),
       });
       if (errors.length) throw new ValidationFailedError(errors);
       Object.assign(merged, { gender: derived.gender, birthDate: derived.birthDate });
 
       if (dto.unitId !== undefined || dto.unitCode !== undefined) {
-        merged.unitId = (await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m)).id;
+        merged.unitId = (await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m, before.unitId)).id;
       }
       if (changesSupervisor) {
         merged.supervisorId = (await this.resolveSupervisor(dto, m)) ?? null;
@@ -135,7 +137,7 @@ export class EmployeesService {
       const action = dto.status && dto.status !== 'ACTIVE' && before.status === 'ACTIVE' ? 'employee.deactivate' : 'employee.update';
       await this.audit.record(m, actor, { action, entityType: 'employee', entityId: id, before, after });
       return after;
-    });
+    }).catch(raceOnNip(dto.nip));
   }
 
   async setPotential(actor: Actor, id: string, potential: Potential | null): Promise<EmployeeEntity> {
@@ -178,9 +180,14 @@ export class EmployeesService {
         errors.set(index, typeof e === 'string' ? e : e.map((x) => `${x.field}: ${x.message}`).join('; '));
 
       const valid: [number, EmployeeImportRow][] = [];
+      const invalidRowOfNip = new Map<string, number>();
       dto.employees.forEach((raw, index) => {
         const v = validateRow(EmployeeImportRow, raw);
-        if (v.error !== null) return fail(index, v.error);
+        if (v.error !== null) {
+          const nip = keyOf(raw, 'nip')?.trim();
+          if (nip && !invalidRowOfNip.has(nip)) invalidRowOfNip.set(nip, index);
+          return fail(index, v.error);
+        }
         if (indexOfNip.has(v.row.nip)) return fail(index, `nip: ${v.row.nip} already appears in row ${indexOfNip.get(v.row.nip)}`);
         indexOfNip.set(v.row.nip, index);
         valid.push([index, v.row]);
@@ -213,7 +220,7 @@ export class EmployeesService {
           fail(index, `nip: ${row.nip} belongs to an employee outside your unit subtree`);
           continue;
         }
-        if (!before && !unit.active) {
+        if (!unit.active && before?.unitId !== unit.id) {
           fail(index, `unitCode: the unit ${row.unitCode} is inactive`);
           continue;
         }
@@ -222,7 +229,13 @@ export class EmployeesService {
           continue;
         }
         if (row.supervisorNip && !idOfNip.has(row.supervisorNip) && !indexOfNip.has(row.supervisorNip)) {
-          fail(index, `supervisorNip: no employee or row has the NIP ${row.supervisorNip}`);
+          const failedRow = invalidRowOfNip.get(row.supervisorNip);
+          fail(
+            index,
+            failedRow !== undefined
+              ? `supervisorNip: the row ${failedRow} defining ${row.supervisorNip} failed`
+              : `supervisorNip: no employee or row has the NIP ${row.supervisorNip}`,
+          );
           continue;
         }
         if (!idOfNip.has(row.nip)) idOfNip.set(row.nip, randomUUID());
@@ -310,13 +323,19 @@ export class EmployeesService {
     });
   }
 
-  private async resolveUnit(actor: Actor, ref: { unitId?: string; unitCode?: string }, m: EntityManager): Promise<UnitEntity> {
+  /** `currentUnitId`: the employee's unit, which may be restated even when it has been deactivated since. */
+  private async resolveUnit(
+    actor: Actor,
+    ref: { unitId?: string; unitCode?: string },
+    m: EntityManager,
+    currentUnitId?: string,
+  ): Promise<UnitEntity> {
     const field = ref.unitId !== undefined ? 'unitId' : 'unitCode';
     const unit = ref.unitId ? await this.units.findById(ref.unitId, m) : (await this.units.findByCodes([ref.unitCode!], m))[0];
     if (!unit || !(await this.unitScope(dataScopeOf(actor.principal), m))(unit.id)) {
       throw ValidationFailedError.field(field, `no unit has the ${field === 'unitId' ? 'id' : 'code'} ${ref.unitId ?? ref.unitCode}`);
     }
-    if (!unit.active) throw new ConflictError('unit-inactive', `The unit ${unit.code} is inactive`, { field });
+    if (!unit.active && unit.id !== currentUnitId) throw new ConflictError('unit-inactive', `The unit ${unit.code} is inactive`, { field });
     return unit;
   }
 
@@ -348,7 +367,7 @@ export class EmployeesService {
       case 'all':
         return () => true;
       case 'subtree': {
-        const rows = (await m.query('SELECT unit_subtree($1) AS id', [scope.rootUnitId])) as { id: string }[];
+        const rows = await m.query<{ id: string }[]>('SELECT unit_subtree($1) AS id', [scope.rootUnitId]);
         const subtree = new Set(rows.map((r) => r.id));
         return (id) => subtree.has(id);
       }
@@ -371,6 +390,15 @@ export class EmployeesService {
 
 const duplicateNip = (nip: string) =>
   new ConflictError('duplicate-nip', `An employee with the NIP ${nip} exists`, { field: 'nip' });
+
+/** Two writers with one NIP pass the look-up together; the unique index decides, and the loser hears duplicate-nip. */
+const raceOnNip =
+  (nip: string | undefined) =>
+  (e: unknown): never => {
+    const pg = e instanceof QueryFailedError ? (e.driverError as { code?: string; constraint?: string }) : undefined;
+    if (nip !== undefined && pg?.code === '23505' && pg.constraint === 'uq_employees_nip') throw duplicateNip(nip);
+    throw e;
+  };
 
 function pick<T extends object, K extends keyof T>(o: Partial<T>, keys: K[]): Partial<Pick<T, K>> {
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;

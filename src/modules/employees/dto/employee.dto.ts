@@ -127,9 +127,11 @@ export class CreateEmployeeDto extends EmployeeFieldsDto {
   supervisorId?: string | null;
 }
 
-export class UpdateEmployeeDto extends PartialType(OmitType(CreateEmployeeDto, [] as const)) {
+// skipNullProperties: false: a field left out is kept, but `null` is validated, so it is refused (400) for the
+// required fields instead of reaching the NOT NULL columns; nullable fields keep their own `null` handling.
+export class UpdateEmployeeDto extends PartialType(OmitType(CreateEmployeeDto, [] as const), { skipNullProperties: false }) {
   @ApiPropertyOptional({ enum: EMPLOYEE_STATUSES, description: 'INACTIVE or RETIRED deactivates the employee' })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsIn(EMPLOYEE_STATUSES)
   status?: EmployeeStatus;
 }

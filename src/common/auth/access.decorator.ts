@@ -9,8 +9,8 @@ export const PUBLIC_KEY = 'capaian:public';
 export interface AccessRule {
   /** User roles that may call the endpoint. */
   roles: Role[];
-  /** API-key scope that admits a machine client; without one, API keys are refused. */
-  scope?: ApiScope;
+  /** API-key scope that admits a machine client (`any`: every valid key); without one, API keys are refused. */
+  scope?: ApiScope | 'any';
 }
 
 /**
@@ -22,7 +22,7 @@ export function Access(rule: AccessRule) {
   return applyDecorators(
     SetMetadata(ACCESS_KEY, rule),
     ApiBearerAuth('bearer'),
-    ...(rule.scope ? [ApiSecurity('apiKey', [rule.scope])] : []),
+    ...(rule.scope ? [ApiSecurity('apiKey', rule.scope === 'any' ? [] : [rule.scope])] : []),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ProblemResponse }),
     ApiForbiddenResponse({ description: `Not allowed (${who.join('; ')})`, type: ProblemResponse }),
   );

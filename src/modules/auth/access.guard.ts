@@ -51,7 +51,7 @@ export class AccessGuard extends AuthGuard('jwt') {
 export function assertAllowed(rule: AccessRule, p: Principal): void {
   if (p.kind === 'api-key') {
     if (!rule.scope) throw new ForbiddenError('API keys cannot call this endpoint', 'api-key-not-allowed');
-    if (!p.scopes.includes(rule.scope)) {
+    if (rule.scope !== 'any' && !p.scopes.includes(rule.scope)) {
       throw new ForbiddenError(`The API key lacks the scope ${rule.scope}`, 'missing-scope');
     }
   } else if (!rule.roles.includes(p.role)) {

@@ -34,7 +34,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @Access({ roles: [...ROLES], scope: 'org:read' })
+  @Access({ roles: [...ROLES], scope: 'any' })
   @ApiOperation({ summary: 'Who the presented credentials belong to' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentActor() actor: Actor): MeDto {

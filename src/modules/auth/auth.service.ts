@@ -16,7 +16,7 @@ export class AuthService {
   async login(dto: LoginDto): Promise<TokenDto> {
     const principal = await this.users.verifyCredentials(dto.username, dto.password);
     if (!principal) throw new UnauthorizedError('The username or password is wrong, or the user is inactive');
-    const accessToken = await this.jwt.signAsync({ sub: principal.id, role: principal.role });
+    const accessToken = await this.jwt.signAsync({ sub: principal.id, role: principal.role, ver: principal.tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.auth.jwtExpiresIn };
   }
 }

@@ -23,7 +23,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   /** Returning null makes passport answer 401. */
-  validate(payload: { sub: string }): Promise<UserPrincipal | null> {
-    return this.users.principalOf(payload.sub);
+  validate(payload: { sub: string; ver?: number }): Promise<UserPrincipal | null> {
+    return this.users.principalOf(payload.sub, payload.ver ?? -1);
   }
 }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 
 /** Counts login attempts per client IP and username, so one guessed account cannot lock out a whole office. */
 @Injectable()
@@ -8,5 +8,15 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     const body = req.body as { username?: unknown } | undefined;
     const username = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
     return Promise.resolve(`${String(req.ip)}|${username}`);
+  }
+
+  /**
+   * The library names the header of a named throttler `Retry-After-<name>` (here `Retry-After-login`);
+   * clients and proxies only know the standard `Retry-After` (RFC 9110), so send that one too.
+   */
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const { res } = this.getRequestResponse(context);
+    this.setResponseHeader(res, 'Retry-After', Math.max(1, Math.ceil(detail.timeToBlockExpire)));
+    return super.throwThrottlingException(context, detail);
   }
 }

@@ -34,11 +34,12 @@ export class UsersService implements OnApplicationBootstrap {
       .orIgnore()
       .returning(['id'])
       .execute();
-    if (inserted.raw.length) {
+    const created = inserted.raw as { id: string }[];
+    if (created.length) {
       await this.audit.record(this.dataSource.manager, null, {
         action: 'user.bootstrap-admin',
         entityType: 'user',
-        entityId: (inserted.raw as { id: string }[])[0].id,
+        entityId: created[0].id,
         after: { username: adminUsername, role: 'ADMIN' },
       });
       this.logger.log(`created the first admin "${adminUsername}"`);
@@ -46,20 +47,23 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** The principal for valid credentials of an active user, else null (same work either way). */
-  async verifyCredentials(username: string, password: string): Promise<UserPrincipal | null> {
+  async verifyCredentials(username: string, password: string): Promise<(UserPrincipal & { tokenVersion: number }) | null> {
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ username: username.toLowerCase() });
     if (!user) {
       await verifyPassword(password, await (this.dummyHash ??= hashPassword('not-a-user')));
       return null;
     }
     const ok = await verifyPassword(password, user.passwordHash);
-    return ok && user.active ? toPrincipal(user) : null;
+    return ok && user.active ? { ...toPrincipal(user), tokenVersion: user.tokenVersion } : null;
   }
 
-  /** Current principal of a token's subject: a deactivated or deleted user loses access at once. */
-  async principalOf(id: string): Promise<UserPrincipal | null> {
+  /**
+   * Current principal of a token's subject. A deactivated user loses access at once, and a token issued
+   * before the last password change or deactivation stays dead even after a reactivation.
+   */
+  async principalOf(id: string, tokenVersion: number): Promise<UserPrincipal | null> {
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id });
-    return user?.active ? toPrincipal(user) : null;
+    return user?.active && user.tokenVersion === tokenVersion ? toPrincipal(user) : null;
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserEntity> {
@@ -107,6 +111,7 @@ export class UsersService implements OnApplicationBootstrap {
       const after = await repo.save({
         ...before,
         ...(passwordHash ? { passwordHash } : {}),
+        ...(passwordHash || (dto.active === false && before.active) ? { tokenVersion: before.tokenVersion + 1 } : {}),
         ...(dto.active !== undefined ? { active: dto.active } : {}),
         ...(dto.unitId !== undefined ? { unitId: dto.unitId } : {}),
       });

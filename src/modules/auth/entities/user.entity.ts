@@ -40,6 +40,9 @@ export class UserEntity {
 
   @Column({ type: 'boolean', default: true }) active: boolean;
 
+  /** Carried in every token; a password change or deactivation bumps it, so earlier tokens stop working. */
+  @Column({ type: 'integer', default: 0 }) tokenVersion: number;
+
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -46,12 +46,12 @@ export class UnitsRepository {
   }
 
   async countDependants(id: string, m: EntityManager): Promise<{ children: number; employees: number; users: number }> {
-    const [row] = (await m.query(
+    const [row] = await m.query<{ children: number; employees: number; users: number }[]>(
       `SELECT (SELECT count(*) FROM units WHERE parent_id = $1)::int AS children,
               (SELECT count(*) FROM employees WHERE unit_id = $1)::int AS employees,
               (SELECT count(*) FROM users WHERE unit_id = $1)::int AS users`,
       [id],
-    )) as { children: number; employees: number; users: number }[];
+    );
     return row;
   }
 

@@ -110,9 +110,14 @@ export class UnitsService {
       const errors = new Map<number, string>();
       const rows = new Map<number, UnitImportRow>();
       const indexOfCode = new Map<string, number>();
+      const invalidRowOfCode = new Map<string, number>();
       dto.units.forEach((raw, index) => {
         const v = validateRow(UnitImportRow, raw);
-        if (v.error !== null) return errors.set(index, v.error);
+        if (v.error !== null) {
+          const code = keyOf(raw, 'code')?.trim().toUpperCase();
+          if (code && !invalidRowOfCode.has(code)) invalidRowOfCode.set(code, index);
+          return errors.set(index, v.error);
+        }
         if (indexOfCode.has(v.row.code)) {
           return errors.set(index, `code: ${v.row.code} already appears in row ${indexOfCode.get(v.row.code)}`);
         }
@@ -131,7 +136,13 @@ export class UnitsService {
       // The graph after the import, then rows that would close a cycle or hang under a missing parent.
       for (const [index, r] of rows) {
         if (r.parentCode && !idOfCode.has(r.parentCode)) {
-          errors.set(index, `parentCode: no unit or row has the code ${r.parentCode}`);
+          const failedRow = invalidRowOfCode.get(r.parentCode);
+          errors.set(
+            index,
+            failedRow !== undefined
+              ? `parentCode: the row ${failedRow} defining ${r.parentCode} failed`
+              : `parentCode: no unit or row has the code ${r.parentCode}`,
+          );
           rows.delete(index);
           continue;
         }

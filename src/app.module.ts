@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { TypeOrmNestLogger } from './database/typeorm-logger';
 import { AuthModule } from './modules/auth/auth.module';
 import { EmployeesModule } from './modules/employees/employees.module';
 import { HealthModule } from './modules/health/health.module';
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
             customProps: (req) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },
         }),
@@ -52,6 +54,7 @@ export class AppModule implements NestModule {
           ...dataSourceOptions(databaseUrl, config.database.migrationsRun),
           autoLoadEntities: false,
           logging: ['error', 'warn', 'migration'],
+          logger: new TypeOrmNestLogger(['error', 'warn', 'migration']),
         }),
         AuditModule,
         AuthModule,

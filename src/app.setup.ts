@@ -1,4 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,6 +30,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       },
     }),
   );
-  app.useBodyParser('json', { limit: config.http.bodyLimit, type: ['application/json', 'application/*+json'] });
+  const type = ['application/json', 'application/*+json'];
+  // Registered first: a body parsed here is left alone by the general parser below.
+  app.use(['/units/import', '/employees/import'], json({ limit: config.http.importBodyLimit, type }));
+  app.useBodyParser('json', { limit: config.http.bodyLimit, type });
   setupOpenApi(app);
 }

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import pino from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function bootstrap(): Promise<void> {
-  const log = new Logger('Bootstrap');
   let config;
   try {
     config = loadConfig();
@@ -19,6 +18,9 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
+  // Same JSON lines as the request logs, before the application's logger exists.
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid, context: 'Bootstrap' } });
+  const log = { log: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
   config.warnings.forEach((w) => log.warn(w));
 
   let releaseDatabase!: () => void;

@@ -28,12 +28,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return withProblemMediaType(doc);
 }
 
-/** Error answers are served as application/problem+json; say so in the document. */
+type Operation = {
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
+};
+
+/**
+ * Error answers are served as application/problem+json; say so in the document. Every operation that
+ * takes input can answer 400, so that is added where a controller did not spell it out.
+ */
 function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
+  const problem = { schema: { $ref: '#/components/schemas/ProblemResponse' } };
   for (const path of Object.values(doc.paths)) {
-    for (const op of Object.values(path)) {
-      const responses = (op as { responses?: Record<string, { content?: Record<string, unknown> }> }).responses;
+    for (const op of Object.values(path) as Operation[]) {
+      const responses = op.responses;
       if (!responses) continue;
+      if ((op.requestBody || op.parameters?.length) && !responses['400']) {
+        responses['400'] = { description: 'Invalid input: `errors[]` names each offending field', content: { [PROBLEM_CONTENT_TYPE]: problem } };
+      }
       for (const [status, res] of Object.entries(responses)) {
         if (Number(status) >= 400 && res.content?.['application/json']) {
           res.content = { [PROBLEM_CONTENT_TYPE]: res.content['application/json'] };

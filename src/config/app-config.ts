@@ -6,7 +6,7 @@ import { EnvSchema, NodeEnv } from './env.schema';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
-  http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimit: string; importBodyLimit: string; trustProxy: boolean };
   database: { url?: string; embedded: { dir: string; port: number }; migrationsRun: boolean };
   redis: { url?: string };
   auth: {
@@ -70,7 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     nodeEnv: parsed.NODE_ENV,
-    http: { host: parsed.HOST, port: parsed.PORT, bodyLimit: parsed.BODY_LIMIT, trustProxy: parsed.TRUST_PROXY },
+    http: {
+      host: parsed.HOST,
+      port: parsed.PORT,
+      bodyLimit: parsed.BODY_LIMIT,
+      importBodyLimit: parsed.IMPORT_BODY_LIMIT,
+      trustProxy: parsed.TRUST_PROXY,
+    },
     database: {
       url: parsed.DATABASE_URL,
       embedded: { dir: resolve(parsed.EMBEDDED_PG_DIR), port: parsed.EMBEDDED_PG_PORT },

@@ -85,7 +85,11 @@ export class EnvSchema {
   LOG_LEVEL = 'info';
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 2mb' })
-  BODY_LIMIT = '2mb';
+  BODY_LIMIT = '1mb';
+
+  /** Bulk imports carry up to 5000 rows; they get their own, larger limit. */
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 10mb' })
+  IMPORT_BODY_LIMIT = '10mb';
 
   @Transform(toBool)
   @IsBoolean()

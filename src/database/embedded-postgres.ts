@@ -56,8 +56,10 @@ export async function startEmbeddedPostgres(opts: {
   try {
     await pg.start();
   } catch (e) {
+    // The library rejects with no reason when the server process exits early.
     throw new Error(
-      `the embedded PostgreSQL did not start on 127.0.0.1:${opts.port} (port in use, or a stale ${join(opts.dir, 'postmaster.pid')}?)${e ? `: ${String(e)}` : ''}`,
+      `the embedded PostgreSQL did not start on 127.0.0.1:${opts.port} (port in use, or a stale ${join(opts.dir, 'postmaster.pid')}?)`,
+      { cause: e },
     );
   }
 

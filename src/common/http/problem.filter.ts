@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
 import { AppError } from '../errors/app-error';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_OF_KIND } from './problem';
 
@@ -58,6 +59,13 @@ export class ProblemFilter implements ExceptionFilter {
         ...exception.extra,
         ...(exception.errors.length ? { errors: exception.errors } : {}),
       };
+    }
+    if (exception instanceof QueryFailedError) {
+      // A race the service's own checks could not see (two writers, same key): the database decides.
+      const pgCode = (exception.driverError as { code?: string } | undefined)?.code;
+      if (pgCode === '23505' || pgCode === '23503') {
+        return this.generic(409, 'The change conflicts with a concurrent change; read the resource again and retry', base);
+      }
     }
     if (exception instanceof ThrottlerException) {
       return this.generic(429, 'Too many requests; retry after the time given in Retry-After', base);

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleDestroy } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import Redis, { RedisOptions } from 'ioredis';
+import Redis from 'ioredis';
 import { Public } from '../../common/auth/access.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -21,7 +21,7 @@ export class HealthController implements OnModuleDestroy {
     if (config.redis.url) {
       // disconnectTimeout is an ioredis option its typings omit; 2 s by default, which delays shutdown.
       const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 };
-      this.redis = new Redis(config.redis.url, options as RedisOptions);
+      this.redis = new Redis(config.redis.url, options);
       this.redis.on('error', () => undefined); // reported by the readiness check, not as unhandled errors
     }
   }

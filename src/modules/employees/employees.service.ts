@@ -6,7 +6,13 @@ import { AuditService } from '../../common/audit/audit.service';
 import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, FieldError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import { ImportRejectedError, ImportResult, ImportRowError, validateRow } from '../../common/import/import-result';
+import {
+  ImportRejectedError,
+  ImportResult,
+  ImportRowError,
+  spreadFailures,
+  validateRow,
+} from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
 import { findCycle, parentsFirst } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
@@ -274,16 +280,12 @@ export class EmployeesService {
           fail(index, `supervisorNip: ${row.supervisorNip} is supervised, directly or not, by ${row.nip}`);
         }
       }
-      for (let spread = true; spread; ) {
-        spread = false;
-        for (const [index, { row }] of rows) {
-          const supIndex = row.supervisorNip ? indexOfNip.get(row.supervisorNip) : undefined;
-          if (!errors.has(index) && supIndex !== undefined && errors.has(supIndex) && !existing.has(row.supervisorNip!)) {
-            fail(index, `supervisorNip: the row ${supIndex} defining ${row.supervisorNip} failed`);
-            spread = true;
-          }
-        }
-      }
+      spreadFailures(
+        rows,
+        ({ row }) => (row.supervisorNip && !existing.has(row.supervisorNip) ? indexOfNip.get(row.supervisorNip) : undefined),
+        errors,
+        ({ row }, failed) => `supervisorNip: the row ${failed} defining ${row.supervisorNip} failed`,
+      );
 
       const rowErrors: ImportRowError[] = [...errors]
         .sort(([a], [b]) => a - b)

@@ -6,7 +6,13 @@ import { AuditEntry, AuditService } from '../../common/audit/audit.service';
 import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import { ImportRejectedError, ImportResult, ImportRowError, validateRow } from '../../common/import/import-result';
+import {
+  ImportRejectedError,
+  ImportResult,
+  ImportRowError,
+  spreadFailures,
+  validateRow,
+} from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle, findCycle, parentsFirst } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
@@ -153,17 +159,12 @@ export class UnitsService {
           errors.set(index, `parentCode: placing ${r.code} under ${r.parentCode} would make it its own ancestor`);
         }
       }
-      // A row fails with its parent row; repeat until no failure spreads further.
-      for (let spread = true; spread; ) {
-        spread = false;
-        for (const [index, r] of rows) {
-          const parentIndex = r.parentCode ? indexOfCode.get(r.parentCode) : undefined;
-          if (!errors.has(index) && parentIndex !== undefined && errors.has(parentIndex) && !existing.has(r.parentCode!)) {
-            errors.set(index, `parentCode: the row ${parentIndex} defining ${r.parentCode} failed`);
-            spread = true;
-          }
-        }
-      }
+      spreadFailures(
+        rows,
+        (r) => (r.parentCode && !existing.has(r.parentCode) ? indexOfCode.get(r.parentCode) : undefined),
+        errors,
+        (r, failed) => `parentCode: the row ${failed} defining ${r.parentCode} failed`,
+      );
 
       const rowErrors: ImportRowError[] = [...errors]
         .sort(([a], [b]) => a - b)

@@ -49,14 +49,15 @@ export class ProblemFilter implements ExceptionFilter {
     const base = { instance: req.originalUrl ?? req.url, requestId: req.id ? String(req.id) : undefined };
     if (exception instanceof AppError) {
       const status = STATUS_OF_KIND[exception.kind];
+      // Extension members never override the standard ones.
       return {
+        ...exception.extra,
         type: problemType(exception.code),
         title: STATUS_CODES[status] ?? 'Error',
         status,
         detail: exception.message,
         code: exception.code,
         ...base,
-        ...exception.extra,
         ...(exception.errors.length ? { errors: exception.errors } : {}),
       };
     }

@@ -1,0 +1,20 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { AppraisalEntity } from '../entities/appraisal.entity';
+
+/**
+ * Durable "needs recalculation" mark (spec §6), written in the same transaction as the change that
+ * affects a score. `version` grows with every mark, so a worker clears it only if nothing newer came in.
+ */
+@Entity('score_recalculation_marks')
+export class RecalculationMarkEntity {
+  @PrimaryColumn({ type: 'uuid' }) appraisalId: string;
+  @ManyToOne(() => AppraisalEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'appraisal_id', foreignKeyConstraintName: 'fk_score_recalculation_marks_appraisal' })
+  appraisal?: AppraisalEntity;
+
+  @Column({ type: 'bigint', default: 1 }) version: string;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' }) markedAt: Date;
+
+  @Column({ type: 'varchar', length: 100 }) reason: string;
+}

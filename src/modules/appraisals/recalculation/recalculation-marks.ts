@@ -1,0 +1,26 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * Marks appraisals for recalculation inside the caller's transaction (spec §6). Finalised appraisals are
+ * frozen and never marked, except through `includeFinalized` (an accepted objection).
+ */
+export async function markForRecalculation(
+  m: EntityManager,
+  target: { appraisalIds: string[] } | { periodId: string },
+  reason: string,
+  opts: { includeFinalized?: boolean } = {},
+): Promise<number> {
+  const where = 'appraisalIds' in target ? 'a.id = ANY($1::uuid[])' : 'a.period_id = $1';
+  const param = 'appraisalIds' in target ? target.appraisalIds : target.periodId;
+  if ('appraisalIds' in target && !target.appraisalIds.length) return 0;
+  const rows = await m.query<unknown[]>(
+    `INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason)
+     SELECT a.id, 1, now(), $2 FROM appraisals a
+      WHERE ${where} ${opts.includeFinalized ? '' : "AND a.status <> 'FINALIZED'"}
+     ON CONFLICT (appraisal_id) DO UPDATE
+        SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason
+     RETURNING appraisal_id`,
+    [param, reason],
+  );
+  return rows.length;
+}

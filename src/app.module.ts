@@ -12,9 +12,12 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { TypeOrmNestLogger } from './database/typeorm-logger';
+import { AppraisalsModule } from './modules/appraisals/appraisals.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EmployeesModule } from './modules/employees/employees.module';
 import { HealthModule } from './modules/health/health.module';
+import { IndicatorsModule } from './modules/indicators/indicators.module';
+import { PeriodsModule } from './modules/periods/periods.module';
 import { UnitsModule } from './modules/units/units.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -60,6 +63,9 @@ export class AppModule implements NestModule {
         AuthModule,
         UnitsModule,
         EmployeesModule,
+        IndicatorsModule,
+        PeriodsModule,
+        AppraisalsModule,
         HealthModule,
       ],
       providers: [

@@ -19,7 +19,7 @@ export interface TestApp {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'error', // unexpected 500s show up in the test output
     DATABASE_URL: TEST_DATABASE_URL,
     DATABASE_MIGRATIONS_RUN: 'false',
     JWT_SECRET: 'e2e-secret-that-is-at-least-32-characters',

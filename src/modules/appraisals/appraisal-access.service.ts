@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, Principal } from '../../common/auth/principal';
+import { ForbiddenError, NotFoundError } from '../../common/errors/app-error';
+import { UnitsRepository } from '../units/units.repository';
+import { AppraisalEntity } from './entities/appraisal.entity';
+
+/** How the caller stands to one appraisal (spec §8): rights come from the appraisal, not from a role. */
+export interface AppraisalRelation {
+  admin: boolean;
+  owner: boolean;
+  assessor: boolean;
+  reviewer: boolean;
+  hr: boolean;
+}
+export type AppraisalRole = keyof AppraisalRelation;
+
+const NONE: AppraisalRelation = { admin: false, owner: false, assessor: false, reviewer: false, hr: false };
+
+const PART_NAMES: Record<AppraisalRole, string> = {
+  admin: 'an admin',
+  owner: 'the appraised employee',
+  assessor: 'the assessor',
+  reviewer: 'the reviewer',
+  hr: 'an HR operator of the unit',
+};
+
+export const canSee = (r: AppraisalRelation) => Object.values(r).some(Boolean);
+
+@Injectable()
+export class AppraisalAccessService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly units: UnitsRepository,
+  ) {}
+
+  async relationOf(p: Principal, a: AppraisalEntity, m?: EntityManager): Promise<AppraisalRelation> {
+    if (p.kind === 'api-key' || p.role === 'ADMIN') return { ...NONE, admin: true };
+    const me = p.employeeId;
+    return {
+      ...NONE,
+      owner: !!me && a.employeeId === me,
+      assessor: !!me && a.assessorId === me,
+      reviewer: !!me && a.reviewerId === me,
+      hr: p.role === 'HR_OPERATOR' && !!p.unitId && (await this.units.isWithin(a.unitId, p.unitId, m)),
+    };
+  }
+
+  /**
+   * The appraisal with the caller's relation to it, or 404 as if it did not exist. With `lock`, the row is
+   * locked FOR UPDATE, which serialises concurrent writes to one appraisal.
+   */
+  async get(
+    actor: Actor,
+    id: string,
+    m?: EntityManager,
+    lock = false,
+  ): Promise<{ appraisal: AppraisalEntity; relation: AppraisalRelation }> {
+    const repo = (m ?? this.dataSource.manager).getRepository(AppraisalEntity);
+    const appraisal = await repo.findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const relation = appraisal ? await this.relationOf(actor.principal, appraisal, m) : NONE;
+    if (!appraisal || !canSee(relation)) throw new NotFoundError('Appraisal', id);
+    return { appraisal, relation };
+  }
+
+  /** Refuses (403) a caller who may see the appraisal but holds none of the given parts in it. */
+  require(relation: AppraisalRelation, allowed: AppraisalRole[], what: string): void {
+    if (!allowed.some((r) => relation[r])) {
+      const who = allowed.map((r) => PART_NAMES[r]).join(', ').replace(/, ([^,]*)$/, ' or $1');
+      throw new ForbiddenError(`Only ${who} may ${what}`, 'not-your-part');
+    }
+  }
+
+  /** SQL condition limiting a list to the appraisals the caller may see; `alias` names the appraisals table. */
+  scopeCondition(p: Principal, alias: string): { sql: string; params: Record<string, unknown> } {
+    if (p.kind === 'api-key' || p.role === 'ADMIN') return { sql: 'true', params: {} };
+    const parts: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (p.employeeId) {
+      parts.push(`${alias}.employee_id = :scopeMe OR ${alias}.assessor_id = :scopeMe OR ${alias}.reviewer_id = :scopeMe`);
+      params.scopeMe = p.employeeId;
+    }
+    if (p.role === 'HR_OPERATOR' && p.unitId) {
+      parts.push(`${alias}.unit_id IN (SELECT unit_subtree(:scopeRoot))`);
+      params.scopeRoot = p.unitId;
+    }
+    return { sql: parts.length ? `(${parts.join(' OR ')})` : 'false', params };
+  }
+}

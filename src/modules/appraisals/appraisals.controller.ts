@@ -1,0 +1,263 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Access, CurrentActor } from '../../common/auth/access.decorator';
+import { Actor, ROLES } from '../../common/auth/principal';
+import { ProblemResponse } from '../../common/http/problem.dto';
+import { ApiPage } from '../../common/pagination/api-page.decorator';
+import { Page } from '../../common/pagination/page';
+import { AppraisalsService } from './appraisals.service';
+import {
+  AppraisalDto,
+  AppraisalQueryDto,
+  AssessBehaviourDto,
+  CreateAppraisalDto,
+  etagOf,
+  GenerateAppraisalsDto,
+  GenerateResultDto,
+  ResultRatingOverrideDto,
+  UpdateAppraisalDto,
+} from './dto/appraisal.dto';
+import { FileObjectionDto, ObjectionDto, ResolveObjectionDto } from './dto/objection.dto';
+import { CreateTargetDto, TargetDto, UpdateTargetDto } from './dto/target.dto';
+import { AppraisalEntity } from './entities/appraisal.entity';
+import { ObjectionsService } from './objections.service';
+import { TargetsService } from './targets.service';
+
+const READ = { roles: [...ROLES], scope: 'appraisals:read' as const };
+/** Whether the caller may act is decided by their part in the appraisal (assessor, reviewer, …), not a role. */
+const WRITE = { roles: [...ROLES], scope: 'appraisals:write' as const };
+const HR_WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'appraisals:write' as const };
+const NOT_FOUND = { description: 'No such appraisal, or not visible to the caller', type: ProblemResponse };
+const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of the step fails', type: ProblemResponse };
+
+@ApiTags('appraisals')
+@Controller('appraisals')
+export class AppraisalsController {
+  constructor(
+    private readonly appraisals: AppraisalsService,
+    private readonly targets: TargetsService,
+    private readonly objections: ObjectionsService,
+  ) {}
+
+  private respond(res: Response, a: AppraisalEntity): AppraisalDto {
+    res.setHeader('ETag', etagOf(a));
+    return AppraisalDto.of(a);
+  }
+
+  @Post()
+  @Access(HR_WRITE)
+  @ApiOperation({ summary: 'Create the appraisal (SKP) of one employee in one period; assessor and reviewer come from the supervisor chain' })
+  @ApiCreatedResponse({ type: AppraisalDto })
+  @ApiConflictResponse({ description: 'Duplicate (with appraisalId), inactive employee, or closed period', type: ProblemResponse })
+  async createAppraisal(@CurrentActor() actor: Actor, @Body() dto: CreateAppraisalDto, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.create(actor, dto));
+  }
+
+  @Get()
+  @Access(READ)
+  @ApiOperation({ summary: 'List the appraisals the caller may see (own, assessed, reviewed, or in the HR subtree)' })
+  @ApiPage(AppraisalDto)
+  async listAppraisals(@CurrentActor() actor: Actor, @Query() q: AppraisalQueryDto): Promise<Page<AppraisalDto>> {
+    const page = await this.appraisals.list(actor, q);
+    return { ...page, items: page.items.map((a) => AppraisalDto.of(a)) };
+  }
+
+  @Get(':id')
+  @Access(READ)
+  @ApiOperation({ summary: 'Read an appraisal; the ETag header carries its version for If-Match' })
+  @ApiOkResponse({ type: AppraisalDto, headers: { ETag: { description: 'Version of the appraisal', schema: { type: 'string', example: '"v3"' } } } })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.get(actor, id));
+  }
+
+  @Patch(':id')
+  @Access(HR_WRITE)
+  @ApiOperation({ summary: 'Reassign the assessor or reviewer; send If-Match with the ETag to avoid overwriting a newer change' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read, e.g. "v3"' })
+  @ApiOkResponse({ type: AppraisalDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiPreconditionFailedResponse({ description: 'The appraisal changed since the ETag was read', type: ProblemResponse })
+  @ApiConflictResponse(CONFLICT)
+  async updateAppraisal(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateAppraisalDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.update(actor, id, dto, ifMatch));
+  }
+
+  @Post(':id/agree')
+  @HttpCode(200)
+  @Access(WRITE)
+  @ApiOperation({ summary: 'The assessor agrees the targets: DRAFT → AGREED (at least one target, weights summing to 100)' })
+  @ApiOkResponse({ type: AppraisalDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICT)
+  async agreeAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.agree(actor, id));
+  }
+
+  @Get(':id/targets')
+  @Access(READ)
+  @ApiOperation({ summary: 'List the targets of an appraisal' })
+  @ApiOkResponse({ type: [TargetDto] })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async listTargets(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<TargetDto[]> {
+    return (await this.targets.list(actor, id)).map((t) => TargetDto.of(t));
+  }
+
+  @Post(':id/targets')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Add a target while the appraisal is DRAFT (employee, assessor, HR or admin)' })
+  @ApiCreatedResponse({ type: TargetDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ description: 'Not DRAFT, or the indicator already has a target here', type: ProblemResponse })
+  async createTarget(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateTargetDto): Promise<TargetDto> {
+    return TargetDto.of(await this.targets.add(actor, id, dto));
+  }
+
+  @Patch(':id/targets/:targetId')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Change a target value, weight or cascade while DRAFT' })
+  @ApiOkResponse({ type: TargetDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICT)
+  async updateTarget(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('targetId', ParseUUIDPipe) targetId: string,
+    @Body() dto: UpdateTargetDto,
+  ): Promise<TargetDto> {
+    return TargetDto.of(await this.targets.update(actor, id, targetId, dto));
+  }
+
+  @Delete(':id/targets/:targetId')
+  @HttpCode(204)
+  @Access(WRITE)
+  @ApiOperation({ summary: 'Remove a target while DRAFT (not one with achievements or cascaded targets)' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICT)
+  async deleteTarget(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('targetId', ParseUUIDPipe) targetId: string,
+  ): Promise<void> {
+    await this.targets.remove(actor, id, targetId);
+  }
+
+  @Put(':id/behaviour')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'The assessor rates the seven BerAKHLAK aspects (period OPEN or EVALUATION); sets ASSESSED' })
+  @ApiOkResponse({ type: AppraisalDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICT)
+  async assessBehaviour(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AssessBehaviourDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.assessBehaviour(actor, id, dto));
+  }
+
+  @Put(':id/result-rating-override')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'The assessor overrides the computed result rating, with a mandatory reason (audited)' })
+  @ApiOkResponse({ type: AppraisalDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICT)
+  async overrideResultRating(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResultRatingOverrideDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.overrideResultRating(actor, id, dto));
+  }
+
+  @Delete(':id/result-rating-override')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'The assessor withdraws the override; the computed rating applies again' })
+  @ApiOkResponse({ type: AppraisalDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICT)
+  async withdrawResultRatingOverride(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AppraisalDto> {
+    return this.respond(res, await this.appraisals.withdrawOverride(actor, id));
+  }
+
+  @Post(':id/objection')
+  @Access(WRITE)
+  @ApiOperation({ summary: 'The employee objects to a finalised appraisal, within 14 days of finalisation (PP 30/2019 art. 59)' })
+  @ApiCreatedResponse({ type: ObjectionDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ description: 'Not finalised, window closed, or an objection exists', type: ProblemResponse })
+  async fileObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FileObjectionDto): Promise<ObjectionDto> {
+    return ObjectionDto.of(await this.objections.file(actor, id, dto));
+  }
+
+  @Get(':id/objection')
+  @Access(READ)
+  @ApiOperation({ summary: 'Read the objection of an appraisal' })
+  @ApiOkResponse({ type: ObjectionDto })
+  @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })
+  async getObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ObjectionDto> {
+    return ObjectionDto.of(await this.objections.get(actor, id));
+  }
+
+  @Post(':id/objection/resolve')
+  @HttpCode(200)
+  @Access(WRITE)
+  @ApiOperation({
+    summary: 'The reviewer decides the objection; final and audited',
+    description: 'ACCEPTED may replace the behaviour ratings and set a result-rating override; the score is then recalculated.',
+  })
+  @ApiOkResponse({ type: ObjectionDto })
+  @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'Already decided', type: ProblemResponse })
+  async resolveObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveObjectionDto): Promise<ObjectionDto> {
+    return ObjectionDto.of(await this.objections.resolve(actor, id, dto));
+  }
+}
+
+@ApiTags('appraisals')
+@Controller('periods')
+export class PeriodAppraisalsController {
+  constructor(private readonly appraisals: AppraisalsService) {}
+
+  @Post(':id/appraisals/generate')
+  @HttpCode(200)
+  @Access(HR_WRITE)
+  @ApiOperation({
+    summary: 'Create the missing appraisals of a period for every active employee in scope (idempotent)',
+    description: 'HR operators generate within their subtree. Answers how many were created and how many existed.',
+  })
+  @ApiOkResponse({ type: GenerateResultDto })
+  @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'The period is closed', type: ProblemResponse })
+  generateAppraisals(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: GenerateAppraisalsDto,
+  ): Promise<GenerateResultDto> {
+    return this.appraisals.generate(actor, id, dto.withinUnitId);
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { offsetOf } from '../../common/pagination/page';
+import { AppraisalQueryDto } from './dto/appraisal.dto';
+import { AppraisalEntity } from './entities/appraisal.entity';
+import { ObjectionEntity } from './entities/objection.entity';
+import { TargetEntity } from './entities/target.entity';
+
+@Injectable()
+export class AppraisalsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(m?: EntityManager) {
+    return m ?? this.dataSource.manager;
+  }
+
+  findByEmployeeAndPeriod(employeeId: string, periodId: string, m?: EntityManager): Promise<AppraisalEntity | null> {
+    return this.manager(m).getRepository(AppraisalEntity).findOneBy({ employeeId, periodId });
+  }
+
+  save(a: AppraisalEntity, m: EntityManager): Promise<AppraisalEntity> {
+    return m.getRepository(AppraisalEntity).save(a);
+  }
+
+  async list(q: AppraisalQueryDto, scope: { sql: string; params: Record<string, unknown> }): Promise<[AppraisalEntity[], number]> {
+    const qb = this.manager().getRepository(AppraisalEntity).createQueryBuilder('a').where(scope.sql, scope.params);
+    if (q.periodId) qb.andWhere('a.periodId = :periodId', { periodId: q.periodId });
+    if (q.employeeId) qb.andWhere('a.employeeId = :employeeId', { employeeId: q.employeeId });
+    if (q.assessorId) qb.andWhere('a.assessorId = :assessorId', { assessorId: q.assessorId });
+    if (q.status) qb.andWhere('a.status = :status', { status: q.status });
+    if (q.withinUnitId) qb.andWhere('a.unitId IN (SELECT unit_subtree(:within))', { within: q.withinUnitId });
+    return qb.orderBy('a.createdAt', 'DESC').addOrderBy('a.id', 'ASC').offset(offsetOf(q)).limit(q.pageSize).getManyAndCount();
+  }
+
+  /**
+   * Creates the missing appraisals of a period for active employees in one statement, assessor and
+   * reviewer from the supervisor chain as it stands now. Answers the new rows and how many existed.
+   */
+  async generate(
+    periodId: string,
+    units: { scopeRoot?: string; withinUnitId?: string },
+    m: EntityManager,
+  ): Promise<{ created: AppraisalEntity[]; existing: number }> {
+    const where = ["e.status = 'ACTIVE'"];
+    const params: unknown[] = [periodId];
+    if (units.scopeRoot) where.push(`e.unit_id IN (SELECT unit_subtree($${params.push(units.scopeRoot)}))`);
+    if (units.withinUnitId) where.push(`e.unit_id IN (SELECT unit_subtree($${params.push(units.withinUnitId)}))`);
+    const [{ existing }] = await m.query<{ existing: number }[]>(
+      `SELECT count(*)::int AS existing FROM employees e
+        WHERE ${where.join(' AND ')} AND EXISTS (SELECT 1 FROM appraisals a WHERE a.employee_id = e.id AND a.period_id = $1)`,
+      params,
+    );
+    const rows = await m.query<Record<string, unknown>[]>(
+      `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, reviewer_id)
+       SELECT e.id, $1, e.unit_id, e.supervisor_id, s.supervisor_id
+         FROM employees e LEFT JOIN employees s ON s.id = e.supervisor_id
+        WHERE ${where.join(' AND ')}
+       ON CONFLICT (employee_id, period_id) DO NOTHING
+       RETURNING id, employee_id, period_id, unit_id, assessor_id, reviewer_id, status`,
+      params,
+    );
+    const created = rows.map(
+      (r) =>
+        ({
+          id: r.id,
+          employeeId: r.employee_id,
+          periodId: r.period_id,
+          unitId: r.unit_id,
+          assessorId: r.assessor_id,
+          reviewerId: r.reviewer_id,
+          status: r.status,
+        }) as AppraisalEntity,
+    );
+    return { created, existing };
+  }
+
+  /** Counts every change to the appraisal or its targets in `version` (the ETag). */
+  async bumpVersion(id: string, m: EntityManager): Promise<void> {
+    await m.query('UPDATE appraisals SET version = version + 1, updated_at = now() WHERE id = $1', [id]);
+  }
+
+  targets(appraisalId: string, m?: EntityManager): Promise<TargetEntity[]> {
+    return this.manager(m).getRepository(TargetEntity).find({ where: { appraisalId }, order: { createdAt: 'ASC' } });
+  }
+
+  findTarget(appraisalId: string, targetId: string, m?: EntityManager): Promise<TargetEntity | null> {
+    return this.manager(m).getRepository(TargetEntity).findOneBy({ id: targetId, appraisalId });
+  }
+
+  /** Is `targetId` a target of the appraisal of `assessorId` in `periodId`? (RHK atasan for cascading) */
+  async isAssessorTarget(targetId: string, assessorId: string, periodId: string, m: EntityManager): Promise<boolean> {
+    const rows = await m.query<unknown[]>(
+      `SELECT 1 FROM appraisal_targets t JOIN appraisals a ON a.id = t.appraisal_id
+        WHERE t.id = $1 AND a.employee_id = $2 AND a.period_id = $3`,
+      [targetId, assessorId, periodId],
+    );
+    return rows.length > 0;
+  }
+
+  saveTarget(t: Partial<TargetEntity>, m: EntityManager): Promise<TargetEntity> {
+    return m.getRepository(TargetEntity).save(t);
+  }
+
+  async deleteTarget(id: string, m: EntityManager): Promise<void> {
+    await m.getRepository(TargetEntity).delete({ id });
+  }
+
+  async targetInUse(id: string, m: EntityManager): Promise<{ achievements: number; cascades: number }> {
+    const [row] = await m.query<{ achievements: number; cascades: number }[]>(
+      `SELECT (SELECT count(*) FROM achievements WHERE target_id = $1)::int AS achievements,
+              (SELECT count(*) FROM appraisal_targets WHERE cascaded_from_target_id = $1)::int AS cascades`,
+      [id],
+    );
+    return row;
+  }
+
+  findObjection(appraisalId: string, m?: EntityManager): Promise<ObjectionEntity | null> {
+    return this.manager(m).getRepository(ObjectionEntity).findOneBy({ appraisalId });
+  }
+
+  findObjectionForUpdate(appraisalId: string, m: EntityManager): Promise<ObjectionEntity | null> {
+    return m.getRepository(ObjectionEntity).findOne({ where: { appraisalId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  saveObjection(o: Partial<ObjectionEntity>, m: EntityManager): Promise<ObjectionEntity> {
+    return m.getRepository(ObjectionEntity).save(o);
+  }
+}

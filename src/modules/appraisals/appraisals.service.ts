@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service';
+import { dataScopeOf } from '../../common/auth/data-scope';
+import { Actor } from '../../common/auth/principal';
+import { AppError, ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { Page, pageOf } from '../../common/pagination/page';
+import { EmployeeEntity } from '../employees/entities/employee.entity';
+import { PeriodEntity } from '../periods/entities/period.entity';
+import { UnitsRepository } from '../units/units.repository';
+import { AppraisalAccessService } from './appraisal-access.service';
+import { appraisalAcceptsResults, periodAcceptsResults, weightsComplete, weightTotal } from './appraisal-rules';
+import { AppraisalsRepository } from './appraisals.repository';
+import {
+  AppraisalQueryDto,
+  AssessBehaviourDto,
+  CreateAppraisalDto,
+  etagOf,
+  GenerateResultDto,
+  ResultRatingOverrideDto,
+  UpdateAppraisalDto,
+} from './dto/appraisal.dto';
+import { AppraisalEntity } from './entities/appraisal.entity';
+import { markForRecalculation } from './recalculation/recalculation-marks';
+
+@Injectable()
+export class AppraisalsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly appraisals: AppraisalsRepository,
+    private readonly access: AppraisalAccessService,
+    private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(actor: Actor, id: string): Promise<AppraisalEntity> {
+    return (await this.access.get(actor, id)).appraisal;
+  }
+
+  async list(actor: Actor, q: AppraisalQueryDto): Promise<Page<AppraisalEntity>> {
+    const [items, total] = await this.appraisals.list(q, this.access.scopeCondition(actor.principal, 'a'));
+    return pageOf(items, total, q);
+  }
+
+  async create(actor: Actor, dto: CreateAppraisalDto): Promise<AppraisalEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const employee = await m.getRepository(EmployeeEntity).findOneBy({ id: dto.employeeId });
+      const scope = dataScopeOf(actor.principal);
+      const visible =
+        employee &&
+        (scope.kind === 'all' || (scope.kind === 'subtree' && (await this.units.isWithin(employee.unitId, scope.rootUnitId, m))));
+      if (!employee || !visible) throw ValidationFailedError.field('employeeId', `no employee has the id ${dto.employeeId}`);
+      if (employee.status !== 'ACTIVE') {
+        throw new ConflictError('employee-inactive', `Employee ${employee.nip} is ${employee.status}`, { field: 'employeeId' });
+      }
+      const period = await this.period(dto.periodId, m, 'periodId');
+      if (period.status === 'CLOSED') throw new ConflictError('period-closed', `Period ${period.code} is closed`);
+      const existing = await this.appraisals.findByEmployeeAndPeriod(employee.id, period.id, m);
+      if (existing) {
+        throw new ConflictError('duplicate-appraisal', `Employee ${employee.nip} already has an appraisal for ${period.code}`, {
+          appraisalId: existing.id,
+        });
+      }
+      const supervisor = employee.supervisorId ? await m.getRepository(EmployeeEntity).findOneBy({ id: employee.supervisorId }) : null;
+      const appraisal = await this.appraisals.save(
+        m.getRepository(AppraisalEntity).create({
+          employeeId: employee.id,
+          periodId: period.id,
+          unitId: employee.unitId,
+          assessorId: supervisor?.id ?? null,
+          reviewerId: supervisor?.supervisorId ?? null,
+          status: 'DRAFT',
+        }),
+        m,
+      );
+      await this.audit.record(m, actor, { action: 'appraisal.create', entityType: 'appraisal', entityId: appraisal.id, after: appraisal });
+      return appraisal;
+    });
+  }
+
+  /** Idempotent: creates only the missing appraisals of active employees in the caller's scope. */
+  async generate(actor: Actor, periodId: string, withinUnitId?: string): Promise<GenerateResultDto> {
+    return this.dataSource.transaction(async (m) => {
+      const period = await this.period(periodId, m);
+      if (period.status === 'CLOSED') throw new ConflictError('period-closed', `Period ${period.code} is closed`);
+      const scope = dataScopeOf(actor.principal);
+      if (scope.kind === 'self') throw new NotFoundError('Period', periodId);
+      if (withinUnitId && !(await this.units.findById(withinUnitId, m))) {
+        throw ValidationFailedError.field('withinUnitId', `no unit has the id ${withinUnitId}`);
+      }
+      const { created, existing } = await this.appraisals.generate(
+        period.id,
+        { scopeRoot: scope.kind === 'subtree' ? scope.rootUnitId : undefined, withinUnitId },
+        m,
+      );
+      await this.audit.recordMany(
+        m,
+        actor,
+        created.map((a) => ({ action: 'appraisal.generate', entityType: 'appraisal', entityId: a.id, after: a })),
+      );
+      return { created: created.length, existing };
+    });
+  }
+
+  /** Reassigns assessor or reviewer (HR or admin), guarded by If-Match. */
+  async update(actor: Actor, id: string, dto: UpdateAppraisalDto, ifMatch?: string): Promise<AppraisalEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
+      this.access.require(relation, ['hr', 'admin'], 'reassign the assessor or reviewer');
+      this.checkIfMatch(before, ifMatch);
+      if (before.status === 'FINALIZED') throw notInStatus(before, 'reassigned');
+      for (const field of ['assessorId', 'reviewerId'] as const) {
+        const value = dto[field];
+        if (value === undefined || value === null) continue;
+        if (value === before.employeeId) throw ValidationFailedError.field(field, 'an employee cannot appraise themself');
+        if (!(await m.getRepository(EmployeeEntity).existsBy({ id: value }))) {
+          throw ValidationFailedError.field(field, `no employee has the id ${value}`);
+        }
+      }
+      const after = await this.appraisals.save(
+        {
+          ...before,
+          ...(dto.assessorId !== undefined ? { assessorId: dto.assessorId } : {}),
+          ...(dto.reviewerId !== undefined ? { reviewerId: dto.reviewerId } : {}),
+        },
+        m,
+      );
+      await this.audit.record(m, actor, { action: 'appraisal.update', entityType: 'appraisal', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  /** DRAFT → AGREED by the assessor: at least one target and weights summing to 100. */
+  async agree(actor: Actor, id: string): Promise<AppraisalEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
+      this.access.require(relation, ['assessor', 'admin'], 'agree the targets');
+      if (before.status !== 'DRAFT') throw notInStatus(before, 'agreed');
+      const period = await this.period(before.periodId, m);
+      if (period.status === 'CLOSED') throw new ConflictError('period-closed', `Period ${period.code} is closed`);
+      const weights = (await this.appraisals.targets(id, m)).map((t) => t.weight);
+      if (!weightsComplete(weights)) {
+        throw new ConflictError(
+          weights.length ? 'weights-not-100' : 'no-targets',
+          weights.length ? `The target weights sum to ${weightTotal(weights)}, not 100` : 'The appraisal has no targets',
+          { weightTotal: weightTotal(weights), targetCount: weights.length },
+        );
+      }
+      const after = await this.appraisals.save({ ...before, status: 'AGREED', agreedAt: new Date() }, m);
+      await this.audit.record(m, actor, { action: 'appraisal.agree', entityType: 'appraisal', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  /** The seven BerAKHLAK ratings by the assessor; sets ASSESSED. */
+  async assessBehaviour(actor: Actor, id: string, dto: AssessBehaviourDto): Promise<AppraisalEntity> {
+    return this.resultWrite(actor, id, 'assess behaviour', 'appraisal.behaviour', (a) => ({
+      ...a,
+      behaviourRatings: { ...dto.ratings },
+      behaviourNotes: dto.notes ?? null,
+      assessedAt: new Date(),
+      status: 'ASSESSED',
+    }));
+  }
+
+  async overrideResultRating(actor: Actor, id: string, dto: ResultRatingOverrideDto): Promise<AppraisalEntity> {
+    return this.resultWrite(actor, id, 'override the result rating', 'appraisal.result-rating-override', (a) => ({
+      ...a,
+      resultRatingOverride: dto.rating,
+      resultRatingOverrideReason: dto.reason,
+    }));
+  }
+
+  async withdrawOverride(actor: Actor, id: string): Promise<AppraisalEntity> {
+    return this.resultWrite(actor, id, 'withdraw the override', 'appraisal.result-rating-override-withdraw', (a) => ({
+      ...a,
+      resultRatingOverride: null,
+      resultRatingOverrideReason: null,
+    }));
+  }
+
+  /** Assessor writes that move the score: period running, appraisal agreed; marked for recalculation. */
+  private async resultWrite(
+    actor: Actor,
+    id: string,
+    what: string,
+    action: string,
+    change: (a: AppraisalEntity) => AppraisalEntity,
+  ): Promise<AppraisalEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
+      this.access.require(relation, ['assessor', 'admin'], what);
+      const period = await this.period(before.periodId, m);
+      if (!periodAcceptsResults(period.status)) {
+        throw new ConflictError('period-not-open', `Period ${period.code} is ${period.status}; this needs it OPEN or EVALUATION`);
+      }
+      if (!appraisalAcceptsResults(before.status)) throw notInStatus(before, 'changed this way');
+      const after = await this.appraisals.save(change({ ...before }), m);
+      await markForRecalculation(m, { appraisalIds: [id] }, action);
+      await this.audit.record(m, actor, { action, entityType: 'appraisal', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  checkIfMatch(a: AppraisalEntity, ifMatch?: string): void {
+    if (ifMatch === undefined || ifMatch.trim() === '*') return;
+    const tags = ifMatch.split(',').map((t) => t.trim());
+    if (!tags.includes(etagOf(a))) {
+      throw new AppError('precondition-failed', 'etag-mismatch', `The appraisal changed since you read it (now ${etagOf(a)}); read it again`, {
+        etag: etagOf(a),
+      });
+    }
+  }
+
+  /**
+   * The period, share-locked for the rest of the transaction: a concurrent transition (which locks it FOR
+   * UPDATE) waits, so nothing lands in a period that closed meanwhile.
+   */
+  async period(id: string, m: EntityManager, field?: string): Promise<PeriodEntity> {
+    const period = await m.getRepository(PeriodEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });
+    if (!period) {
+      if (field) throw ValidationFailedError.field(field, `no period has the id ${id}`);
+      throw new NotFoundError('Period', id);
+    }
+    return period;
+  }
+}
+
+export const notInStatus = (a: AppraisalEntity, verb: string) =>
+  new ConflictError('invalid-appraisal-status', `The appraisal is ${a.status} and cannot be ${verb}`, { appraisalStatus: a.status });
+

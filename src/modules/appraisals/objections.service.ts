@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service';
+import { Actor } from '../../common/auth/principal';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { AppraisalAccessService } from './appraisal-access.service';
+import { objectionWindowOpen, OBJECTION_WINDOW_DAYS } from './appraisal-rules';
+import { AppraisalsRepository } from './appraisals.repository';
+import { FileObjectionDto, ResolveObjectionDto } from './dto/objection.dto';
+import { ObjectionEntity } from './entities/objection.entity';
+import { markForRecalculation } from './recalculation/recalculation-marks';
+
+/** Keberatan (PP 30/2019 art. 59): filed by the employee, decided once and for all by the reviewer. */
+@Injectable()
+export class ObjectionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly appraisals: AppraisalsRepository,
+    private readonly access: AppraisalAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(actor: Actor, appraisalId: string): Promise<ObjectionEntity> {
+    await this.access.get(actor, appraisalId);
+    const objection = await this.appraisals.findObjection(appraisalId);
+    if (!objection) throw new NotFoundError('Objection of appraisal', appraisalId);
+    return objection;
+  }
+
+  async file(actor: Actor, appraisalId: string, dto: FileObjectionDto, now = new Date()): Promise<ObjectionEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
+      this.access.require(relation, ['owner', 'admin'], 'file an objection');
+      if (appraisal.status !== 'FINALIZED' || !appraisal.finalizedAt) {
+        throw new ConflictError('appraisal-not-finalized', 'An objection can be filed only against a finalised appraisal');
+      }
+      if (!objectionWindowOpen(appraisal.finalizedAt, now)) {
+        throw new ConflictError(
+          'objection-window-closed',
+          `Objections are filed within ${OBJECTION_WINDOW_DAYS} days after finalisation (${appraisal.finalizedAt.toISOString()})`,
+        );
+      }
+      if (await this.appraisals.findObjection(appraisalId, m)) {
+        throw new ConflictError('objection-exists', 'This appraisal already has an objection');
+      }
+      const objection = await this.appraisals.saveObjection({ appraisalId, reason: dto.reason, filedBy: actor.principal.id, status: 'PENDING' }, m);
+      await this.audit.record(m, actor, { action: 'objection.file', entityType: 'objection', entityId: objection.id, after: objection });
+      return objection;
+    });
+  }
+
+  async resolve(actor: Actor, appraisalId: string, dto: ResolveObjectionDto): Promise<ObjectionEntity> {
+    if (dto.decision === 'REJECTED') {
+      for (const field of ['behaviourRatings', 'resultRatingOverride'] as const) {
+        if (dto[field] !== undefined) throw ValidationFailedError.field(field, 'only an ACCEPTED objection changes the appraisal');
+      }
+    }
+    return this.dataSource.transaction(async (m) => {
+      const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
+      this.access.require(relation, ['reviewer', 'admin'], 'resolve the objection');
+      const before = await this.appraisals.findObjectionForUpdate(appraisalId, m);
+      if (!before) throw new NotFoundError('Objection of appraisal', appraisalId);
+      if (before.status !== 'PENDING') {
+        throw new ConflictError('objection-resolved', `The objection was already ${before.status}; the decision is final`);
+      }
+      const after = await this.appraisals.saveObjection(
+        {
+          ...before,
+          status: dto.decision,
+          decisionNote: dto.note,
+          behaviourRatings: dto.behaviourRatings ? { ...dto.behaviourRatings } : null,
+          resultRatingOverride: dto.resultRatingOverride ?? null,
+          resolvedBy: actor.principal.id,
+          resolvedAt: new Date(),
+        },
+        m,
+      );
+      if (dto.decision === 'ACCEPTED') {
+        const changed = await this.appraisals.save(
+          {
+            ...appraisal,
+            ...(dto.behaviourRatings ? { behaviourRatings: { ...dto.behaviourRatings } } : {}),
+            ...(dto.resultRatingOverride ? { resultRatingOverride: dto.resultRatingOverride, resultRatingOverrideReason: dto.note } : {}),
+          },
+          m,
+        );
+        // The one way a finalised appraisal is recalculated (spec §6).
+        await markForRecalculation(m, { appraisalIds: [appraisalId] }, 'objection.accepted', { includeFinalized: true });
+        await this.audit.record(m, actor, {
+          action: 'appraisal.objection-applied',
+          entityType: 'appraisal',
+          entityId: appraisalId,
+          before: appraisal,
+          after: changed,
+        });
+      }
+      await this.audit.record(m, actor, { action: 'objection.resolve', entityType: 'objection', entityId: after.id, before, after });
+      return after;
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { randomInt } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createTestApp, TestApp } from './app';
+import { auth, expectProblem, pnsNip, uniqueCode, userToken } from './factories';
+
+/**
+ * The planning issue's story, end to end through the public API: at Dinas Perhubungan a pelaksana is
+ * appraised on average public-transport waiting time (LOWER_IS_BETTER, target 15 minutes) and on
+ * schedules published (HIGHER_IS_BETTER), through PLANNING → OPEN → EVALUATION → CLOSED and an objection.
+ */
+describe('scenario: a pelaksana at Dinas Perhubungan (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp()));
+  afterAll(() => t.close());
+
+  it('runs a whole period, with the unhappy paths along the way', async () => {
+    const admin = auth(t.adminToken);
+    const http = () => t.http();
+    const sfx = uniqueCode('X');
+    const code = (c: string) => `${c}-${sfx}`;
+
+    // Organisation, imported in an order where children come before parents.
+    const units = await http()
+      .post('/units/import')
+      .set(admin)
+      .send({
+        units: [
+          { code: code('DISHUB-ANGKUTAN'), name: 'Bidang Angkutan', kind: 'BIDANG', parentCode: code('DISHUB') },
+          { code: code('DISHUB'), name: 'Dinas Perhubungan', kind: 'DINAS', parentCode: code('PEMKOT'), publicService: true },
+          { code: code('PEMKOT'), name: 'Pemerintah Kota Denpasar', kind: 'OTHER' },
+        ],
+      });
+    expect(units.body).toMatchObject({ created: 3, errors: [] });
+    const [kadisNip, kabidNip, staffNip] = [pnsNip(), pnsNip(), pnsNip()];
+    const row = (nip: string, name: string, jobType: string, rank: string, unit: string, supervisorNip?: string) => ({
+      nip, name, employmentType: 'PNS', rank, rankSince: '2022-04-01', jobType, positionTitle: name, unitCode: code(unit), supervisorNip,
+    });
+    const employees = await http()
+      .post('/employees/import')
+      .set(admin)
+      .send({
+        employees: [
+          row(staffNip, 'Pelaksana Angkutan', 'PELAKSANA', 'II/c', 'DISHUB-ANGKUTAN', kabidNip),
+          row(kabidNip, 'Kepala Bidang Angkutan', 'ADMINISTRATOR', 'III/d', 'DISHUB-ANGKUTAN', kadisNip),
+          row(kadisNip, 'Kepala Dinas Perhubungan', 'JPT_PRATAMA', 'IV/c', 'DISHUB'),
+        ],
+      });
+    expect(employees.body).toMatchObject({ created: 3, errors: [] });
+    const idOf = async (nip: string) => (await http().get(`/employees/by-nip/${nip}`).set(admin)).body.id as string;
+    const [kadis, kabid, staff] = [await idOf(kadisNip), await idOf(kabidNip), await idOf(staffNip)];
+    const staffUser = await userToken(t, { role: 'EMPLOYEE', employeeId: staff });
+    const kabidUser = await userToken(t, { role: 'EMPLOYEE', employeeId: kabid });
+    const kadisUser = await userToken(t, { role: 'EMPLOYEE', employeeId: kadis });
+    const as = (u: { token: string }) => auth(u.token);
+    const dishub = (await http().get(`/units?q=${code('DISHUB')}&pageSize=10`).set(admin)).body.items.find((u: { code: string }) => u.code === code('DISHUB'));
+
+    // Indicator catalogue.
+    const waiting = await http().post('/indicators').set(admin).send({
+      code: code('WAIT'), name: 'Rata-rata waktu tunggu angkutan umum', unitOfMeasure: 'menit', aspect: 'TIME',
+      direction: 'LOWER_IS_BETTER', aggregation: 'AVERAGE', jobTypes: ['PELAKSANA'],
+    });
+    const schedules = await http().post('/indicators').set(admin).send({
+      code: code('SCHED'), name: 'Jadwal angkutan yang dipublikasikan', unitOfMeasure: 'dokumen', aspect: 'QUANTITY',
+      direction: 'HIGHER_IS_BETTER', aggregation: 'SUM', jobTypes: [],
+    });
+    expect([waiting.status, schedules.status]).toEqual([201, 201]);
+
+    // A monthly period in a far year, so parallel or repeated runs never collide.
+    const year = randomInt(2100, 9000);
+    const period = await http().post('/periods').set(admin).send({ code: `${year}-11`, type: 'MONTHLY', startDate: `${year}-11-01`, endDate: `${year}-11-30` });
+    expect(period.body).toMatchObject({ status: 'PLANNING' });
+    const pid = period.body.id as string;
+    const transition = (to: string, extra: object = {}) => http().post(`/periods/${pid}/transitions`).set(admin).send({ to, ...extra });
+
+    const generated = await http().post(`/periods/${pid}/appraisals/generate`).set(admin).send({ withinUnitId: dishub.id });
+    expect(generated.body).toEqual({ created: 3, existing: 0 });
+    const mine = await http().get(`/appraisals?periodId=${pid}`).set(as(staffUser));
+    expect(mine.body.total).toBe(1);
+    const appraisal = mine.body.items[0];
+    expect(appraisal).toMatchObject({ employeeId: staff, assessorId: kabid, reviewerId: kadis, status: 'DRAFT' });
+    const aUrl = `/appraisals/${appraisal.id}`;
+
+    // Planning: the pelaksana proposes targets; weights must reach 100 before the assessor agrees.
+    const tWait = await http().post(`${aUrl}/targets`).set(as(staffUser)).send({ indicatorId: waiting.body.id, target: 15, weight: 60 });
+    const tSched = await http().post(`${aUrl}/targets`).set(as(staffUser)).send({ indicatorId: schedules.body.id, target: 12, weight: 30 });
+    expect([tWait.status, tSched.status]).toEqual([201, 201]);
+    expectProblem(await http().post(`${aUrl}/agree`).set(as(kabidUser)), 409, 'weights-not-100');
+    const etag = (await http().get(aUrl).set(admin)).headers.etag;
+    await http().patch(`${aUrl}/targets/${tSched.body.id}`).set(as(staffUser)).send({ weight: 40 });
+    expectProblem(await http().patch(aUrl).set(admin).set('If-Match', etag).send({ reviewerId: kadis }), 412, 'etag-mismatch');
+    expectProblem(await http().post(`${aUrl}/agree`).set(as(staffUser)), 403);
+    expect((await http().post(`${aUrl}/agree`).set(as(kabidUser))).body.status).toBe('AGREED');
+
+    // Achievements wait for the period to open.
+    const submit = (body: object, key?: string) => {
+      const req = http().post('/achievements').set(as(staffUser));
+      if (key) req.set('Idempotency-Key', key);
+      return req.send(body);
+    };
+    const w1 = { targetId: tWait.body.id, value: 14, occurredOn: `${year}-11-07`, evidenceUrl: 'https://dishub.denpasarkota.go.id/laporan/w1.pdf' };
+    expectProblem(await submit(w1), 409);
+    expect((await transition('OPEN')).status).toBe(200);
+    expectProblem(await transition('PLANNING'), 409, 'invalid-transition');
+
+    const first = await submit(w1, `${sfx}-w1`);
+    const replay = await submit(w1, `${sfx}-w1`);
+    expect(first.status).toBe(201);
+    expect(replay.body.id).toBe(first.body.id);
+    const w2 = await submit({ targetId: tWait.body.id, value: 17, occurredOn: `${year}-11-20` });
+    const s1 = await submit({ targetId: tSched.body.id, value: 6, occurredOn: `${year}-11-10` });
+    const s2 = await submit({ targetId: tSched.body.id, value: 5, occurredOn: `${year}-11-25` });
+    const outside = await submit({ targetId: tSched.body.id, value: 1, occurredOn: `${year}-12-01` });
+    expectProblem(outside, 400);
+    expect(outside.body.errors[0].field).toBe('occurredOn');
+    const count = await t.app.get(DataSource).query<{ n: number }[]>('SELECT count(*)::int AS n FROM achievements WHERE appraisal_id = $1', [appraisal.id]);
+    expect(count[0].n).toBe(4);
+
+    // Verification by the assessor only.
+    expectProblem(await http().post(`/achievements/${first.body.id}/verify`).set(as(staffUser)), 403);
+    for (const a of [first, s1, s2]) expect((await http().post(`/achievements/${a.body.id}/verify`).set(as(kabidUser))).body.status).toBe('VERIFIED');
+    const rejected = await http().post(`/achievements/${w2.body.id}/reject`).set(as(kabidUser)).send({ reason: 'Bukti dukung tidak sesuai' });
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', rejectionReason: 'Bukti dukung tidak sesuai' });
+    expectProblem(await http().delete(`/achievements/${first.body.id}`).set(as(staffUser)), 409, 'achievement-verified');
+
+    // Someone from another unit cannot see any of it.
+    expect((await http().get(aUrl).set(as(kadisUser))).status).toBe(200); // the reviewer sees it
+    const outsiderEmployee = await http().post('/employees').set(admin).send({
+      nip: pnsNip(), name: 'Pegawai Lain', employmentType: 'PNS', rank: 'II/a', rankSince: '2022-01-01', jobType: 'PELAKSANA',
+      positionTitle: 'Staf', unitCode: code('PEMKOT'),
+    });
+    const outsider = await userToken(t, { role: 'EMPLOYEE', employeeId: outsiderEmployee.body.id });
+    expectProblem(await http().get(aUrl).set(as(outsider)), 404);
+    expectProblem(await http().post('/achievements').set(as(outsider)).send({ ...w1, value: 1 }), 404);
+
+    // Evaluation: behaviour by the assessor.
+    expect((await transition('EVALUATION')).status).toBe(200);
+    const ratings = {
+      BERORIENTASI_PELAYANAN: 'ABOVE_EXPECTATION', AKUNTABEL: 'MEETS_EXPECTATION', KOMPETEN: 'MEETS_EXPECTATION', HARMONIS: 'MEETS_EXPECTATION',
+      LOYAL: 'MEETS_EXPECTATION', ADAPTIF: 'BELOW_EXPECTATION', KOLABORATIF: 'MEETS_EXPECTATION',
+    };
+    expect((await http().put(`${aUrl}/behaviour`).set(as(kabidUser)).send({ ratings })).body.status).toBe('ASSESSED');
+
+    // Closing refuses while the two heads' appraisals are still DRAFT, listing them; an admin may force it.
+    const refused = await transition('CLOSED');
+    expectProblem(refused, 409, 'appraisals-not-assessed');
+    expect(refused.body.appraisalIds).toHaveLength(2);
+    expect(refused.body.appraisalIds).not.toContain(appraisal.id);
+    const hr = await userToken(t, { role: 'HR_OPERATOR', unitId: dishub.id });
+    expectProblem(await http().post(`/periods/${pid}/transitions`).set(as(hr)).send({ to: 'CLOSED', force: true }), 403);
+    expect((await transition('CLOSED', { force: true })).body.status).toBe('CLOSED');
+    const finalized = (await http().get(aUrl).set(admin)).body;
+    expect(finalized).toMatchObject({ status: 'FINALIZED', finalizedAt: expect.any(String) });
+    expectProblem(await submit({ targetId: tSched.body.id, value: 1, occurredOn: `${year}-11-28` }), 409);
+
+    // Objection by the pelaksana, decided by the kepala dinas.
+    const objection = await http().post(`${aUrl}/objection`).set(as(staffUser)).send({ reason: 'Aspek ADAPTIF dinilai tanpa catatan' });
+    expect(objection.status).toBe(201);
+    const decided = await http().post(`${aUrl}/objection/resolve`).set(as(kadisUser)).send({
+      decision: 'ACCEPTED', note: 'Catatan kinerja menunjukkan adaptasi jadwal baru', behaviourRatings: { ...ratings, ADAPTIF: 'MEETS_EXPECTATION' },
+    });
+    expect(decided.body).toMatchObject({ status: 'ACCEPTED' });
+    expect((await http().get(aUrl).set(admin)).body.behaviour.ratings.ADAPTIF).toBe('MEETS_EXPECTATION');
+    const audit = await http().get(`/audit-events?entityId=${appraisal.id}&pageSize=200`).set(admin);
+    const actions = audit.body.items.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['appraisal.generate', 'appraisal.agree', 'appraisal.behaviour', 'appraisal.objection-applied']));
+  });
+});

@@ -1,0 +1,72 @@
+import { round2 } from './rounding';
+
+/** The nine SKM elements (PermenPAN-RB 14/2017), U1 persyaratan … U9 sarana dan prasarana (spec §4). */
+export const IKM_ELEMENTS = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9'] as const;
+export type IkmElement = (typeof IKM_ELEMENTS)[number];
+export type IkmAnswer = 1 | 2 | 3 | 4;
+export type IkmAnswers = Record<IkmElement, IkmAnswer>;
+
+export const IKM_CATEGORIES = ['A', 'B', 'C', 'D'] as const;
+export type IkmCategory = (typeof IKM_CATEGORIES)[number];
+export type IkmLabel = 'Sangat Baik' | 'Baik' | 'Kurang Baik' | 'Tidak Baik';
+
+/** Category bounds of spec §4 (inclusive, on the value rounded to 2 decimals) with their labels. */
+export const IKM_CATEGORY_BOUNDS: Readonly<Record<IkmCategory, { min: number; max: number; label: IkmLabel }>> = Object.freeze({
+  A: { min: 88.31, max: 100, label: 'Sangat Baik' },
+  B: { min: 76.61, max: 88.3, label: 'Baik' },
+  C: { min: 65, max: 76.6, label: 'Kurang Baik' },
+  D: { min: 25, max: 64.99, label: 'Tidak Baik' },
+});
+
+export interface IkmResult {
+  responses: number;
+  /** Nilai rata-rata per element: the mean of its answers (1–4), full precision. */
+  nrr: Record<IkmElement, number>;
+  /** Mean of the nine NRR × 25 (25–100), full precision; show it as `round2(ikm)`, which is what `category` classifies. */
+  ikm: number;
+  category: IkmCategory;
+  label: IkmLabel;
+}
+
+/**
+ * Service index of a set of SKM answers (spec §4): NRR of element i = mean of its answers; IKM = mean of the
+ * nine NRR × 25. Null when there is no answer. Uses the exact mean (1/9), not the regulation's rounded weight
+ * 0.111, so all 4s give exactly 100.
+ *
+ * IKM is computed as 25·(sum of all answers)/(9·responses), mathematically equal to the mean of the NRR but
+ * with a single division, so e.g. all 3s give exactly 75. Throws on an answer that is not 1, 2, 3 or 4.
+ */
+export function ikmOf(answers: readonly IkmAnswers[]): IkmResult | null {
+  const responses = answers.length;
+  if (responses === 0) return null;
+  const sums = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>;
+  for (const [index, answer] of answers.entries()) {
+    for (const element of IKM_ELEMENTS) {
+      const value = answer[element];
+      if (!(value === 1 || value === 2 || value === 3 || value === 4)) {
+        throw new RangeError(`ikmOf: answer ${index} has ${element} = ${String(value)}; expected 1, 2, 3 or 4`);
+      }
+      sums[element] += value;
+    }
+  }
+  const nrr = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, sums[e] / responses])) as Record<IkmElement, number>;
+  const total = IKM_ELEMENTS.reduce((t, e) => t + sums[e], 0);
+  const ikm = (25 * total) / (IKM_ELEMENTS.length * responses);
+  const category = ikmCategory(ikm);
+  return { responses, nrr, ikm, category, label: IKM_CATEGORY_BOUNDS[category].label };
+}
+
+/**
+ * Category of an IKM (spec §4): A 88.31–100, B 76.61–88.30, C 65.00–76.60, D 25.00–64.99. The bounds have
+ * gaps of 0.01, so the value is classified after rounding half away from zero to 2 decimals, the precision
+ * it is published with: 88.305 → 88.31 → A, 88.3049 → 88.30 → B, 64.995 → 65.00 → C. The published IKM and
+ * its category therefore always agree. Throws outside 25–100, which no valid answers can produce.
+ */
+export function ikmCategory(ikm: number): IkmCategory {
+  const rounded = round2(ikm);
+  if (rounded < 25 || rounded > 100) throw new RangeError(`ikmCategory: ${ikm} is outside the IKM range 25–100`);
+  if (rounded >= IKM_CATEGORY_BOUNDS.A.min) return 'A';
+  if (rounded >= IKM_CATEGORY_BOUNDS.B.min) return 'B';
+  if (rounded >= IKM_CATEGORY_BOUNDS.C.min) return 'C';
+  return 'D';
+}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrganisationPredicate, OrganisationPredicateEntity } from '../appraisals/entities/organisation-predicate.entity';
+import { PREDICATES } from '../appraisals/scoring/types';
+import { PeriodEntity } from '../periods/entities/period.entity';
+import { emptyCounts, PredicateCounts } from './curve';
+
+/** Raw per-assessor numbers; means are numeric text at full precision. */
+export interface AssessorStatsRow {
+  assessorId: string;
+  name: string;
+  nip: string;
+  /** Over every appraisal of the period with a score: who is in the z population. */
+  periodCount: number;
+  periodMeanBehaviour: string | null;
+  /** Over the appraisals in view (caller's subtree and `withinUnitId`). */
+  count: number;
+  meanBehaviour: string | null;
+  meanResult: string | null;
+  rated: number;
+  above: number;
+  overrides: number;
+}
+
+/** Which appraisals are in view: all of the period, none, or those whose unit is in every one of these subtrees. */
+export type AppraisalView = { kind: 'all' } | { kind: 'none' } | { kind: 'subtrees'; roots: string[] };
+
+interface OrganisationPredicateRow {
+  period_id: string;
+  unit_id: string;
+  predicate: OrganisationPredicate;
+  set_by: string | null;
+  set_at: Date;
+}
+
+const toEntity = (r: OrganisationPredicateRow): OrganisationPredicateEntity => ({
+  periodId: r.period_id,
+  unitId: r.unit_id,
+  predicate: r.predicate,
+  setBy: r.set_by,
+  setAt: r.set_at,
+});
+
+/** `count(*) FILTER (…) AS "SANGAT_BAIK"`, … and `unscored`, over `appraisals a LEFT JOIN appraisal_scores s`. */
+const COUNT_COLUMNS = [
+  ...PREDICATES.map((p) => `count(a.id) FILTER (WHERE s.predicate = '${p}')::int AS "${p}"`),
+  `count(a.id) FILTER (WHERE s.predicate IS NULL)::int AS "unscored"`,
+].join(',\n              ');
+
+const countsOf = (row: Partial<PredicateCounts> | undefined): PredicateCounts => ({ ...emptyCounts(), ...row });
+
+@Injectable()
+export class DistributionRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(m?: EntityManager): EntityManager {
+    return m ?? this.dataSource.manager;
+  }
+
+  findPeriod(id: string, m?: EntityManager): Promise<PeriodEntity | null> {
+    return this.manager(m).getRepository(PeriodEntity).findOneBy({ id });
+  }
+
+  /**
+   * The period row locked FOR NO KEY UPDATE: serialises organisation-predicate writes of the period with each
+   * other and with its close (which locks FOR UPDATE), without blocking foreign-key checks of new appraisals.
+   */
+  async lockPeriod(id: string, m: EntityManager): Promise<Pick<PeriodEntity, 'id' | 'code' | 'status'> | null> {
+    const [row] = await m.query<Pick<PeriodEntity, 'id' | 'code' | 'status'>[]>(
+      'SELECT id, code, status FROM periods WHERE id = $1 FOR NO KEY UPDATE',
+      [id],
+    );
+    return row ?? null;
+  }
+
+  async findOrganisationPredicate(periodId: string, unitId: string, m?: EntityManager): Promise<OrganisationPredicateEntity | null> {
+    const [row] = await this.manager(m).query<OrganisationPredicateRow[]>(
+      'SELECT period_id, unit_id, predicate, set_by, set_at FROM organisation_predicates WHERE period_id = $1 AND unit_id = $2',
+      [periodId, unitId],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Inserts or replaces the organisation predicate of a unit in a period, stamping who and when (transaction time). */
+  async upsertOrganisationPredicate(
+    row: Pick<OrganisationPredicateEntity, 'periodId' | 'unitId' | 'predicate' | 'setBy'>,
+    m: EntityManager,
+  ): Promise<OrganisationPredicateEntity> {
+    const [saved] = await m.query<OrganisationPredicateRow[]>(
+      `INSERT INTO organisation_predicates (period_id, unit_id, predicate, set_by, set_at)
+       VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (period_id, unit_id)
+       DO UPDATE SET predicate = EXCLUDED.predicate, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at
+       RETURNING period_id, unit_id, predicate, set_by, set_at`,
+      [row.periodId, row.unitId, row.predicate, row.setBy],
+    );
+    return toEntity(saved);
+  }
+
+  /** Appraisals of the period in the subtree of `rootUnitId` (by the unit they were created in), per predicate. */
+  async predicateCounts(periodId: string, rootUnitId: string, m?: EntityManager): Promise<PredicateCounts> {
+    const [row] = await this.manager(m).query<PredicateCounts[]>(
+      `SELECT ${COUNT_COLUMNS}
+         FROM appraisals a
+         LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
+        WHERE a.period_id = $1 AND a.unit_id IN (SELECT unit_subtree($2))`,
+      [periodId, rootUnitId],
+    );
+    return countsOf(row);
+  }
+
+  /**
+   * For every unit with an organisation predicate in the period: its predicate and the predicate counts of
+   * its subtree, in one query (one recursive walk of the unit tree from all those units at once).
+   */
+  async predicateCountsOfRatedUnits(
+    periodId: string,
+    m: EntityManager,
+  ): Promise<{ unitId: string; unitCode: string; predicate: OrganisationPredicate; counts: PredicateCounts }[]> {
+    const rows = await m.query<({ unit_id: string; unit_code: string; predicate: OrganisationPredicate } & PredicateCounts)[]>(
+      `WITH RECURSIVE rated AS (
+         SELECT unit_id, predicate FROM organisation_predicates WHERE period_id = $1
+       ), tree(root_id, unit_id) AS (
+         SELECT unit_id, unit_id FROM rated
+         UNION ALL
+         SELECT tree.root_id, u.id FROM units u JOIN tree ON u.parent_id = tree.unit_id
+       )
+       SELECT r.unit_id, u.code AS unit_code, r.predicate,
+              ${COUNT_COLUMNS}
+         FROM rated r
+         JOIN units u ON u.id = r.unit_id
+         JOIN tree t ON t.root_id = r.unit_id
+         LEFT JOIN appraisals a ON a.unit_id = t.unit_id AND a.period_id = $1
+         LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
+        GROUP BY r.unit_id, u.code, r.predicate
+        ORDER BY u.code`,
+      [periodId],
+    );
+    return rows.map(({ unit_id, unit_code, predicate, ...counts }) => ({ unitId: unit_id, unitCode: unit_code, predicate, counts: countsOf(counts) }));
+  }
+
+  /**
+   * Per assessor of the period with at least `minAppraisees` appraisals with a score (over the whole period),
+   * in one GROUP BY: the period-wide count and mean behaviourScore (the z population), and the numbers over
+   * the appraisals in `view`.
+   */
+  async assessorStats(periodId: string, view: AppraisalView, minAppraisees: number, m?: EntityManager): Promise<AssessorStatsRow[]> {
+    const params: unknown[] = [periodId, minAppraisees];
+    let inView: string;
+    switch (view.kind) {
+      case 'all':
+        inView = 'true';
+        break;
+      case 'none':
+        inView = 'false';
+        break;
+      case 'subtrees':
+        inView = view.roots.map((root) => `a.unit_id IN (SELECT unit_subtree($${params.push(root)}))`).join(' AND ') || 'true';
+        break;
+    }
+    return this.manager(m).query<AssessorStatsRow[]>(
+      `SELECT a.assessor_id AS "assessorId", e.name, e.nip,
+              count(*)::int AS "periodCount",
+              avg(s.behaviour_score)::text AS "periodMeanBehaviour",
+              count(*) FILTER (WHERE ${inView})::int AS "count",
+              (avg(s.behaviour_score) FILTER (WHERE ${inView}))::text AS "meanBehaviour",
+              (avg(s.result_score) FILTER (WHERE ${inView}))::text AS "meanResult",
+              count(*) FILTER (WHERE ${inView} AND s.behaviour_rating IS NOT NULL)::int AS "rated",
+              count(*) FILTER (WHERE ${inView} AND s.behaviour_rating = 'ABOVE_EXPECTATION')::int AS "above",
+              count(*) FILTER (WHERE ${inView} AND a.result_rating_override IS NOT NULL)::int AS "overrides"
+         FROM appraisals a
+         JOIN appraisal_scores s ON s.appraisal_id = a.id
+         JOIN employees e ON e.id = a.assessor_id
+        WHERE a.period_id = $1
+        GROUP BY a.assessor_id, e.name, e.nip
+       HAVING count(*) >= $2
+        ORDER BY e.name, e.nip, a.assessor_id`,
+      params,
+    );
+  }
+}

@@ -13,7 +13,9 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { TypeOrmNestLogger } from './database/typeorm-logger';
 import { AppraisalsModule } from './modules/appraisals/appraisals.module';
+import { RecalculationModule } from './modules/appraisals/recalculation/recalculation.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { DistributionModule } from './modules/distribution/distribution.module';
 import { EmployeesModule } from './modules/employees/employees.module';
 import { HealthModule } from './modules/health/health.module';
 import { IndicatorsModule } from './modules/indicators/indicators.module';
@@ -66,6 +68,8 @@ export class AppModule implements NestModule {
         IndicatorsModule,
         PeriodsModule,
         AppraisalsModule,
+        DistributionModule,
+        RecalculationModule.forRoot(config),
         HealthModule,
       ],
       providers: [

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './app.module';
 import { AppConfig } from './config/app-config';
+import { mountQueueDashboard } from './modules/appraisals/recalculation/queue-dashboard';
 import { setupOpenApi } from './openapi';
 
 /** Everything main.ts and the e2e tests share beyond the module graph. */
@@ -34,5 +35,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Registered first: a body parsed here is left alone by the general parser below.
   app.use(['/units/import', '/employees/import'], json({ limit: config.http.importBodyLimit, type }));
   app.useBodyParser('json', { limit: config.http.bodyLimit, type });
+  mountQueueDashboard(app, config);
   setupOpenApi(app);
 }

@@ -6,7 +6,12 @@ import { TEST_DATABASE_URL } from './test-env';
 
 /** Recreates the e2e database and applies the real migrations, as production would. */
 export default async function globalSetup(): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
+  await recreateDatabase(TEST_DATABASE_URL);
+}
+
+/** Drops and creates the database named in `databaseUrl`, then migrates it. */
+export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
   const name = url.pathname.slice(1);
   const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
   await admin.connect();
@@ -16,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const ds = new DataSource(dataSourceOptions(TEST_DATABASE_URL));
+  const ds = new DataSource(dataSourceOptions(databaseUrl));
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { auth, expectProblem, pnsNip, uniqueCode, userToken } from './factories';
 
@@ -152,6 +153,17 @@ describe('scenario: a pelaksana at Dinas Perhubungan (e2e)', () => {
     expect(finalized).toMatchObject({ status: 'FINALIZED', finalizedAt: expect.any(String) });
     expectProblem(await submit({ targetId: tSched.body.id, value: 1, occurredOn: `${year}-11-28` }), 409);
 
+    // The close computed and froze the score. Waiting time: only the verified 14 counts (AVERAGE) against 15,
+    // LOWER_IS_BETTER: 100·(2 − 14/15) = 106.67; schedules: 6 + 5 = 11 (SUM) of 12: 91.67.
+    // resultScore = (60·106.667 + 40·91.667)/100 = 100.67 (MEETS); behaviour (120 + 5·100 + 60)/7 = 97.14 (MEETS);
+    // final = 0.7·100.667 + 0.3·97.143 = 99.61; MEETS/MEETS → BAIK (SIASN 2).
+    const frozen = await http().get(`${aUrl}/score`).set(as(staffUser));
+    expect(frozen.body).toMatchObject({
+      resultScore: 100.67, behaviourScore: 97.14, finalScore: 99.61, resultRating: 'MEETS_EXPECTATION',
+      behaviourRating: 'MEETS_EXPECTATION', predicate: 'BAIK', predicateCode: 2, freshness: 'FRESH',
+    });
+    expect(frozen.body.targets.map((x: { capaian: number }) => x.capaian)).toEqual([106.67, 91.67]);
+
     // Objection by the pelaksana, decided by the kepala dinas.
     const objection = await http().post(`${aUrl}/objection`).set(as(staffUser)).send({ reason: 'Aspek ADAPTIF dinilai tanpa catatan' });
     expect(objection.status).toBe(201);
@@ -160,6 +172,10 @@ describe('scenario: a pelaksana at Dinas Perhubungan (e2e)', () => {
     });
     expect(decided.body).toMatchObject({ status: 'ACCEPTED' });
     expect((await http().get(aUrl).set(admin)).body.behaviour.ratings.ADAPTIF).toBe('MEETS_EXPECTATION');
+    // The accepted objection is the one thing that recalculates a finalised appraisal: (120 + 6·100)/7 = 102.86.
+    expect((await http().get(`${aUrl}/score`).set(admin)).body.freshness).toBe('STALE');
+    await t.app.get(RecalculationService).processMarks([appraisal.id]);
+    expect((await http().get(`${aUrl}/score`).set(admin)).body).toMatchObject({ behaviourScore: 102.86, finalScore: 101.32, freshness: 'FRESH' });
     const audit = await http().get(`/audit-events?entityId=${appraisal.id}&pageSize=200`).set(admin);
     const actions = audit.body.items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['appraisal.generate', 'appraisal.agree', 'appraisal.behaviour', 'appraisal.objection-applied']));

@@ -25,8 +25,11 @@ const portOpen = (port: number) =>
     s.connect(port, '127.0.0.1');
   });
 
-async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
+/** Polls `check` (a failure counts as not yet); `gone` ends the wait at once, e.g. when the child died. */
+async function until(check: () => Promise<boolean>, ms: number, gone: () => string | null = () => null): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+    const reason = gone();
+    if (reason) throw new Error(reason);
     if (await check().catch(() => false)) return;
   }
   throw new Error('timed out');
@@ -60,7 +63,12 @@ describe('zero-config start (e2e)', () => {
     child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { env, stdio: 'pipe' });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await until(async () => (await fetch(`http://127.0.0.1:${apiPort}/health/ready`)).ok, 90_000);
+    const proc = child;
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${apiPort}/health/ready`)).ok,
+      90_000,
+      () => (proc.exitCode !== null ? `the service exited with ${proc.exitCode}:\n${output}` : null),
+    );
   };
 
   const stop = async () => {

@@ -9,6 +9,14 @@ export interface AppConfig {
   http: { host: string; port: number; bodyLimit: string; importBodyLimit: string; trustProxy: boolean };
   database: { url?: string; embedded: { dir: string; port: number }; migrationsRun: boolean };
   redis: { url?: string };
+  recalculation: {
+    worker: boolean;
+    concurrency: number;
+    cron: string;
+    relayIntervalMs: number;
+    sweepAfterMs: number;
+    batchChunk: number;
+  };
   auth: {
     jwtSecret: string;
     jwtExpiresIn: number;
@@ -83,6 +91,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       migrationsRun: parsed.DATABASE_MIGRATIONS_RUN,
     },
     redis: { url: parsed.REDIS_URL },
+    recalculation: {
+      worker: parsed.RECALC_WORKER,
+      concurrency: parsed.RECALC_CONCURRENCY,
+      cron: parsed.RECALC_CRON.trim(),
+      relayIntervalMs: parsed.RECALC_RELAY_INTERVAL_MS,
+      sweepAfterMs: parsed.RECALC_SWEEP_AFTER_MS,
+      batchChunk: parsed.RECALC_BATCH_CHUNK,
+    },
     auth: {
       jwtSecret: jwtSecret!,
       jwtExpiresIn: parsed.JWT_EXPIRES_IN,

@@ -108,4 +108,37 @@ export class EnvSchema {
   @Transform(toBool)
   @IsBoolean()
   DATABASE_MIGRATIONS_RUN = true;
+
+  /** Run the recalculation worker in this process (the API by default; `npm run start:worker` runs it alone). */
+  @Transform(toBool)
+  @IsBoolean()
+  RECALC_WORKER = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  RECALC_CONCURRENCY = 4;
+
+  /** Nightly batch for OPEN and EVALUATION periods, in Denpasar time (WITA); empty disables it. */
+  @IsString()
+  @Matches(/^$|^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression with 5 or 6 fields, or empty' })
+  RECALC_CRON = '0 2 * * *';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  RECALC_RELAY_INTERVAL_MS = 250;
+
+  /** Marks enqueued longer ago than this are enqueued again (Redis lost, job failed, worker killed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  RECALC_SWEEP_AFTER_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  RECALC_BATCH_CHUNK = 500;
 }

@@ -32,6 +32,8 @@ import { FileObjectionDto, ObjectionDto, ResolveObjectionDto } from './dto/objec
 import { CreateTargetDto, TargetDto, UpdateTargetDto } from './dto/target.dto';
 import { AppraisalEntity } from './entities/appraisal.entity';
 import { ObjectionsService } from './objections.service';
+import { ScoresService } from './scores.service';
+import { ScoreDto } from './dto/score.dto';
 import { TargetsService } from './targets.service';
 
 const READ = { roles: [...ROLES], scope: 'appraisals:read' as const };
@@ -48,6 +50,7 @@ export class AppraisalsController {
     private readonly appraisals: AppraisalsService,
     private readonly targets: TargetsService,
     private readonly objections: ObjectionsService,
+    private readonly scores: ScoresService,
   ) {}
 
   private respond(res: Response, a: AppraisalEntity): AppraisalDto {
@@ -109,6 +112,18 @@ export class AppraisalsController {
   @ApiConflictResponse(CONFLICT)
   async agreeAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
     return this.respond(res, await this.appraisals.agree(actor, id));
+  }
+
+  @Get(':id/score')
+  @Access({ roles: [...ROLES], scope: 'scores:read' })
+  @ApiOperation({
+    summary: 'The computed score of an appraisal with its breakdown (spec §5)',
+    description: '`freshness` is STALE while a recalculation is pending for the appraisal.',
+  })
+  @ApiOkResponse({ type: ScoreDto })
+  @ApiNotFoundResponse({ description: 'No such appraisal, or no score yet', type: ProblemResponse })
+  getAppraisalScore(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ScoreDto> {
+    return this.scores.get(actor, id);
   }
 
   @Get(':id/targets')

@@ -8,12 +8,13 @@ import { AppraisalsController, PeriodAppraisalsController } from './appraisals.c
 import { AppraisalsRepository } from './appraisals.repository';
 import { AppraisalsService } from './appraisals.service';
 import { ObjectionsService } from './objections.service';
+import { ScoresService } from './scores.service';
 import { TargetsService } from './targets.service';
 
 @Module({
   imports: [UnitsModule],
   controllers: [AppraisalsController, PeriodAppraisalsController, AchievementsController],
-  providers: [AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, AchievementsService, AchievementsRepository],
+  providers: [AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, ScoresService, AchievementsService, AchievementsRepository],
   exports: [AppraisalAccessService, AppraisalsRepository],
 })
 export class AppraisalsModule {}

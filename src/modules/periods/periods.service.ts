@@ -6,6 +6,8 @@ import { Actor, Principal } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
 import { markForRecalculation } from '../appraisals/recalculation/recalculation-marks';
+import { RecalculationService } from '../appraisals/recalculation/recalculation.service';
+import { DistributionService } from '../distribution/distribution.service';
 import { CreatePeriodDto, PeriodQueryDto, TransitionPeriodDto } from './dto/period.dto';
 import { ScoringPolicyPatchDto } from './dto/scoring-policy.dto';
 import { PeriodEntity } from './entities/period.entity';
@@ -26,6 +28,8 @@ export class PeriodsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly periods: PeriodsRepository,
     private readonly audit: AuditService,
+    private readonly recalculation: RecalculationService,
+    private readonly distribution: DistributionService,
   ) {}
 
   async get(id: string, m?: EntityManager): Promise<PeriodEntity> {
@@ -119,6 +123,19 @@ export class PeriodsService {
           );
         }
         forcedCount = unassessed.count;
+        // Scores are computed from the rows as they stand at the close, then frozen with the appraisals.
+        await this.recalculation.recalculatePeriod(id, m);
+        if ({ ...DEFAULT_SCORING_POLICY, ...before.policy }.enforceDistribution) {
+          const breaking = await this.distribution.unitsBreakingCurve(id, m);
+          if (breaking.length) {
+            throw new ConflictError(
+              'distribution-curve-broken',
+              `${breaking.length} unit(s) break the distribution curve of their organisation predicate (policy enforceDistribution): ` +
+                breaking.map((u) => u.unitCode).join(', '),
+              { units: breaking },
+            );
+          }
+        }
         finalized = await this.periods.finalizeAppraisals(id, m);
       }
       await this.periods.setStatus(id, dto.to, m);

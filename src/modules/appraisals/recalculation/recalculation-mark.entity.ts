@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { AppraisalEntity } from '../entities/appraisal.entity';
 
 /**
@@ -17,4 +17,9 @@ export class RecalculationMarkEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' }) markedAt: Date;
 
   @Column({ type: 'varchar', length: 100 }) reason: string;
+
+  /** When the relay last put it on the queue; the sweeper re-enqueues marks left too long. */
+  @Index('ix_score_recalculation_marks_enqueued_at')
+  @Column({ type: 'timestamptz', nullable: true })
+  enqueuedAt: Date | null;
 }

@@ -18,7 +18,8 @@ export async function markForRecalculation(
      SELECT a.id, 1, now(), $2 FROM appraisals a
       WHERE ${where} ${opts.includeFinalized ? '' : "AND a.status <> 'FINALIZED'"}
      ON CONFLICT (appraisal_id) DO UPDATE
-        SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason
+        SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason,
+            enqueued_at = NULL
      RETURNING appraisal_id`,
     [param, reason],
   );

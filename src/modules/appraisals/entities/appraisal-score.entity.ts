@@ -1,0 +1,31 @@
+import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { decimal } from '../../../database/decimal.transformer';
+import { PREDICATES, type Predicate, type PredicateCode, type AspectBreakdown, type TargetBreakdown } from '../scoring/types';
+import { AppraisalEntity, Rating, RATINGS } from './appraisal.entity';
+
+export interface ScoreBreakdown {
+  targets: TargetBreakdown[];
+  aspects: AspectBreakdown[];
+  computedResultRating: Rating;
+  resultRatingOverridden: boolean;
+}
+
+/** The computed score of one appraisal (§5), rewritten from source rows by the recalculation worker. */
+@Entity('appraisal_scores')
+@Index('ix_appraisal_scores_predicate', ['predicate'])
+export class AppraisalScoreEntity {
+  @PrimaryColumn({ type: 'uuid' }) appraisalId: string;
+  @OneToOne(() => AppraisalEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'appraisal_id', foreignKeyConstraintName: 'fk_appraisal_scores_appraisal' })
+  appraisal?: AppraisalEntity;
+
+  @Column({ type: 'numeric', precision: 7, scale: 2, transformer: decimal }) resultScore: number;
+  @Column({ type: 'numeric', precision: 7, scale: 2, nullable: true, transformer: decimal }) behaviourScore: number | null;
+  @Column({ type: 'numeric', precision: 7, scale: 2, nullable: true, transformer: decimal }) finalScore: number | null;
+  @Column({ type: 'enum', enum: RATINGS, enumName: 'rating' }) resultRating: Rating;
+  @Column({ type: 'enum', enum: RATINGS, enumName: 'rating', nullable: true }) behaviourRating: Rating | null;
+  @Column({ type: 'enum', enum: PREDICATES, enumName: 'predicate', nullable: true }) predicate: Predicate | null;
+  @Column({ type: 'smallint', nullable: true }) predicateCode: PredicateCode | null;
+  @Column({ type: 'jsonb' }) breakdown: ScoreBreakdown;
+  @Column({ type: 'timestamptz' }) computedAt: Date;
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface ClaimedMark {
+  appraisalId: string;
+  version: string;
+  enqueuedAtMs: number;
+}
+
+/** SQL over `score_recalculation_marks` for the relay, the sweeper and the worker. */
+@Injectable()
+export class MarksRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Takes up to `limit` marks not yet on the queue and stamps them enqueued; concurrent relays skip each other's. */
+  async claim(limit: number): Promise<ClaimedMark[]> {
+    const [rows] = await this.dataSource.query<[{ appraisal_id: string; version: string; enqueued_at: Date }[], number]>(
+      `UPDATE score_recalculation_marks m SET enqueued_at = now()
+        WHERE m.appraisal_id IN (
+          SELECT appraisal_id FROM score_recalculation_marks
+           WHERE enqueued_at IS NULL ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING m.appraisal_id, m.version, m.enqueued_at`,
+      [limit],
+    );
+    return rows.map((r) => ({ appraisalId: r.appraisal_id, version: String(r.version), enqueuedAtMs: r.enqueued_at.getTime() }));
+  }
+
+  /** Hands claimed marks back to the relay, e.g. when Redis refused them. */
+  async release(appraisalIds: string[]): Promise<void> {
+    if (!appraisalIds.length) return;
+    await this.dataSource.query('UPDATE score_recalculation_marks SET enqueued_at = NULL WHERE appraisal_id = ANY($1::uuid[])', [appraisalIds]);
+  }
+
+  /** Marks enqueued longer ago than `olderThanMs` whose job never cleared them go back to the relay. */
+  async sweep(olderThanMs: number): Promise<number> {
+    const [, affected] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE score_recalculation_marks SET enqueued_at = NULL
+        WHERE enqueued_at < now() - ($1::int * interval '1 millisecond')`,
+      [olderThanMs],
+    );
+    return affected;
+  }
+
+  /** Current versions of the marks of these appraisals, read before the source rows. */
+  async versions(appraisalIds: string[], m: EntityManager): Promise<Map<string, string>> {
+    const rows = await m.query<{ appraisal_id: string; version: string }[]>(
+      'SELECT appraisal_id, version FROM score_recalculation_marks WHERE appraisal_id = ANY($1::uuid[])',
+      [appraisalIds],
+    );
+    return new Map(rows.map((r) => [r.appraisal_id, String(r.version)]));
+  }
+
+  /** Clears the marks whose version is still the one read before computing: a newer write keeps its mark. */
+  async clear(versions: Map<string, string>, m: EntityManager): Promise<void> {
+    if (!versions.size) return;
+    await m.query(
+      `DELETE FROM score_recalculation_marks s
+        USING unnest($1::uuid[], $2::bigint[]) AS v(appraisal_id, version)
+        WHERE s.appraisal_id = v.appraisal_id AND s.version = v.version`,
+      [[...versions.keys()], [...versions.values()]],
+    );
+  }
+
+  async pending(appraisalId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM score_recalculation_marks WHERE appraisal_id = $1', [appraisalId]);
+    return rows.length > 0;
+  }
+}

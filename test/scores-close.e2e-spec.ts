@@ -1,0 +1,91 @@
+import { DataSource } from 'typeorm';
+import { createTestApp, TestApp } from './app';
+import { auth, createEmployee, createUnit, expectProblem } from './factories';
+import { insertIndicator, insertPeriod } from './planning-fixtures';
+import { until } from './redis-server';
+
+const MEETS = Object.fromEntries(
+  ['BERORIENTASI_PELAYANAN', 'AKUNTABEL', 'KOMPETEN', 'HARMONIS', 'LOYAL', 'ADAPTIF', 'KOLABORATIF'].map((a) => [a, 'MEETS_EXPECTATION']),
+);
+
+describe('scores: batch recalculation and the period close (e2e)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await createTestApp();
+    db = t.app.get(DataSource);
+  });
+  afterAll(() => t.close());
+  const admin = () => auth(t.adminToken);
+
+  /**
+   * ASSESSED appraisals in one unit, one per value: a single target of 10 with one verified achievement of
+   * that value (capaian 10·value) and behaviour all MEETS (100). Value 10 → BAIK; value 5 → result 50, BELOW,
+   * so BUTUH_PERBAIKAN.
+   */
+  async function unitWithAppraisals(values: number[], opts: { policy?: object } = {}) {
+    const unit = await createUnit(t);
+    const period = await insertPeriod(t, { status: 'EVALUATION' });
+    if (opts.policy) await db.query(`UPDATE periods SET policy = policy || $2::jsonb WHERE id = $1`, [period.id, JSON.stringify(opts.policy)]);
+    const indicator = await insertIndicator(t);
+    const ids: string[] = [];
+    for (const value of values) {
+      const e = await createEmployee(t, { unitId: unit.id });
+      const [a] = await db.query<{ id: string }[]>(
+        `INSERT INTO appraisals (employee_id, period_id, unit_id, status, behaviour_ratings, assessed_at) VALUES ($1, $2, $3, 'ASSESSED', $4, now()) RETURNING id`,
+        [e.id, period.id, unit.id, JSON.stringify(MEETS)],
+      );
+      const [target] = await db.query<{ id: string }[]>(
+        `INSERT INTO appraisal_targets (appraisal_id, indicator_id, target, weight) VALUES ($1, $2, 10, 100) RETURNING id`,
+        [a.id, indicator.id],
+      );
+      await db.query(
+        `INSERT INTO achievements (target_id, appraisal_id, value, occurred_on, status, submitted_by) VALUES ($1, $2, $3, $4, 'VERIFIED', $5)`,
+        [target.id, a.id, value, period.startDate, e.id],
+      );
+      ids.push(a.id);
+    }
+    return { unit, period, ids };
+  }
+
+  const score = (id: string) => t.http().get(`/appraisals/${id}/score`).set(admin());
+
+  it('POST /periods/{id}/recalculate answers 202 and computes every appraisal, reporting progress', async () => {
+    const { period, ids } = await unitWithAppraisals([10, 5, 10]);
+    expectProblem(await score(ids[0]), 404);
+    const res = await t.http().post(`/periods/${period.id}/recalculate`).set(admin());
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ periodId: period.id, status: 'QUEUED', trigger: 'MANUAL', progress: { done: 0, total: 3 } });
+    await until(async () => (await t.http().get(`/recalculations/${res.body.id}`).set(admin())).body.status === 'COMPLETED', 20_000);
+    const run = await t.http().get(`/recalculations/${res.body.id}`).set(admin());
+    expect(run.body).toMatchObject({ status: 'COMPLETED', progress: { done: 3, total: 3 }, finishedAt: expect.any(String) });
+    expect((await score(ids[0])).body).toMatchObject({ resultScore: 100, behaviourScore: 100, finalScore: 100, predicate: 'BAIK', predicateCode: 2 });
+    expect((await score(ids[1])).body).toMatchObject({ resultScore: 50, resultRating: 'BELOW_EXPECTATION', predicate: 'BUTUH_PERBAIKAN', predicateCode: 3 });
+    expectProblem(await t.http().get('/recalculations/00000000-0000-4000-8000-000000000000').set(admin()), 404);
+  });
+
+  it('closing computes and freezes the scores; later changes cannot move them', async () => {
+    const { period, ids } = await unitWithAppraisals([10, 10]);
+    // A verified result slipped in after the last recalculation: the close must count it.
+    await db.query(`UPDATE achievements SET value = 12 WHERE appraisal_id = $1`, [ids[0]]);
+    const closed = await t.http().post(`/periods/${period.id}/transitions`).set(admin()).send({ to: 'CLOSED' });
+    expect(closed.body.status).toBe('CLOSED');
+    const frozen = await score(ids[0]);
+    expect(frozen.body).toMatchObject({ resultScore: 120, freshness: 'FRESH' });
+    expect((await db.query('SELECT 1 FROM score_recalculation_marks WHERE appraisal_id = ANY($1)', [ids])).length).toBe(0);
+    expectProblem(await t.http().post(`/periods/${period.id}/recalculate`).set(admin()), 409, 'period-closed');
+  });
+
+  it('with enforceDistribution, closing is refused while a unit breaks its curve', async () => {
+    // Five BAIK appraisals and no BUTUH_PERBAIKAN or KURANG: a BAIK unit breaks its curve.
+    const { unit, period } = await unitWithAppraisals([10, 10, 10, 10, 10], { policy: { enforceDistribution: true } });
+    await t.http().put(`/periods/${period.id}/units/${unit.id}/organisation-predicate`).set(admin()).send({ predicate: 'BAIK' }).expect(200);
+    const refused = await t.http().post(`/periods/${period.id}/transitions`).set(admin()).send({ to: 'CLOSED' });
+    expectProblem(refused, 409, 'distribution-curve-broken');
+    expect(refused.body.units.map((u: { unitId: string }) => u.unitId)).toEqual([unit.id]);
+    expect((await t.http().get(`/periods/${period.id}`).set(admin())).body.status).toBe('EVALUATION');
+
+    await t.http().put(`/periods/${period.id}/policy`).set(admin()).send({ enforceDistribution: false }).expect(200);
+    expect((await t.http().post(`/periods/${period.id}/transitions`).set(admin()).send({ to: 'CLOSED' })).body.status).toBe('CLOSED');
+  });
+});

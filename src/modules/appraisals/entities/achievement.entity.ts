@@ -10,6 +10,8 @@ export type AchievementStatus = (typeof ACHIEVEMENT_STATUSES)[number];
 @Entity('achievements')
 @Index('ix_achievements_target_status', ['targetId', 'status'])
 @Index('ix_achievements_appraisal', ['appraisalId'])
+// Covering partial index for score recalculation; INCLUDE is beyond TypeORM's diff, so a migration owns it.
+@Index('ix_achievements_verified_by_appraisal', { synchronize: false })
 @Check('ck_achievements_value', 'value >= 0')
 export class AchievementEntity {
   @PrimaryGeneratedColumn('uuid') id: string;

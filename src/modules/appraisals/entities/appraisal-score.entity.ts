@@ -28,4 +28,7 @@ export class AppraisalScoreEntity {
   @Column({ type: 'smallint', nullable: true }) predicateCode: PredicateCode | null;
   @Column({ type: 'jsonb' }) breakdown: ScoreBreakdown;
   @Column({ type: 'timestamptz' }) computedAt: Date;
+
+  /** SHA-256 of everything the score was computed from; a recalculation with the same inputs writes nothing. */
+  @Column({ type: 'char', length: 64, nullable: true }) inputDigest: string | null;
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { IndicatorAggregation, IndicatorDirection } from '../../indicators/entities/indicator.entity';
 import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../../periods/scoring-policy';
@@ -23,6 +24,13 @@ interface AppraisalRow {
   result_rating_override: Rating | null;
   policy: Partial<ScoringPolicy>;
 }
+
+/** Part of every input digest: bump it when the scoring rules change, so every score is recomputed. */
+export const SCORING_VERSION = 1;
+
+/** The stored numbers of a score row, for comparing a recomputation with what is there. */
+const NUMBERS = (t: string) =>
+  `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown)`;
 
 const NO_FEEDBACK: PublicFeedbackInput = { employee: { responses: 0, ikm: null }, unit: null };
 
@@ -56,7 +64,8 @@ export class ScoreCalculator {
       });
       byAppraisal.set(t.appraisal_id, list);
     }
-    const scores: { appraisalId: string; score: ScoreResult }[] = [];
+    const digests = await this.digests(appraisalIds, m);
+    const scores: { appraisalId: string; score: ScoreResult; digest: string }[] = [];
     const withoutTargets: string[] = [];
     const failed: string[] = [];
     for (const a of appraisals) {
@@ -66,12 +75,12 @@ export class ScoreCalculator {
         continue;
       }
       const policy = { ...DEFAULT_SCORING_POLICY, ...a.policy };
+      const input = { targets: list, behaviour: a.behaviour_ratings, resultRatingOverride: a.result_rating_override, publicFeedback: NO_FEEDBACK };
+      // Inputs come in a fixed order (SQL ORDER BY, jsonb key order), so equal inputs give equal digests.
+      const digest = createHash('sha256').update(JSON.stringify([SCORING_VERSION, input, policy])).digest('hex');
+      if (digests.get(a.id) === digest) continue;
       try {
-        const score = computeScore(
-          { targets: list, behaviour: a.behaviour_ratings, resultRatingOverride: a.result_rating_override, publicFeedback: NO_FEEDBACK },
-          policy,
-        );
-        scores.push({ appraisalId: a.id, score });
+        scores.push({ appraisalId: a.id, score: computeScore(input, policy), digest });
       } catch (e) {
         this.logger.error({ err: e, appraisalId: a.id }, 'cannot score an appraisal; its mark stays');
         failed.push(a.id);
@@ -83,22 +92,44 @@ export class ScoreCalculator {
     return { computed: scores.length, failed };
   }
 
+  private async digests(ids: string[], m: EntityManager): Promise<Map<string, string | null>> {
+    const rows = await m.query<{ appraisal_id: string; input_digest: string | null }[]>(
+      'SELECT appraisal_id, input_digest FROM appraisal_scores WHERE appraisal_id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.appraisal_id, r.input_digest]));
+  }
+
+  /**
+   * Each target of the appraisals with its VERIFIED achievements combined (§3). The achievements of the
+   * chunk are found through a covering partial index on appraisal_id; LATEST takes the latest occurredOn,
+   * ties to the later submission.
+   */
   private targets(ids: string[], m: EntityManager): Promise<TargetRow[]> {
     return m.query<TargetRow[]>(
-      `SELECT t.appraisal_id, t.id AS target_id, i.code AS indicator_code, t.weight, t.target, i.direction, i.aggregation,
+      `WITH verified AS (
+         SELECT a.target_id, sum(a.value) AS s, avg(a.value) AS av, max(a.value) AS mx, min(a.value) AS mn
+           FROM achievements a
+          WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
+          GROUP BY a.target_id
+       ), latest AS (
+         SELECT DISTINCT ON (a.target_id) a.target_id, a.value
+           FROM achievements a
+           JOIN appraisal_targets t ON t.id = a.target_id
+           JOIN indicators i ON i.id = t.indicator_id AND i.aggregation = 'LATEST'
+          WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
+          ORDER BY a.target_id, a.occurred_on DESC, a.created_at DESC, a.id DESC
+       )
+       SELECT t.appraisal_id, t.id AS target_id, i.code AS indicator_code, t.weight, t.target, i.direction, i.aggregation,
               CASE i.aggregation
-                WHEN 'SUM' THEN sum(a.value)
-                WHEN 'AVERAGE' THEN avg(a.value)
-                WHEN 'MAX' THEN max(a.value)
-                WHEN 'MIN' THEN min(a.value)
-                ELSE (array_agg(a.value ORDER BY a.occurred_on DESC, a.created_at DESC, a.id DESC)
-                        FILTER (WHERE i.aggregation = 'LATEST' AND a.id IS NOT NULL))[1]
+                WHEN 'SUM' THEN v.s WHEN 'AVERAGE' THEN v.av WHEN 'MAX' THEN v.mx WHEN 'MIN' THEN v.mn
+                ELSE l.value
               END AS realisation
          FROM appraisal_targets t
          JOIN indicators i ON i.id = t.indicator_id
-         LEFT JOIN achievements a ON a.target_id = t.id AND a.status = 'VERIFIED'
+         LEFT JOIN verified v ON v.target_id = t.id
+         LEFT JOIN latest l ON l.target_id = t.id
         WHERE t.appraisal_id = ANY($1::uuid[])
-        GROUP BY t.id, i.id
         ORDER BY t.appraisal_id, t.created_at, t.id`,
       [ids],
     );
@@ -113,10 +144,11 @@ export class ScoreCalculator {
     );
   }
 
-  private async write(scores: { appraisalId: string; score: ScoreResult }[], now: Date, m: EntityManager): Promise<void> {
+  private async write(scores: { appraisalId: string; score: ScoreResult; digest: string }[], now: Date, m: EntityManager): Promise<void> {
     if (!scores.length) return;
-    const rows = scores.map(({ appraisalId, score: s }) => ({
+    const rows = scores.map(({ appraisalId, score: s, digest }) => ({
       appraisal_id: appraisalId,
+      input_digest: digest,
       result_score: s.resultScore,
       behaviour_score: s.behaviourScore,
       final_score: s.finalScore,
@@ -133,23 +165,21 @@ export class ScoreCalculator {
     }));
     await m.query(
       `INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating,
-                                     predicate, predicate_code, breakdown, computed_at)
+                                     predicate, predicate_code, breakdown, input_digest, computed_at)
        SELECT v.appraisal_id, v.result_score, v.behaviour_score, v.final_score, v.result_rating, v.behaviour_rating,
-              v.predicate, v.predicate_code, v.breakdown, $2
+              v.predicate, v.predicate_code, v.breakdown, v.input_digest, $2
          FROM jsonb_to_recordset($1::jsonb) AS v(appraisal_id uuid, result_score numeric, behaviour_score numeric,
               final_score numeric, result_rating rating, behaviour_rating rating, predicate predicate, predicate_code smallint,
-              breakdown jsonb)
+              breakdown jsonb, input_digest char(64))
        ON CONFLICT (appraisal_id) DO UPDATE SET
          result_score = EXCLUDED.result_score, behaviour_score = EXCLUDED.behaviour_score, final_score = EXCLUDED.final_score,
          result_rating = EXCLUDED.result_rating, behaviour_rating = EXCLUDED.behaviour_rating, predicate = EXCLUDED.predicate,
-         predicate_code = EXCLUDED.predicate_code, breakdown = EXCLUDED.breakdown, computed_at = EXCLUDED.computed_at
-       -- A rerun that finds the same numbers leaves the row alone: running a job twice changes nothing.
-       WHERE (appraisal_scores.result_score, appraisal_scores.behaviour_score, appraisal_scores.final_score,
-              appraisal_scores.result_rating, appraisal_scores.behaviour_rating, appraisal_scores.predicate,
-              appraisal_scores.breakdown)
-             IS DISTINCT FROM
-             (EXCLUDED.result_score, EXCLUDED.behaviour_score, EXCLUDED.final_score, EXCLUDED.result_rating,
-              EXCLUDED.behaviour_rating, EXCLUDED.predicate, EXCLUDED.breakdown)`,
+         predicate_code = EXCLUDED.predicate_code, breakdown = EXCLUDED.breakdown, input_digest = EXCLUDED.input_digest,
+         -- computed_at is when the numbers last changed; new inputs giving the same numbers only refresh the digest.
+         computed_at = CASE WHEN ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}
+                            THEN EXCLUDED.computed_at ELSE appraisal_scores.computed_at END
+       WHERE appraisal_scores.input_digest IS DISTINCT FROM EXCLUDED.input_digest
+          OR ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}`,
       [JSON.stringify(rows), now],
     );
   }

@@ -40,3 +40,5 @@ export class PageMetaDto {
   @ApiProperty({ example: 50 }) pageSize: number;
   @ApiProperty({ example: 1 }) total: number;
 }
+
+export const mapPage = <T, U>(page: Page<T>, fn: (item: T) => U): Page<U> => ({ ...page, items: page.items.map(fn) });

@@ -16,7 +16,7 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page } from '../../common/pagination/page';
+import { mapPage, Page } from '../../common/pagination/page';
 import { AchievementsService } from './achievements.service';
 import {
   AchievementDto,
@@ -98,8 +98,7 @@ export class AchievementsController {
   @ApiBadRequestResponse({ description: 'Neither appraisalId nor targetId, or invalid parameters', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such appraisal or target, or not visible to the caller', type: ProblemResponse })
   async listAchievements(@CurrentActor() actor: Actor, @Query() q: AchievementQueryDto): Promise<Page<AchievementDto>> {
-    const page = await this.achievements.list(actor, q);
-    return { ...page, items: page.items.map((a) => AchievementDto.of(a)) };
+    return mapPage(await this.achievements.list(actor, q), (x) => AchievementDto.of(x));
   }
 
   @Get(':id')

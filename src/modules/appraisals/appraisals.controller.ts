@@ -15,7 +15,7 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page } from '../../common/pagination/page';
+import { mapPage, Page } from '../../common/pagination/page';
 import { AppraisalsService } from './appraisals.service';
 import {
   AppraisalDto,
@@ -72,8 +72,7 @@ export class AppraisalsController {
   @ApiOperation({ summary: 'List the appraisals the caller may see (own, assessed, reviewed, or in the HR subtree)' })
   @ApiPage(AppraisalDto)
   async listAppraisals(@CurrentActor() actor: Actor, @Query() q: AppraisalQueryDto): Promise<Page<AppraisalDto>> {
-    const page = await this.appraisals.list(actor, q);
-    return { ...page, items: page.items.map((a) => AppraisalDto.of(a)) };
+    return mapPage(await this.appraisals.list(actor, q), (x) => AppraisalDto.of(x));
   }
 
   @Get(':id')

@@ -4,7 +4,7 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page, PageQueryDto } from '../../common/pagination/page';
+import { mapPage, Page, PageQueryDto } from '../../common/pagination/page';
 import { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
@@ -29,8 +29,7 @@ export class UsersController {
   @ApiOperation({ summary: 'List users' })
   @ApiPage(UserDto)
   async listUsers(@Query() q: PageQueryDto): Promise<Page<UserDto>> {
-    const page = await this.users.list(q);
-    return { ...page, items: page.items.map((u) => UserDto.of(u)) };
+    return mapPage(await this.users.list(q), (x) => UserDto.of(x));
   }
 
   @Get(':id')

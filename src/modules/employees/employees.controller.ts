@@ -14,7 +14,7 @@ import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ImportQueryDto, ImportResult } from '../../common/import/import-result';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page } from '../../common/pagination/page';
+import { mapPage, Page } from '../../common/pagination/page';
 import { CreateEmployeeDto, EmployeeDto, EmployeeQueryDto, PotentialDto, UpdateEmployeeDto } from './dto/employee.dto';
 import { ImportEmployeesDto } from './dto/import-employees.dto';
 import { CreatePenaltyDto, PenaltyDto } from './dto/penalty.dto';
@@ -81,8 +81,7 @@ export class EmployeesController {
   @ApiOperation({ summary: 'List employees (HR operators see their subtree, employees themselves)' })
   @ApiPage(EmployeeDto)
   async listEmployees(@CurrentActor() actor: Actor, @Query() q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
-    const page = await this.employees.list(actor, q);
-    return { ...page, items: page.items.map((e) => EmployeeDto.of(e)) };
+    return mapPage(await this.employees.list(actor, q), (x) => EmployeeDto.of(x));
   }
 
   @Get('by-nip/:nip')

@@ -13,7 +13,7 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page } from '../../common/pagination/page';
+import { mapPage, Page } from '../../common/pagination/page';
 import { CreateIndicatorDto, IndicatorDto, IndicatorQueryDto, UpdateIndicatorDto } from './dto/indicator.dto';
 import { IndicatorsService } from './indicators.service';
 
@@ -56,8 +56,7 @@ export class IndicatorsController {
   @ApiOperation({ summary: 'List indicators, ordered by code' })
   @ApiPage(IndicatorDto)
   async listIndicators(@Query() q: IndicatorQueryDto): Promise<Page<IndicatorDto>> {
-    const page = await this.indicators.list(q);
-    return { ...page, items: page.items.map((i) => IndicatorDto.of(i)) };
+    return mapPage(await this.indicators.list(q), (x) => IndicatorDto.of(x));
   }
 
   @Get(':id')

@@ -13,7 +13,7 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page } from '../../common/pagination/page';
+import { mapPage, Page } from '../../common/pagination/page';
 import { CreatePeriodDto, PeriodDto, PeriodQueryDto, TransitionPeriodDto } from './dto/period.dto';
 import { ScoringPolicyDto, ScoringPolicyPatchDto } from './dto/scoring-policy.dto';
 import { PeriodsService } from './periods.service';
@@ -54,8 +54,7 @@ export class PeriodsController {
   @ApiOperation({ summary: 'List periods, newest start date first' })
   @ApiPage(PeriodDto)
   async listPeriods(@Query() q: PeriodQueryDto): Promise<Page<PeriodDto>> {
-    const page = await this.periods.list(q);
-    return { ...page, items: page.items.map((p) => PeriodDto.of(p)) };
+    return mapPage(await this.periods.list(q), (x) => PeriodDto.of(x));
   }
 
   @Get(':id')

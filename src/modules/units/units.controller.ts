@@ -15,7 +15,7 @@ import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ImportQueryDto, ImportResult } from '../../common/import/import-result';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
-import { Page } from '../../common/pagination/page';
+import { mapPage, Page } from '../../common/pagination/page';
 import { ImportUnitsDto } from './dto/import-units.dto';
 import { CreateUnitDto, UnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitsService } from './units.service';
@@ -71,8 +71,7 @@ export class UnitsController {
   @ApiOperation({ summary: 'List units (HR operators see their subtree)' })
   @ApiPage(UnitDto)
   async listUnits(@CurrentActor() actor: Actor, @Query() q: UnitQueryDto): Promise<Page<UnitDto>> {
-    const page = await this.units.list(actor, q);
-    return { ...page, items: page.items.map((u) => UnitDto.of(u)) };
+    return mapPage(await this.units.list(actor, q), (x) => UnitDto.of(x));
   }
 
   @Get(':id')

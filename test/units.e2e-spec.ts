@@ -243,7 +243,7 @@ describe('units (e2e)', () => {
       const child = await createUnit(t, { parentId: parent.id, kind: 'BIDANG' });
       const res = await t.http().delete(`/units/${parent.id}`).set(admin());
       expectProblem(res, 409, 'unit-in-use');
-      expect(res.body.children).toBe(1);
+      expect(res.body.dependants).toEqual({ 'child unit(s)': 1 });
       expect((await t.http().get(`/units/${parent.id}`).set(admin())).status).toBe(200);
       expect((await t.http().get(`/units/${child.id}`).set(admin())).body.parentId).toBe(parent.id);
     });
@@ -258,6 +258,17 @@ describe('units (e2e)', () => {
       expect(created.status).toBe(201);
       expectProblem(await t.http().delete(`/units/${u.id}`).set(admin()), 409, 'unit-in-use');
       expect((await t.http().get(`/units/${u.id}`).set(admin())).status).toBe(200);
+    });
+
+    it('refuses to DELETE a unit an indicator is scoped to (409 unit-in-use, not a database error)', async () => {
+      const u = await createUnit(t);
+      const ind = await t.http().post('/indicators').set(admin()).send({
+        code: uniqueCode('IKI'), name: 'Scoped', unitOfMeasure: 'dokumen', aspect: 'QUANTITY', direction: 'HIGHER_IS_BETTER', aggregation: 'SUM', unitId: u.id,
+      });
+      expect(ind.status).toBe(201);
+      const res = await t.http().delete(`/units/${u.id}`).set(admin());
+      expectProblem(res, 409, 'unit-in-use');
+      expect(res.body.dependants).toEqual({ 'indicator(s)': 1 });
     });
 
     it('DELETEs a leaf unit with 204, after which it is 404 and no longer listed', async () => {

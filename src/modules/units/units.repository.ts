@@ -45,11 +45,15 @@ export class UnitsRepository {
     return rows.length > 0;
   }
 
-  async countDependants(id: string, m: EntityManager): Promise<{ children: number; employees: number; users: number }> {
-    const [row] = await m.query<{ children: number; employees: number; users: number }[]>(
-      `SELECT (SELECT count(*) FROM units WHERE parent_id = $1)::int AS children,
-              (SELECT count(*) FROM employees WHERE unit_id = $1)::int AS employees,
-              (SELECT count(*) FROM users WHERE unit_id = $1)::int AS users`,
+  /** Rows that refer to the unit, by kind; a unit with any of them is deactivated, never deleted. */
+  async countDependants(id: string, m: EntityManager): Promise<Record<string, number>> {
+    const [row] = await m.query<Record<string, number>[]>(
+      `SELECT (SELECT count(*) FROM units WHERE parent_id = $1)::int AS "child unit(s)",
+              (SELECT count(*) FROM employees WHERE unit_id = $1)::int AS "employee(s)",
+              (SELECT count(*) FROM users WHERE unit_id = $1)::int AS "user(s)",
+              (SELECT count(*) FROM indicators WHERE unit_id = $1)::int AS "indicator(s)",
+              (SELECT count(*) FROM appraisals WHERE unit_id = $1)::int AS "appraisal(s)",
+              (SELECT count(*) FROM organisation_predicates WHERE unit_id = $1)::int AS "organisation predicate(s)"`,
       [id],
     );
     return row;

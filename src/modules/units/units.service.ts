@@ -93,12 +93,12 @@ export class UnitsService {
     await this.dataSource.transaction(async (m) => {
       await lockGraph(m, GraphLock.UnitTree);
       const unit = await this.get(actor, id, m);
-      const deps = await this.units.countDependants(id, m);
-      if (deps.children || deps.employees || deps.users) {
+      const deps = Object.entries(await this.units.countDependants(id, m)).filter(([, n]) => n > 0);
+      if (deps.length) {
         throw new ConflictError(
           'unit-in-use',
-          `Unit ${unit.code} has ${deps.children} child unit(s), ${deps.employees} employee(s) and ${deps.users} user(s): deactivate it with PATCH {"active": false} instead`,
-          deps,
+          `Unit ${unit.code} has ${deps.map(([what, n]) => `${n} ${what}`).join(', ')}: deactivate it with PATCH {"active": false} instead`,
+          { dependants: Object.fromEntries(deps) },
         );
       }
       await this.units.delete(id, m);

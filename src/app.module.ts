@@ -20,6 +20,7 @@ import { EmployeesModule } from './modules/employees/employees.module';
 import { HealthModule } from './modules/health/health.module';
 import { IndicatorsModule } from './modules/indicators/indicators.module';
 import { PeriodsModule } from './modules/periods/periods.module';
+import { PromotionCandidatesModule } from './modules/promotion-candidates/promotion-candidates.module';
 import { UnitsModule } from './modules/units/units.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -69,6 +70,7 @@ export class AppModule implements NestModule {
         PeriodsModule,
         AppraisalsModule,
         DistributionModule,
+        PromotionCandidatesModule,
         RecalculationModule.forRoot(config),
         HealthModule,
       ],

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { UnitsModule } from '../units/units.module';
+import { PromotionCandidatesController } from './promotion-candidates.controller';
+import { PromotionCandidatesRepository } from './promotion-candidates.repository';
+import { PromotionCandidatesService } from './promotion-candidates.service';
+
+@Module({
+  imports: [UnitsModule],
+  controllers: [PromotionCandidatesController],
+  providers: [PromotionCandidatesService, PromotionCandidatesRepository],
+})
+export class PromotionCandidatesModule {}

@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { BEHAVIOUR_ASPECTS } from '../src/modules/appraisals/entities/appraisal.entity';
+import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
+import { insertIndicator } from './planning-fixtures';
 
 type Predicate = 'SANGAT_BAIK' | 'BAIK' | 'BUTUH_PERBAIKAN' | 'KURANG' | 'SANGAT_KURANG';
 type Rating = 'ABOVE_EXPECTATION' | 'MEETS_EXPECTATION' | 'BELOW_EXPECTATION';
@@ -397,6 +400,47 @@ describe('promotion candidates (e2e, spec §7)', () => {
       const read = await t.http().get(`/promotion-candidates/shortlists/${id}`).set(admin());
       expect(read.status).toBe(200);
       expect(read.body).toEqual(created.body);
+    });
+
+    it('stays unchanged when an accepted objection later changes a score through the real pipeline', async () => {
+      const s = await scenario();
+      const appraisalId = s.second.appraisalIds[0]!;
+      // Give the finalised appraisal real source rows: one target of 10 met exactly, behaviour all MEETS.
+      const meets = Object.fromEntries(BEHAVIOUR_ASPECTS.map((a) => [a, 'MEETS_EXPECTATION']));
+      await db.query(`UPDATE appraisals SET behaviour_ratings = $2, assessed_at = now() WHERE id = $1`, [appraisalId, JSON.stringify(meets)]);
+      const indicator = await insertIndicator(t);
+      const [target] = await db.query<{ id: string }[]>(
+        `INSERT INTO appraisal_targets (appraisal_id, indicator_id, target, weight) VALUES ($1, $2, 10, 100) RETURNING id`,
+        [appraisalId, indicator.id],
+      );
+      await db.query(
+        `INSERT INTO achievements (target_id, appraisal_id, value, occurred_on, status, submitted_by)
+         VALUES ($1, $2, 10, $3, 'VERIFIED', $4)`,
+        [target.id, appraisalId, `${s.w.last}-06-01`, s.second.id],
+      );
+      const parameters = { asOf: s.w.asOf, withinUnitId: s.unit.id };
+      const created = await t.http().post('/promotion-candidates/shortlists').set(admin()).send({ name: 'Baperjakat April', parameters });
+      expect(created.status).toBe(201);
+
+      // The employee objects; the reviewer (an admin here) accepts: behaviour all ABOVE and the result rated ABOVE.
+      const employee = await userToken(t, { role: 'EMPLOYEE', employeeId: s.second.id });
+      expect((await t.http().post(`/appraisals/${appraisalId}/objection`).set(auth(employee.token)).send({ reason: 'Perilaku tidak dinilai adil' })).status).toBe(201);
+      const above = Object.fromEntries(BEHAVIOUR_ASPECTS.map((a) => [a, 'ABOVE_EXPECTATION']));
+      const resolved = await t.http().post(`/appraisals/${appraisalId}/objection/resolve`).set(admin()).send({
+        decision: 'ACCEPTED', note: 'Bukti diterima', behaviourRatings: above, resultRatingOverride: 'ABOVE_EXPECTATION',
+      });
+      expect(resolved.status).toBe(200);
+      await t.app.get(RecalculationService).processMarks([appraisalId]);
+      // result 100, behaviour 120: final 0.7·100 + 0.3·120 = 106; ABOVE/ABOVE → SANGAT_BAIK.
+      const live = await list({ ...parameters, pageSize: 100 });
+      const second = (live.body.items as Item[]).find((i) => i.employee.id === s.second.id)!;
+      expect(second.periods[0]).toEqual({ code: s.w.periods[0].code, predicate: 'SANGAT_BAIK', finalScore: 106 });
+      expect(second.meanFinalScore).toBe(105);
+
+      const read = await t.http().get(`/promotion-candidates/shortlists/${created.body.id}`).set(admin());
+      expect(read.body.items).toEqual(created.body.items);
+      const frozen = (read.body.items as Item[]).find((i) => i.employee.id === s.second.id)!;
+      expect(frozen.periods[0]).toEqual({ code: s.w.periods[0].code, predicate: 'BAIK', finalScore: 104 });
     });
 
     it('fills in today as asOf and the defaults when parameters are left out', async () => {

@@ -456,9 +456,9 @@ describe('promotion candidates (e2e, spec §7)', () => {
         includeIneligible: false,
         asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       });
-      const today = new Date().toISOString().slice(0, 10);
-      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-      expect([today, yesterday]).toContain(res.body.parameters.asOf); // the server's local date may lag UTC's
+      // Today in Denpasar (WITA, UTC+8), which is already tomorrow in UTC from 16:00; the call may straddle midnight.
+      const wita = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar' }).format(new Date(ms));
+      expect([wita(Date.now()), wita(Date.now() - 60_000)]).toContain(res.body.parameters.asOf);
       expect(res.body.items).toEqual([]);
     });
 

@@ -189,6 +189,12 @@ describe('appraisals (e2e)', () => {
       expect(notApplicable.body.errors[0]).toMatchObject({ field: 'indicatorId', message: expect.stringContaining('PELAKSANA') });
       const inactive = await insertIndicator(t, { active: false });
       expectProblem(await post({ indicatorId: inactive.id, target: 5, weight: 10 }), 400);
+      const elsewhere = await insertIndicator(t, { unitId: (await createUnit(t)).id });
+      const foreignUnit = await post({ indicatorId: elsewhere.id, target: 5, weight: 10 });
+      expectProblem(foreignUnit, 400);
+      expect(foreignUnit.body.errors[0]).toMatchObject({ field: 'indicatorId', message: expect.stringContaining('another unit') });
+      const ours = await insertIndicator(t, { unitId: org.unit.id });
+      expect((await post({ indicatorId: ours.id, target: 5, weight: 10 })).status).toBe(201);
 
       // Cascading: only from a target of the assessor's own appraisal in the same period.
       const bossAppraisal = await createAppraisal(t, org.assessor.id, period.id);

@@ -12,7 +12,7 @@ import { createTestApp, TestApp } from './app';
 import { auth, expectProblem } from './factories';
 import { recreateDatabase } from './global-setup';
 import { createAppraisal, insertIndicator, insertPeriod, orgChain } from './planning-fixtures';
-import { TestRedis, until } from './redis-server';
+import { TestRedis, until } from './processes';
 import { TEST_ADMIN, TEST_DATABASE_URL } from './test-env';
 
 /**

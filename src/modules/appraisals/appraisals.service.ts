@@ -46,11 +46,7 @@ export class AppraisalsService {
   async create(actor: Actor, dto: CreateAppraisalDto): Promise<AppraisalEntity> {
     return this.dataSource.transaction(async (m) => {
       const employee = await m.getRepository(EmployeeEntity).findOneBy({ id: dto.employeeId });
-      const scope = dataScopeOf(actor.principal);
-      const visible =
-        employee &&
-        (scope.kind === 'all' || (scope.kind === 'subtree' && (await this.units.isWithin(employee.unitId, scope.rootUnitId, m))));
-      if (!employee || !visible) throw ValidationFailedError.field('employeeId', `no employee has the id ${dto.employeeId}`);
+      if (!employee || !(await this.units.inScope(dataScopeOf(actor.principal), employee.unitId, m))) throw ValidationFailedError.field('employeeId', `no employee has the id ${dto.employeeId}`);
       if (employee.status !== 'ACTIVE') {
         throw new ConflictError('employee-inactive', `Employee ${employee.nip} is ${employee.status}`, { field: 'employeeId' });
       }

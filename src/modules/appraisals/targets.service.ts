@@ -6,6 +6,7 @@ import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { EmployeeEntity } from '../employees/entities/employee.entity';
 import { IndicatorEntity } from '../indicators/entities/indicator.entity';
+import { UnitsRepository } from '../units/units.repository';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { AppraisalsRepository } from './appraisals.repository';
 import { notInStatus } from './appraisals.service';
@@ -22,6 +23,7 @@ export class TargetsService {
     private readonly appraisals: AppraisalsRepository,
     private readonly access: AppraisalAccessService,
     private readonly audit: AuditService,
+    private readonly units: UnitsRepository,
   ) {}
 
   async list(actor: Actor, appraisalId: string): Promise<TargetEntity[]> {
@@ -115,9 +117,8 @@ export class TargetsService {
     if (indicator.jobTypes.length && !indicator.jobTypes.includes(employee.jobType)) {
       throw ValidationFailedError.field('indicatorId', `the indicator ${indicator.code} does not apply to ${employee.jobType}`);
     }
-    if (indicator.unitId) {
-      const rows = await m.query<unknown[]>('SELECT 1 FROM unit_subtree($1) AS s(id) WHERE s.id = $2', [indicator.unitId, appraisal.unitId]);
-      if (!rows.length) throw ValidationFailedError.field('indicatorId', `the indicator ${indicator.code} belongs to another unit`);
+    if (indicator.unitId && !(await this.units.isWithin(appraisal.unitId, indicator.unitId, m))) {
+      throw ValidationFailedError.field('indicatorId', `the indicator ${indicator.code} belongs to another unit`);
     }
   }
 

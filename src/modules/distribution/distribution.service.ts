@@ -157,15 +157,7 @@ export class DistributionService {
   private async visibleUnit(actor: Actor, id: string, m?: EntityManager): Promise<UnitEntity | null> {
     const unit = await this.units.findById(id, m);
     if (!unit) return null;
-    const scope = dataScopeOf(actor.principal);
-    switch (scope.kind) {
-      case 'all':
-        return unit;
-      case 'subtree':
-        return (await this.units.isWithin(id, scope.rootUnitId, m)) ? unit : null;
-      case 'self':
-        return null;
-    }
+    return (await this.units.inScope(dataScopeOf(actor.principal), id, m)) ? unit : null;
   }
 
   /** The unit, or 404 as if it did not exist when the caller may not see it. */

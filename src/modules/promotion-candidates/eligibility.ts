@@ -1,3 +1,4 @@
+import { round2 } from '../appraisals/scoring/rounding';
 import { PREDICATES, Predicate } from '../appraisals/scoring/types';
 import type { Potential } from '../employees/entities/employee.entity';
 
@@ -65,8 +66,6 @@ export function talentBox(latest: Predicate | null, potential: Potential | null)
   const boxes: Record<Potential, [number, number, number]> = { HIGH: [4, 7, 9], MEDIUM: [2, 5, 8], LOW: [1, 3, 6] };
   return boxes[potential][performance];
 }
-
-const round2 = (x: number) => Math.sign(x) * Math.round(Math.abs(x) * 100 + 1e-9) / 100;
 
 /**
  * Every check of spec §7, each failing one giving a reason. `window` holds the last CLOSED periods of the

@@ -6,7 +6,7 @@ import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/page';
-import { WITA } from '../appraisals/recalculation/nightly-schedule.service';
+import { witaDate } from '../../common/time/wita';
 import { UnitsRepository } from '../units/units.repository';
 import { CandidateDto, CandidateParametersDto, CandidateQueryDto, CreateShortlistDto, DecisionDto, ResolvedParameters, ShortlistDto } from './dto/candidates.dto';
 import { compareCandidates, evaluate } from './eligibility';
@@ -73,9 +73,9 @@ export class PromotionCandidatesService {
 
   private async visibleShortlist(actor: Actor, id: string): Promise<ShortlistEntity> {
     const s = await this.dataSource.getRepository(ShortlistEntity).findOneBy({ id });
+    // A shortlist over the whole organisation (no unit) is for admins only.
     const scope = dataScopeOf(actor.principal);
-    const visible =
-      s && (scope.kind === 'all' || (scope.kind === 'subtree' && !!s.unitId && (await this.units.isWithin(s.unitId, scope.rootUnitId))));
+    const visible = s && (scope.kind === 'all' || (!!s.unitId && (await this.units.inScope(scope, s.unitId))));
     if (!s || !visible) throw new NotFoundError('Shortlist', id);
     return s;
   }
@@ -84,8 +84,7 @@ export class PromotionCandidatesService {
     const scope = dataScopeOf(actor.principal);
     if (p.withinUnitId) {
       const known = await this.units.findById(p.withinUnitId);
-      const inScope = scope.kind === 'all' || (scope.kind === 'subtree' && (await this.units.isWithin(p.withinUnitId, scope.rootUnitId)));
-      if (!known || !inScope) throw ValidationFailedError.field('withinUnitId', `no unit has the id ${p.withinUnitId}`);
+      if (!known || !(await this.units.inScope(scope, p.withinUnitId))) throw ValidationFailedError.field('withinUnitId', `no unit has the id ${p.withinUnitId}`);
     }
     return {
       periodType: p.periodType ?? 'ANNUAL',
@@ -95,7 +94,7 @@ export class PromotionCandidatesService {
       penaltyYears: p.penaltyYears ?? 2,
       withinUnitId: p.withinUnitId ?? null,
       jobType: p.jobType ?? null,
-      asOf: p.asOf ?? new Intl.DateTimeFormat('en-CA', { timeZone: WITA }).format(new Date()),
+      asOf: p.asOf ?? witaDate(),
       includeIneligible: p.includeIneligible ?? false,
     };
   }

@@ -46,6 +46,18 @@ export class UnitsRepository {
   }
 
   /** Rows that refer to the unit, by kind; a unit with any of them is deactivated, never deleted. */
+  /** May a caller with this scope see or use the unit? Everything, their subtree, or (own record only) none. */
+  async inScope(scope: DataScope, unitId: string, m?: EntityManager): Promise<boolean> {
+    switch (scope.kind) {
+      case 'all':
+        return true;
+      case 'subtree':
+        return this.isWithin(unitId, scope.rootUnitId, m);
+      case 'self':
+        return false;
+    }
+  }
+
   async countDependants(id: string, m: EntityManager): Promise<Record<string, number>> {
     const [row] = await m.query<Record<string, number>[]>(
       `SELECT (SELECT count(*) FROM units WHERE parent_id = $1)::int AS "child unit(s)",

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../../common/audit/audit.service';
-import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
+import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import {
@@ -32,7 +32,7 @@ export class UnitsService {
   /** A unit the caller may see, else 404 as if it did not exist. */
   async get(actor: Actor, id: string, m?: EntityManager): Promise<UnitEntity> {
     const unit = await this.units.findById(id, m);
-    if (!unit || !(await this.visible(dataScopeOf(actor.principal), unit.id, m))) throw new NotFoundError('Unit', id);
+    if (!unit || !(await this.units.inScope(dataScopeOf(actor.principal), unit.id, m))) throw new NotFoundError('Unit', id);
     return unit;
   }
 
@@ -203,21 +203,11 @@ export class UnitsService {
 
   private async requireParent(actor: Actor, parentId: string, m: EntityManager): Promise<void> {
     const parent = await this.units.findById(parentId, m);
-    if (!parent || !(await this.visible(dataScopeOf(actor.principal), parentId, m))) {
+    if (!parent || !(await this.units.inScope(dataScopeOf(actor.principal), parentId, m))) {
       throw ValidationFailedError.field('parentId', `no unit has the id ${parentId}`);
     }
   }
 
-  private async visible(scope: DataScope, unitId: string, m?: EntityManager): Promise<boolean> {
-    switch (scope.kind) {
-      case 'all':
-        return true;
-      case 'subtree':
-        return this.units.isWithin(unitId, scope.rootUnitId, m);
-      case 'self':
-        return false;
-    }
-  }
 }
 
 export function keyOf(raw: unknown, field: string): string | null {

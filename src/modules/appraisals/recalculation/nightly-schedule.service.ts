@@ -3,11 +3,11 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
+import { WITA, witaDate } from '../../../common/time/wita';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { RecalculationService } from './recalculation.service';
 import { ScoresWorker } from './scores-worker.service';
 
-export const WITA = 'Asia/Makassar';
 
 /**
  * RECALC_CRON (WITA): a batch for every OPEN or EVALUATION period. Each run carries a key of period and
@@ -34,7 +34,7 @@ export class NightlySchedule implements OnApplicationBootstrap {
 
   /** Creates and starts today's runs; answers the ids of the runs it created. */
   async fire(now = new Date()): Promise<string[]> {
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: WITA }).format(now); // YYYY-MM-DD
+    const day = witaDate(now);
     const periods = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM periods WHERE status IN ('OPEN', 'EVALUATION')`);
     const created: string[] = [];
     for (const { id } of periods) {

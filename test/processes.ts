@@ -9,7 +9,8 @@ export const freePort = () =>
     });
   });
 
-const answers = (port: number) =>
+/** Does something listen on this loopback port? */
+export const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = new Socket();
     s.once('connect', () => (s.destroy(), resolve(true)));
@@ -17,8 +18,16 @@ const answers = (port: number) =>
     s.connect(port, '127.0.0.1');
   });
 
-export async function until(check: () => Promise<boolean>, ms: number, what = 'condition'): Promise<void> {
+/** Polls `check` (a failure counts as not yet); `gone` ends the wait at once, e.g. when a child process died. */
+export async function until(
+  check: () => Promise<boolean>,
+  ms: number,
+  what = 'condition',
+  gone: () => string | null = () => null,
+): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    const reason = gone();
+    if (reason) throw new Error(reason);
     if (await check().catch(() => false)) return;
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -43,7 +52,7 @@ export class TestRedis {
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    await until(() => answers(this.port), 10_000, `redis-server on ${this.port}`);
+    await until(() => portOpen(this.port), 10_000, `redis-server on ${this.port}`);
   }
 
   async stop(): Promise<void> {

@@ -448,7 +448,7 @@ async function main(): Promise<void> {
   try {
     const marks = new MarksRepository(ds);
     const calculator = new ScoreCalculator();
-    const recalculation = new RecalculationService(ds, marks, calculator, config);
+    const recalculation = new RecalculationService(ds, marks, calculator, config, new AuditService(ds));
     const chunk = config.recalculation.batchChunk;
 
     const [{ version }] = await ds.query<{ version: string }[]>('SELECT version()');

@@ -62,6 +62,8 @@ describe('scores: batch recalculation and the period close (e2e)', () => {
     expect((await score(ids[0])).body).toMatchObject({ resultScore: 100, behaviourScore: 100, finalScore: 100, predicate: 'BAIK', predicateCode: 2 });
     expect((await score(ids[1])).body).toMatchObject({ resultScore: 50, resultRating: 'BELOW_EXPECTATION', predicate: 'BUTUH_PERBAIKAN', predicateCode: 3 });
     expectProblem(await t.http().get('/recalculations/00000000-0000-4000-8000-000000000000').set(admin()), 404);
+    const audit = await t.http().get(`/audit-events?entityId=${period.id}&action=recalculation.create`).set(admin());
+    expect(audit.body.items[0].after).toMatchObject({ id: res.body.id, trigger: 'MANUAL' });
   });
 
   it('closing computes and freezes the scores; later changes cannot move them', async () => {

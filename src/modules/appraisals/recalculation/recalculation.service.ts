@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../../common/audit/audit.service';
 import { Actor } from '../../../common/auth/principal';
 import { AppError, ConflictError, NotFoundError } from '../../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
@@ -22,6 +23,7 @@ export class RecalculationService {
     private readonly marks: MarksRepository,
     private readonly calculator: ScoreCalculator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** Processes the marks of these appraisals (a job of the `scores` queue, or the in-process drain). */
@@ -88,7 +90,10 @@ export class RecalculationService {
         .returning('*')
         .execute();
       const id = (inserted.raw as { id: string }[])[0]?.id;
-      return id ? m.getRepository(RecalculationRunEntity).findOneByOrFail({ id }) : null;
+      if (!id) return null; // today's scheduled run exists already
+      const run = await m.getRepository(RecalculationRunEntity).findOneByOrFail({ id });
+      await this.audit.record(m, actor, { action: 'recalculation.create', entityType: 'period', entityId: periodId, after: run });
+      return run;
     });
   }
 

@@ -137,7 +137,8 @@ describe('promotion candidates (e2e, spec §7)', () => {
 
   /** Twelve-digit prefix plus a counter: NIPs that sort in a known order and stay unique. */
   const nipsInOrder = (n: number): string[] => {
-    const stem = `19${randomInt(70, 99)}${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}20${randomInt(10, 25)}${String(randomInt(1, 13)).padStart(2, '0')}1`;
+    // Birth 1970–1989 and TMT CPNS 2010–2024: always at least 18 years apart, as a PNS NIP must be.
+    const stem = `19${randomInt(70, 90)}${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}20${randomInt(10, 25)}${String(randomInt(1, 13)).padStart(2, '0')}1`;
     const base = randomInt(100, 900 - n);
     return Array.from({ length: n }, (_, i) => `${stem}${base + i}`);
   };

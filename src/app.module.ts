@@ -21,6 +21,8 @@ import { HealthModule } from './modules/health/health.module';
 import { IndicatorsModule } from './modules/indicators/indicators.module';
 import { PeriodsModule } from './modules/periods/periods.module';
 import { PromotionCandidatesModule } from './modules/promotion-candidates/promotion-candidates.module';
+import { PublicFeedbackModule } from './modules/public-feedback/public-feedback.module';
+import { ServiceIndexModule } from './modules/service-index/service-index.module';
 import { UnitsModule } from './modules/units/units.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -71,6 +73,8 @@ export class AppModule implements NestModule {
         AppraisalsModule,
         DistributionModule,
         PromotionCandidatesModule,
+        PublicFeedbackModule,
+        ServiceIndexModule,
         RecalculationModule.forRoot(config),
         HealthModule,
       ],

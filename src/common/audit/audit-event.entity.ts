@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ACTOR_TYPES = ['USER', 'API_KEY', 'SYSTEM'] as const;
+export const ACTOR_TYPES = ['USER', 'API_KEY', 'SYSTEM', 'PUBLIC'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Append-only: a database trigger refuses UPDATE, DELETE and TRUNCATE on this table. */

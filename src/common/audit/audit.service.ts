@@ -16,6 +16,13 @@ export function auditSnapshot(value: object | null | undefined): Record<string, 
   return json;
 }
 
+/** An anonymous member of the public (citizen feedback), known only by the request id. */
+export interface PublicActor {
+  public: true;
+  requestId: string;
+}
+export type AuditActor = Actor | PublicActor | null;
+
 export interface AuditEntry {
   action: string;
   entityType: string;
@@ -29,17 +36,18 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Writes the entry inside the caller's transaction, so a mutation and its audit land together. */
-  async record(manager: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
+  async record(manager: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
     await this.recordMany(manager, actor, [entry]);
   }
 
-  async recordMany(manager: EntityManager, actor: Actor | null, entries: AuditEntry[]): Promise<void> {
+  async recordMany(manager: EntityManager, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
     if (!entries.length) return;
-    const p = actor?.principal;
+    const p = actor && 'principal' in actor ? actor.principal : null;
+    const anonymous = actor !== null && 'public' in actor;
     const rows = entries.map((e) => ({
-      actorType: !p ? ('SYSTEM' as const) : p.kind === 'user' ? ('USER' as const) : ('API_KEY' as const),
+      actorType: anonymous ? ('PUBLIC' as const) : !p ? ('SYSTEM' as const) : p.kind === 'user' ? ('USER' as const) : ('API_KEY' as const),
       actorId: p?.id ?? null,
-      actorName: !p ? 'system' : p.kind === 'user' ? p.username : p.name,
+      actorName: anonymous ? 'public' : !p ? 'system' : p.kind === 'user' ? p.username : p.name,
       action: e.action,
       entityType: e.entityType,
       entityId: e.entityId ?? null,

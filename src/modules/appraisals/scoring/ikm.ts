@@ -37,8 +37,6 @@ export interface IkmResult {
  * with a single division, so e.g. all 3s give exactly 75. Throws on an answer that is not 1, 2, 3 or 4.
  */
 export function ikmOf(answers: readonly IkmAnswers[]): IkmResult | null {
-  const responses = answers.length;
-  if (responses === 0) return null;
   const sums = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>;
   for (const [index, answer] of answers.entries()) {
     for (const element of IKM_ELEMENTS) {
@@ -49,11 +47,24 @@ export function ikmOf(answers: readonly IkmAnswers[]): IkmResult | null {
       sums[element] += value;
     }
   }
+  return ikmOfSums(sums, answers.length);
+}
+
+/**
+ * The same index from per-element sums of answers over `responses` responses, as an SQL aggregate gives
+ * them (`sum(u1)`, …, `count(*)`). Null when there is no response.
+ */
+export function ikmOfSums(sums: Readonly<Record<IkmElement, number>>, responses: number): IkmResult | null {
+  if (responses === 0) return null;
   const nrr = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, sums[e] / responses])) as Record<IkmElement, number>;
-  const total = IKM_ELEMENTS.reduce((t, e) => t + sums[e], 0);
-  const ikm = (25 * total) / (IKM_ELEMENTS.length * responses);
+  const ikm = ikmOfTotal(IKM_ELEMENTS.reduce((t, e) => t + sums[e], 0), responses);
   const category = ikmCategory(ikm);
   return { responses, nrr, ikm, category, label: IKM_CATEGORY_BOUNDS[category].label };
+}
+
+/** IKM from the sum of all nine answers of every response: 25·total / (9·responses). */
+export function ikmOfTotal(total: number, responses: number): number {
+  return (25 * total) / (IKM_ELEMENTS.length * responses);
 }
 
 /**

@@ -28,4 +28,30 @@ describe('loadConfig', () => {
     expect(c.http).toMatchObject({ port: 8080, trustProxy: true });
     expect(c.warnings).toEqual([]);
   });
+
+  it.each<[string, boolean | number | string[]]>([
+    ['false', false],
+    ['', false],
+    ['true', true],
+    ['1', 1],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8 ,192.168.1.7', ['loopback', '10.0.0.0/8', '192.168.1.7']],
+  ])('reads TRUST_PROXY=%j as Express trust proxy %j', (raw, expected) => {
+    expect(loadConfig({ TRUST_PROXY: raw }).http.trustProxy).toEqual(expected);
+  });
+
+  it('refuses a TRUST_PROXY entry that is no address, subnet or Express name', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'loopback,proxy.example.id' })).toThrow(/TRUST_PROXY[^\n]*proxy\.example\.id/);
+  });
+
+  it('reads the feedback limits and derives the hash key from the JWT secret when it is not set', () => {
+    const base = { JWT_SECRET: 'x'.repeat(32) };
+    const c = loadConfig({ ...base, FEEDBACK_IP_LIMIT: '7', FEEDBACK_IP_WINDOW_SECONDS: '60', FEEDBACK_EMPLOYEE_BURST: '3' });
+    expect(c.feedback).toMatchObject({ ipLimit: 7, ipWindowSeconds: 60, employeeBurst: 3 });
+    expect(c.feedback.hashKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig(base).feedback.hashKey).toBe(c.feedback.hashKey);
+    expect(loadConfig({ JWT_SECRET: 'y'.repeat(32) }).feedback.hashKey).not.toBe(c.feedback.hashKey);
+    expect(loadConfig({ ...base, FEEDBACK_HASH_KEY: 'k'.repeat(32) }).feedback.hashKey).toBe('k'.repeat(32));
+    expect(() => loadConfig({ FEEDBACK_IP_LIMIT: '0', FEEDBACK_HASH_KEY: 'short' })).toThrow(/FEEDBACK_IP_LIMIT[\s\S]*FEEDBACK_HASH_KEY/);
+  });
 });

@@ -1,12 +1,13 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { EnvSchema, NodeEnv } from './env.schema';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
-  http: { host: string; port: number; bodyLimit: string; importBodyLimit: string; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimit: string; importBodyLimit: string; trustProxy: boolean | number | string[] };
   database: { url?: string; embedded: { dir: string; port: number }; migrationsRun: boolean };
   redis: { url?: string };
   recalculation: {
@@ -24,12 +25,16 @@ export interface AppConfig {
     adminPassword: string;
     loginThrottle: { limit: number; ttlSeconds: number };
   };
+  feedback: { ipLimit: number; ipWindowSeconds: number; employeeBurst: number; hashKey: string };
   logLevel: string;
   /** Variables that fell back to development defaults; logged once at boot. */
   warnings: string[];
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** The names Express accepts in `trust proxy`. */
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -71,6 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       warnings.push(`ADMIN_PASSWORD is not set: the first admin "${parsed.ADMIN_USERNAME}" gets the development password "capaian-admin-dev"`);
     }
   }
+  if (Array.isArray(parsed.TRUST_PROXY)) {
+    const bad = parsed.TRUST_PROXY.filter((entry) => !TRUST_NAMES.has(entry) && !isIP(entry.replace(/\/\d{1,3}$/, '')));
+    if (bad.length) problems.push(`TRUST_PROXY has entries that are not an address, a subnet or ${[...TRUST_NAMES].join('/')}: ${bad.join(', ')}`);
+  } else if (typeof parsed.TRUST_PROXY !== 'boolean' && typeof parsed.TRUST_PROXY !== 'number') {
+    problems.push('TRUST_PROXY must be true, false, a hop count or a list of addresses');
+  }
   if (!parsed.DATABASE_URL && production) {
     warnings.push('DATABASE_URL is not set in production: using the embedded PostgreSQL, meant for trials only');
   }
@@ -105,6 +116,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminUsername: parsed.ADMIN_USERNAME,
       adminPassword: adminPassword!,
       loginThrottle: { limit: parsed.LOGIN_THROTTLE_LIMIT, ttlSeconds: parsed.LOGIN_THROTTLE_TTL_SECONDS },
+    },
+    feedback: {
+      ipLimit: parsed.FEEDBACK_IP_LIMIT,
+      ipWindowSeconds: parsed.FEEDBACK_IP_WINDOW_SECONDS,
+      employeeBurst: parsed.FEEDBACK_EMPLOYEE_BURST,
+      // Derived from the JWT secret when unset, so a deployment has one secret less to manage.
+      hashKey: parsed.FEEDBACK_HASH_KEY ?? createHmac('sha256', jwtSecret!).update('capaian:feedback-hash').digest('hex'),
     },
     logLevel: parsed.LOG_LEVEL,
     warnings,

@@ -23,6 +23,15 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no'].includes(v)) return false;
   return value;
 };
+/** false | true | hop count | comma-separated addresses, subnets or Express names (loopback, uniquelocal, …). */
+const toTrustProxy = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', 'yes'].includes(v)) return true;
+  if (['false', 'no', '0', ''].includes(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+};
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -91,14 +100,39 @@ export class EnvSchema {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 10mb' })
   IMPORT_BODY_LIMIT = '10mb';
 
-  @Transform(toBool)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /** Checked in loadConfig: each listed entry must be an address, a subnet or an Express name. */
+  @Transform(toTrustProxy)
+  TRUST_PROXY: boolean | number | string[] = false;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_THROTTLE_LIMIT = 10;
+
+  /** Citizen feedback without a service ticket allowed per client IP within FEEDBACK_IP_WINDOW_SECONDS (spec §4). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  FEEDBACK_IP_LIMIT = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  FEEDBACK_IP_WINDOW_SECONDS = 600;
+
+  /** Submissions about one employee within an hour beyond which the rest are HELD for moderation (spec §4). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  FEEDBACK_EMPLOYEE_BURST = 20;
+
+  /** Key of the HMAC that hashes feedback contacts and client IPs; changing it forgets past duplicates. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  FEEDBACK_HASH_KEY?: string;
 
   @Transform(toInt)
   @IsInt()

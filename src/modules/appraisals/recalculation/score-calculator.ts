@@ -6,6 +6,7 @@ import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../../periods/scoring-pol
 import { BehaviourRatings, Rating } from '../entities/appraisal.entity';
 import { computeScore } from '../scoring/score';
 import { PublicFeedbackInput, ScoreResult, TargetScoreInput } from '../scoring/types';
+import { feedbackInputs } from './feedback-inputs';
 
 interface TargetRow {
   appraisal_id: string;
@@ -26,18 +27,20 @@ interface AppraisalRow {
 }
 
 /** Part of every input digest: bump it when the scoring rules change, so every score is recomputed. */
-export const SCORING_VERSION = 1;
+export const SCORING_VERSION = 2;
 
 /** The stored numbers of a score row, for comparing a recomputation with what is there. */
 const NUMBERS = (t: string) =>
   `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown)`;
 
+/** An appraisal missing from the feedback query (deleted meanwhile) is scored without feedback. */
 const NO_FEEDBACK: PublicFeedbackInput = { employee: { responses: 0, ikm: null }, unit: null };
 
 /**
  * Recomputes scores from source rows, set-based: one query aggregates every target's VERIFIED achievements
- * (the aggregation of §3, done by PostgreSQL), one reads behaviour and policy, the pure `computeScore` does
- * §5, and one statement writes all scores. Never increments; running it twice writes the same scores.
+ * (the aggregation of §3, done by PostgreSQL), one reads behaviour and policy, one the citizen feedback indices
+ * (`feedbackInputs`), the pure `computeScore` does §5, and one statement writes all scores. Never increments;
+ * running it twice writes the same scores.
  */
 @Injectable()
 export class ScoreCalculator {
@@ -50,6 +53,9 @@ export class ScoreCalculator {
   async recalculate(appraisalIds: string[], m: EntityManager, now = new Date()): Promise<{ computed: number; failed: string[] }> {
     if (!appraisalIds.length) return { computed: 0, failed: [] };
     const [targets, appraisals] = await Promise.all([this.targets(appraisalIds, m), this.appraisals(appraisalIds, m)]);
+    // Not a third member of the Promise.all: a transaction is one connection running one query at a time, and a
+    // second query queued behind another is deprecated in pg 8 (removed in 9). Awaiting it costs no extra time.
+    const feedback = await feedbackInputs(appraisalIds, m);
     const byAppraisal = new Map<string, TargetScoreInput[]>();
     for (const t of targets) {
       const list = byAppraisal.get(t.appraisal_id) ?? [];
@@ -75,7 +81,12 @@ export class ScoreCalculator {
         continue;
       }
       const policy = { ...DEFAULT_SCORING_POLICY, ...a.policy };
-      const input = { targets: list, behaviour: a.behaviour_ratings, resultRatingOverride: a.result_rating_override, publicFeedback: NO_FEEDBACK };
+      const input = {
+        targets: list,
+        behaviour: a.behaviour_ratings,
+        resultRatingOverride: a.result_rating_override,
+        publicFeedback: feedback.get(a.id) ?? NO_FEEDBACK,
+      };
       // Inputs come in a fixed order (SQL ORDER BY, jsonb key order), so equal inputs give equal digests.
       const digest = createHash('sha256').update(JSON.stringify([SCORING_VERSION, input, policy])).digest('hex');
       if (digests.get(a.id) === digest) continue;

@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi';
 
-const PUBLIC_OPERATIONS = ['login', 'live', 'ready'];
+const PUBLIC_OPERATIONS = ['login', 'live', 'ready', 'submitPublicFeedback', 'getPublicServiceIndex', 'getPublicPeriodSummary'];
 
 describe('OpenAPI document', () => {
   let app: INestApplication;

@@ -9,6 +9,7 @@ export const API_SCOPES = [
   'achievements:write',
   'scores:read',
   'feedback:tickets',
+  'feedback:read',
   'audit:read',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

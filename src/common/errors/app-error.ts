@@ -67,3 +67,14 @@ export class UnauthorizedError extends AppError {
     super('unauthorized', 'unauthorized', detail);
   }
 }
+
+/** 429 with the seconds to wait, sent as the Retry-After header and as the problem member `retryAfter`. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    code: string,
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too-many-requests', code, detail, { retryAfter: retryAfterSeconds });
+  }
+}

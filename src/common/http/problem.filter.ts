@@ -3,7 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
-import { AppError } from '../errors/app-error';
+import { AppError, TooManyRequestsError } from '../errors/app-error';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_OF_KIND } from './problem';
 
 const CODE_OF_STATUS: Record<number, string> = {
@@ -42,6 +42,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
     if (res.headersSent) return;
+    if (exception instanceof TooManyRequestsError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

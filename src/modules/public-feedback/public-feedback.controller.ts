@@ -1,0 +1,114 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Access, CurrentActor, Public } from '../../common/auth/access.decorator';
+import { Actor } from '../../common/auth/principal';
+import { ProblemResponse } from '../../common/http/problem.dto';
+import { ApiPage } from '../../common/pagination/api-page.decorator';
+import { Page } from '../../common/pagination/page';
+import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
+import { PublicFeedbackService } from './public-feedback.service';
+
+const STAFF = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'feedback:read' as const };
+const MODERATORS = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const] };
+
+@ApiTags('public-feedback')
+@Controller('public-feedback')
+export class PublicFeedbackController {
+  constructor(private readonly feedback: PublicFeedbackService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Give feedback on a service received (SKM, no login)',
+    description:
+      'The nine SKM elements (PermenPAN-RB 14/2017), each 1–4. With a valid `serviceTicket` the response is VERIFIED and can move the ' +
+      "named officer's appraisal; without one it is PUBLISHED and counts only in the unit's index. Without a ticket, one client IP may " +
+      'send `FEEDBACK_IP_LIMIT` responses (default 5) per `FEEDBACK_IP_WINDOW_SECONDS` (600); behind a proxy set `TRUST_PROXY`. ' +
+      'One contact may respond once per unit and officer within 24 h. More than `FEEDBACK_EMPLOYEE_BURST` (20) responses about one ' +
+      'officer within an hour are HELD for a moderator. The answer holds only a receipt id and the status: nothing personal is echoed, ' +
+      'and the contact is kept only as a keyed hash.',
+  })
+  @ApiAcceptedResponse({ type: ReceiptDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields, an unknown unit, officer or ticket; the field is named in `errors`', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'Ticket already used (`ticket-used`) or expired (`ticket-expired`); same contact within 24 h (`duplicate-feedback`)', type: ProblemResponse })
+  @ApiTooManyRequestsResponse({ description: 'Too many responses without a ticket from this address; see Retry-After', type: ProblemResponse })
+  submitPublicFeedback(@Body() dto: SubmitFeedbackDto, @Req() req: Request & { id?: string }): Promise<ReceiptDto> {
+    return this.feedback.submit(dto, req.ip ?? req.socket.remoteAddress ?? 'unknown', String(req.id));
+  }
+
+  @Post('tickets')
+  @Access({ roles: ['ADMIN', 'HR_OPERATOR'], scope: 'feedback:tickets' })
+  @ApiOperation({
+    summary: 'Issue a single-use service ticket for a real service encounter',
+    description:
+      'Give the ticket to the citizen at the end of the service (printed, or as a QR code). Feedback sent with it within 30 days is ' +
+      'VERIFIED; a second use or a use after expiry answers 409. The ticket is shown only here: only its hash is stored. HR operators ' +
+      'issue tickets for units in their subtree; integrators (queue or counter systems) with an API key of scope `feedback:tickets`.',
+  })
+  @ApiCreatedResponse({ type: TicketDto })
+  @ApiBadRequestResponse({ description: 'Unknown unit or officer, or a unit outside the caller\'s subtree', type: ProblemResponse })
+  issueServiceTicket(@CurrentActor() actor: Actor, @Body() dto: CreateTicketDto): Promise<TicketDto> {
+    return this.feedback.issueTicket(actor, dto);
+  }
+
+  @Get()
+  @Access(STAFF)
+  @ApiOperation({
+    summary: 'List feedback for staff, newest first',
+    description: 'HR operators see feedback on their subtree. Contacts, client addresses and tickets are never shown.',
+  })
+  @ApiPage(FeedbackViewDto)
+  @ApiBadRequestResponse({ description: 'Invalid filter, or a withinUnitId outside the caller\'s subtree', type: ProblemResponse })
+  listPublicFeedback(@CurrentActor() actor: Actor, @Query() q: FeedbackQueryDto): Promise<Page<FeedbackViewDto>> {
+    return this.feedback.list(actor, q);
+  }
+
+  @Get(':id')
+  @Access(STAFF)
+  @ApiOperation({ summary: 'One response, for staff' })
+  @ApiOkResponse({ type: FeedbackViewDto })
+  @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
+  getPublicFeedback(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<FeedbackViewDto> {
+    return this.feedback.get(actor, id);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Access(MODERATORS)
+  @ApiOperation({
+    summary: 'Publish a HELD (or earlier rejected) response',
+    description: 'It becomes VERIFIED if it came with a ticket, else PUBLISHED, and the appraisals it can move are recalculated.',
+  })
+  @ApiOkResponse({ type: FeedbackViewDto })
+  @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'Already PUBLISHED or VERIFIED', type: ProblemResponse })
+  publishPublicFeedback(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ModerationDto): Promise<FeedbackViewDto> {
+    return this.feedback.moderate(actor, id, 'publish', dto);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Access(MODERATORS)
+  @ApiOperation({
+    summary: 'Reject a response (HELD, or take down a PUBLISHED or VERIFIED one)',
+    description: 'A rejected response counts nowhere; the appraisals it moved are recalculated.',
+  })
+  @ApiOkResponse({ type: FeedbackViewDto })
+  @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'Already REJECTED', type: ProblemResponse })
+  rejectPublicFeedback(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ModerationDto): Promise<FeedbackViewDto> {
+    return this.feedback.moderate(actor, id, 'reject', dto);
+  }
+}

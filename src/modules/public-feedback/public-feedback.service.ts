@@ -1,0 +1,232 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, PublicActor } from '../../common/audit/audit.service';
+import { dataScopeOf } from '../../common/auth/data-scope';
+import { Actor } from '../../common/auth/principal';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationFailedError } from '../../common/errors/app-error';
+import { mapPage, Page, pageOf } from '../../common/pagination/page';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { EmployeesRepository } from '../employees/employees.repository';
+import { EmployeeEntity } from '../employees/entities/employee.entity';
+import { UnitEntity } from '../units/entities/unit.entity';
+import { UnitsRepository } from '../units/units.repository';
+import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
+import { FeedbackStatus, PublicFeedbackEntity } from './entities/public-feedback.entity';
+import { ServiceTicketEntity } from './entities/service-ticket.entity';
+import { markForFeedback } from './feedback-marks';
+import { keyedHash, newTicket, normalizeContact, ticketHash } from './feedback-secrets';
+import { PublicFeedbackRepository } from './public-feedback.repository';
+
+/** How long a service ticket can be used (spec §4). */
+export const TICKET_VALIDITY_DAYS = 30;
+
+/** Statuses that count in an index (spec §4); a change into or out of them moves scores. */
+const COUNTED: readonly FeedbackStatus[] = ['PUBLISHED', 'VERIFIED'];
+
+export function feedbackView(f: PublicFeedbackEntity): FeedbackViewDto {
+  return {
+    id: f.id,
+    unitId: f.unitId,
+    employeeId: f.employeeId,
+    serviceName: f.serviceName,
+    channel: f.channel,
+    answers: { U1: f.u1, U2: f.u2, U3: f.u3, U4: f.u4, U5: f.u5, U6: f.u6, U7: f.u7, U8: f.u8, U9: f.u9 },
+    comment: f.comment,
+    respondent: f.respondent,
+    status: f.status,
+    ticketed: f.ticketId !== null,
+    submittedAt: f.submittedAt,
+    submittedOn: f.submittedOn,
+    moderatedAt: f.moderatedAt,
+    moderatedBy: f.moderatedBy,
+    moderationNote: f.moderationNote,
+  };
+}
+
+/** What the audit log keeps of a response: never the comment, contact or profile of a citizen. */
+const auditOf = (f: PublicFeedbackEntity) => ({
+  id: f.id,
+  unitId: f.unitId,
+  employeeId: f.employeeId,
+  channel: f.channel,
+  status: f.status,
+  ticketed: f.ticketId !== null,
+  moderationNote: f.moderationNote,
+});
+
+@Injectable()
+export class PublicFeedbackService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: PublicFeedbackRepository,
+    private readonly units: UnitsRepository,
+    private readonly employees: EmployeesRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Anonymous intake (spec §4). One transaction: the abuse checks, the row, the ticket's use, the audit entry
+   * and the recalculation marks of the appraisals it can move (spec §6) land together or not at all.
+   */
+  async submit(dto: SubmitFeedbackDto, clientIp: string, requestId: string): Promise<ReceiptDto> {
+    const contact = dto.contact === undefined ? null : normalizeContact(dto.contact);
+    if (dto.contact !== undefined && contact === null) throw ValidationFailedError.field('contact', 'must be an e-mail address or a phone number');
+    const { hashKey, ipLimit, ipWindowSeconds, employeeBurst } = this.config.feedback;
+    return this.dataSource.transaction(async (m) => {
+      const unit = await this.unitByCode(dto.unitCode, 'unitCode', m);
+      let employee = dto.employeeNip ? await this.officerOf(unit, dto.employeeNip, m) : null;
+      let ticket: ServiceTicketEntity | null = null;
+      if (dto.serviceTicket !== undefined) {
+        ticket = await this.useTicket(dto.serviceTicket, unit, employee, m);
+        if (!employee && ticket.employeeId) employee = await this.employees.findById(ticket.employeeId, m);
+      }
+      const ipHash = keyedHash(hashKey, 'ip', clientIp);
+      if (!ticket) {
+        await this.repo.lock(m, 'Ip', ipHash);
+        const usage = await this.repo.ipUsage(m, ipHash, ipWindowSeconds);
+        if (usage.count >= ipLimit) {
+          throw new TooManyRequestsError(
+            'feedback-rate-limited',
+            `At most ${ipLimit} responses without a service ticket per ${ipWindowSeconds / 60} minutes from one address; retry after ${usage.retryAfter} s`,
+            usage.retryAfter,
+          );
+        }
+      }
+      const contactHash = contact === null ? null : keyedHash(hashKey, 'contact', contact);
+      if (contactHash) {
+        await this.repo.lock(m, 'Contact', contactHash);
+        if (await this.repo.duplicateContact(m, contactHash, unit.id, employee?.id ?? null)) {
+          throw new ConflictError('duplicate-feedback', 'This contact already gave feedback on this unit and officer within the last 24 hours');
+        }
+      }
+      let held = false;
+      if (employee) {
+        await this.repo.lock(m, 'Employee', employee.id);
+        held = (await this.repo.recentAboutEmployee(m, employee.id)) >= employeeBurst;
+      }
+      const saved = await this.repo.insert(m, {
+        unitId: unit.id,
+        employeeId: employee?.id ?? null,
+        serviceName: dto.serviceName ?? ticket?.serviceName ?? null,
+        channel: dto.channel,
+        u1: dto.answers.U1,
+        u2: dto.answers.U2,
+        u3: dto.answers.U3,
+        u4: dto.answers.U4,
+        u5: dto.answers.U5,
+        u6: dto.answers.U6,
+        u7: dto.answers.U7,
+        u8: dto.answers.U8,
+        u9: dto.answers.U9,
+        comment: dto.comment ?? null,
+        respondent: dto.respondent ? { ...dto.respondent } : null,
+        ticketId: ticket?.id ?? null,
+        contactHash,
+        ipHash: ticket ? null : ipHash,
+        status: held ? 'HELD' : ticket ? 'VERIFIED' : 'PUBLISHED',
+      });
+      if (ticket) await m.getRepository(ServiceTicketEntity).update(ticket.id, { usedAt: saved.submittedAt });
+      if (COUNTED.includes(saved.status)) await markForFeedback(m, saved, 'feedback.submit');
+      const actor: PublicActor = { public: true, requestId };
+      await this.audit.record(m, actor, { action: 'public-feedback.submit', entityType: 'public-feedback', entityId: saved.id, after: auditOf(saved) });
+      return { receiptId: saved.id, status: saved.status };
+    });
+  }
+
+  async issueTicket(actor: Actor, dto: CreateTicketDto): Promise<TicketDto> {
+    return this.dataSource.transaction(async (m) => {
+      const unit = await this.unitByCode(dto.unitCode, 'unitCode', m);
+      if (!(await this.units.inScope(dataScopeOf(actor.principal), unit.id, m))) {
+        throw ValidationFailedError.field('unitCode', `no active unit has the code ${dto.unitCode}`);
+      }
+      const employee = dto.employeeNip ? await this.officerOf(unit, dto.employeeNip, m) : null;
+      const ticket = newTicket();
+      const p = actor.principal;
+      const saved = await m.getRepository(ServiceTicketEntity).save({
+        tokenHash: ticketHash(ticket),
+        unitId: unit.id,
+        employeeId: employee?.id ?? null,
+        serviceName: dto.serviceName ?? null,
+        issuedBy: p.kind === 'user' ? p.username : p.name,
+        expiresAt: new Date(Date.now() + TICKET_VALIDITY_DAYS * 86_400_000),
+        usedAt: null,
+      });
+      const view = { id: saved.id, unitId: saved.unitId, employeeId: saved.employeeId, serviceName: saved.serviceName, expiresAt: saved.expiresAt, createdAt: saved.createdAt };
+      await this.audit.record(m, actor, { action: 'service-ticket.create', entityType: 'service-ticket', entityId: saved.id, after: view });
+      return { ...view, ticket };
+    });
+  }
+
+  async list(actor: Actor, q: FeedbackQueryDto): Promise<Page<FeedbackViewDto>> {
+    const scope = dataScopeOf(actor.principal);
+    if (q.withinUnitId && !(await this.units.inScope(scope, q.withinUnitId))) {
+      throw ValidationFailedError.field('withinUnitId', `no unit has the id ${q.withinUnitId}`);
+    }
+    const [items, total] = await this.repo.list(q, scope);
+    return mapPage(pageOf(items, total, q), feedbackView);
+  }
+
+  async get(actor: Actor, id: string): Promise<FeedbackViewDto> {
+    return feedbackView(await this.visible(actor, id));
+  }
+
+  /**
+   * Moderation (spec §4). Publishing restores what the response would have been without the hold: VERIFIED with
+   * a ticket, else PUBLISHED. Rejecting also takes down a published or verified response. Either way the
+   * appraisals it can move are marked in the same transaction (spec §6).
+   */
+  async moderate(actor: Actor, id: string, decision: 'publish' | 'reject', dto: ModerationDto): Promise<FeedbackViewDto> {
+    await this.visible(actor, id);
+    return this.dataSource.transaction(async (m) => {
+      const f = (await this.repo.findByIdForUpdate(id, m))!;
+      const before = auditOf(f);
+      const to: FeedbackStatus = decision === 'reject' ? 'REJECTED' : f.ticketId ? 'VERIFIED' : 'PUBLISHED';
+      const allowed = decision === 'reject' ? f.status !== 'REJECTED' : f.status === 'HELD' || f.status === 'REJECTED';
+      if (!allowed) {
+        throw new ConflictError('feedback-state', `Feedback that is ${f.status} cannot be ${decision === 'reject' ? 'rejected' : 'published'}`, { status: f.status });
+      }
+      const p = actor.principal;
+      Object.assign(f, { status: to, moderatedAt: new Date(), moderatedBy: p.kind === 'user' ? p.username : p.name, moderationNote: dto.note ?? null });
+      await m.getRepository(PublicFeedbackEntity).save(f);
+      if (COUNTED.includes(before.status) || COUNTED.includes(to)) await markForFeedback(m, f, `feedback.${decision}`);
+      await this.audit.record(m, actor, { action: `public-feedback.${decision}`, entityType: 'public-feedback', entityId: id, before, after: auditOf(f) });
+      return feedbackView(f);
+    });
+  }
+
+  /** Staff see responses about their subtree; anything else is 404, as if it did not exist (spec §8). */
+  private async visible(actor: Actor, id: string): Promise<PublicFeedbackEntity> {
+    const f = await this.repo.findById(id);
+    if (!f || !(await this.units.inScope(dataScopeOf(actor.principal), f.unitId))) throw new NotFoundError('Feedback', id);
+    return f;
+  }
+
+  private async unitByCode(code: string, field: string, m: EntityManager): Promise<UnitEntity> {
+    const [unit] = await this.units.findByCodes([code], m);
+    if (!unit || !unit.active) throw ValidationFailedError.field(field, `no active unit has the code ${code}`);
+    return unit;
+  }
+
+  /** The officer who served must be active and work in the unit or below it. */
+  private async officerOf(unit: UnitEntity, nip: string, m: EntityManager): Promise<EmployeeEntity> {
+    const e = await this.employees.findByNip(nip, m);
+    if (!e || e.status !== 'ACTIVE' || !(await this.units.isWithin(e.unitId, unit.id, m))) {
+      throw ValidationFailedError.field('employeeNip', `no active officer of ${unit.code} has this NIP`);
+    }
+    return e;
+  }
+
+  private async useTicket(raw: string, unit: UnitEntity, employee: EmployeeEntity | null, m: EntityManager): Promise<ServiceTicketEntity> {
+    const ticket = await this.repo.ticketForUpdate(m, ticketHash(raw));
+    if (!ticket) throw ValidationFailedError.field('serviceTicket', 'is not a ticket this service issued');
+    if (ticket.usedAt) throw new ConflictError('ticket-used', 'This service ticket has already been used');
+    if (ticket.expiresAt.getTime() <= Date.now()) throw new ConflictError('ticket-expired', `This service ticket expired at ${ticket.expiresAt.toISOString()}`);
+    if (ticket.unitId !== unit.id) throw ValidationFailedError.field('serviceTicket', `was issued for another unit than ${unit.code}`);
+    if (employee && ticket.employeeId && ticket.employeeId !== employee.id) {
+      throw ValidationFailedError.field('employeeNip', 'is not the officer the ticket was issued for');
+    }
+    return ticket;
+  }
+}

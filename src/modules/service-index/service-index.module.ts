@@ -1,4 +1,19 @@
 import { Module } from '@nestjs/common';
+import { UnitsModule } from '../units/units.module';
+import { PublicServiceIndexController } from './public-service-index.controller';
+import { ServiceIndexController } from './service-index.controller';
+import { ServiceIndexRepository } from './service-index.repository';
+import { ServiceIndexService } from './service-index.service';
 
-@Module({})
+export { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
+
+/**
+ * Service index (IKM) of a unit subtree or an employee in a period, for staff and machine clients, and the
+ * anonymous transparency endpoints under /public (spec §4). Read-only; depends on no feature module but units.
+ */
+@Module({
+  imports: [UnitsModule],
+  controllers: [ServiceIndexController, PublicServiceIndexController],
+  providers: [ServiceIndexService, ServiceIndexRepository],
+})
 export class ServiceIndexModule {}

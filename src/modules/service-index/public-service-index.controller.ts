@@ -1,0 +1,71 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { Public } from '../../common/auth/access.decorator';
+import { ProblemResponse } from '../../common/http/problem.dto';
+import {
+  PublicPeriodSummaryDto,
+  PublicServiceIndexDto,
+  PublicServiceIndexPublishedDto,
+  PublicServiceIndexQueryDto,
+  PublicServiceIndexUnpublishedDto,
+} from './dto/service-index.dto';
+import { ServiceIndexService } from './service-index.service';
+import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
+
+/** Transparency endpoints of spec §4: no login, aggregates only, never individual data. */
+@ApiTags('public')
+@Controller('public')
+export class PublicServiceIndexController {
+  constructor(private readonly serviceIndex: ServiceIndexService) {}
+
+  @Get('service-index')
+  @Public()
+  @ApiOperation({
+    summary: 'Public service index (IKM) of a unit and every unit below it in a period; no login',
+    description:
+      'Counts PUBLISHED and VERIFIED feedback about the unit or any descendant dated within the period (WITA dates, ' +
+      'inclusive). NRR of element Ui = mean of its answers; ikm = mean of the nine NRR × 25; ikm and nrr have 2 decimals. ' +
+      `**Privacy:** with at least ${MIN_PUBLIC_RESPONSES} responses the answer has \`published: true\` and the figures ` +
+      `(responses, ikm, category, label, nrr); with fewer it has \`published: false\` and no figure at all, not even the ` +
+      'number of responses. No individual response, comment, respondent or employee data is ever returned.',
+  })
+  @ApiExtraModels(PublicServiceIndexPublishedDto, PublicServiceIndexUnpublishedDto)
+  @ApiOkResponse({
+    description: 'Published figures, or only the unit and period with `published: false`',
+    schema: { oneOf: [{ $ref: getSchemaPath(PublicServiceIndexPublishedDto) }, { $ref: getSchemaPath(PublicServiceIndexUnpublishedDto) }] },
+  })
+  @ApiBadRequestResponse({ description: 'Missing or invalid unitCode or periodId, or an unknown query parameter', type: ProblemResponse })
+  @ApiNotFoundResponse({ description: 'No unit has the code, or no such period', type: ProblemResponse })
+  getPublicServiceIndex(@Query() q: PublicServiceIndexQueryDto): Promise<PublicServiceIndexDto> {
+    return this.serviceIndex.publicIndex(q.unitCode, q.periodId);
+  }
+
+  @Get('periods/:id/summary')
+  @Public()
+  @ApiOperation({
+    summary: 'Public per-unit predicate counts of a CLOSED period; no login',
+    description:
+      'For each unit, the FINALIZED appraisals of the period whose own unit (the employee\'s unit when the appraisal was ' +
+      'created) is that unit, by predicate; `withoutPredicate` counts those finalised without one. Ordered by unit code. ' +
+      `**Privacy:** a unit is listed only with at least ${MIN_PUBLIC_APPRAISALS} appraisals (\`minAppraisals\`). Counts ` +
+      'are per unit, never per subtree, and there is no grand total: either would let anyone subtract the listed units ' +
+      'and uncover a group smaller than the threshold. No name, NIP, employee id or score of anyone is returned. Only ' +
+      'CLOSED periods are summarised, so the counts are final.',
+  })
+  @ApiOkResponse({ type: PublicPeriodSummaryDto })
+  @ApiBadRequestResponse({ description: 'Invalid id', type: ProblemResponse })
+  @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })
+  @ApiConflictResponse({ description: 'The period is not CLOSED yet (period-not-closed)', type: ProblemResponse })
+  getPublicPeriodSummary(@Param('id', ParseUUIDPipe) id: string): Promise<PublicPeriodSummaryDto> {
+    return this.serviceIndex.publicSummary(id);
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { IKM_ELEMENTS, IkmElement } from '../appraisals/scoring/ikm';
+import { Predicate, PREDICATES } from '../appraisals/scoring/types';
+import { PeriodEntity } from '../periods/entities/period.entity';
+import { UnitEntity } from '../units/entities/unit.entity';
+
+/** Per-element sums of the answers and the number of responses, as `ikmOfSums` takes them. */
+export type FeedbackSums = Record<IkmElement, number> & { responses: number };
+
+export type PeriodRow = Pick<PeriodEntity, 'id' | 'code' | 'type' | 'startDate' | 'endDate' | 'status'>;
+
+export type UnitSummaryRow = { unitCode: string; unitName: string; appraisals: number; withoutPredicate: number } & Record<Predicate, number>;
+
+// int is safe: a sum is at most 4 × count(*).
+const SUMS = [`count(*)::int AS responses`, ...IKM_ELEMENTS.map((e, i) => `coalesce(sum(f.u${i + 1}), 0)::int AS "${e}"`)].join(', ');
+
+const PREDICATE_COUNTS = [
+  ...PREDICATES.map((p) => `count(*) FILTER (WHERE s.predicate = '${p}')::int AS "${p}"`),
+  `count(*) FILTER (WHERE s.predicate IS NULL)::int AS "withoutPredicate"`,
+].join(', ');
+
+@Injectable()
+export class ServiceIndexRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findPeriod(id: string): Promise<PeriodRow | null> {
+    return this.dataSource.getRepository(PeriodEntity).findOne({
+      where: { id },
+      select: { id: true, code: true, type: true, startDate: true, endDate: true, status: true },
+    });
+  }
+
+  findUnitByCode(code: string): Promise<Pick<UnitEntity, 'id' | 'code' | 'name'> | null> {
+    return this.dataSource.getRepository(UnitEntity).findOne({ where: { code }, select: { id: true, code: true, name: true } });
+  }
+
+  async findEmployeeUnit(id: string): Promise<{ id: string; unitId: string } | null> {
+    const [row] = await this.dataSource.query<{ id: string; unitId: string }[]>('SELECT id, unit_id AS "unitId" FROM employees WHERE id = $1', [id]);
+    return row ?? null;
+  }
+
+  /**
+   * PUBLISHED + VERIFIED feedback of the unit and its descendants dated within the period. The status test is
+   * written exactly as the partial index's predicate so the planner can use ix_public_feedback_unit_on.
+   */
+  async unitSums(unitId: string, periodId: string): Promise<FeedbackSums> {
+    const [row] = await this.dataSource.query<FeedbackSums[]>(
+      `SELECT ${SUMS}
+         FROM periods p
+         JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
+        WHERE p.id = $2
+          AND f.status IN ('PUBLISHED', 'VERIFIED')
+          AND f.unit_id IN (SELECT s.id FROM unit_subtree($1) AS s(id))`,
+      [unitId, periodId],
+    );
+    return row;
+  }
+
+  /** VERIFIED feedback naming the employee, dated within the period (ix_public_feedback_employee_on). */
+  async employeeSums(employeeId: string, periodId: string): Promise<FeedbackSums> {
+    const [row] = await this.dataSource.query<FeedbackSums[]>(
+      `SELECT ${SUMS}
+         FROM periods p
+         JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
+        WHERE p.id = $2
+          AND f.status = 'VERIFIED'
+          AND f.employee_id = $1`,
+      [employeeId, periodId],
+    );
+    return row;
+  }
+
+  /**
+   * Predicate counts of the period's FINALIZED appraisals grouped by each appraisal's own unit (never by
+   * subtree), only for units with at least `minAppraisals`, by unit code.
+   */
+  unitSummaries(periodId: string, minAppraisals: number): Promise<UnitSummaryRow[]> {
+    return this.dataSource.query<UnitSummaryRow[]>(
+      `SELECT u.code AS "unitCode", u.name AS "unitName", count(*)::int AS appraisals, ${PREDICATE_COUNTS}
+         FROM appraisals a
+         JOIN units u ON u.id = a.unit_id
+         LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
+        WHERE a.period_id = $1 AND a.status = 'FINALIZED'
+        GROUP BY u.id
+       HAVING count(*) >= $2
+        ORDER BY u.code`,
+      [periodId, minAppraisals],
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { dataScopeOf } from '../../common/auth/data-scope';
+import { Actor, isOrgWide } from '../../common/auth/principal';
+import { ConflictError, NotFoundError } from '../../common/errors/app-error';
+import { IKM_ELEMENTS, IkmElement, ikmOfSums, IkmResult } from '../appraisals/scoring/ikm';
+import { round2 } from '../appraisals/scoring/rounding';
+import { PREDICATES } from '../appraisals/scoring/types';
+import { UnitsRepository } from '../units/units.repository';
+import {
+  EmployeeServiceIndexDto,
+  IkmFiguresDto,
+  PublicPeriodSummaryDto,
+  PublicServiceIndexDto,
+  UnitServiceIndexDto,
+} from './dto/service-index.dto';
+import { FeedbackSums, PeriodRow, ServiceIndexRepository } from './service-index.repository';
+import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
+
+type Figures = Omit<IkmResult, 'nrr'> & { nrr: Record<IkmElement, number> };
+
+/** The figures of §4 as published: IKM and NRR rounded to 2 decimals; null without a response. */
+function rounded(sums: FeedbackSums): Figures | null {
+  const r = ikmOfSums(sums, sums.responses);
+  if (!r) return null;
+  const nrr = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, round2(r.nrr[e])])) as Record<IkmElement, number>;
+  return { responses: r.responses, ikm: round2(r.ikm), category: r.category, label: r.label, nrr };
+}
+
+const figuresOf = (sums: FeedbackSums): IkmFiguresDto =>
+  rounded(sums) ?? { responses: 0, ikm: null, category: null, label: null, nrr: null };
+
+@Injectable()
+export class ServiceIndexService {
+  constructor(
+    private readonly repo: ServiceIndexRepository,
+    private readonly units: UnitsRepository,
+  ) {}
+
+  async unitIndex(actor: Actor, unitId: string, periodId: string): Promise<UnitServiceIndexDto> {
+    const unit = await this.units.findById(unitId);
+    if (!unit || !(await this.units.inScope(dataScopeOf(actor.principal), unitId))) throw new NotFoundError('Unit', unitId);
+    await this.period(periodId);
+    return { unitId, periodId, ...figuresOf(await this.repo.unitSums(unitId, periodId)) };
+  }
+
+  /** Admins and API keys see everyone; an HR operator their subtree; any user their own employee record. */
+  async employeeIndex(actor: Actor, employeeId: string, periodId: string): Promise<EmployeeServiceIndexDto> {
+    const p = actor.principal;
+    const employee = await this.repo.findEmployeeUnit(employeeId);
+    const visible =
+      !!employee &&
+      (isOrgWide(p) || (p.kind === 'user' && p.employeeId === employeeId) || (await this.units.inScope(dataScopeOf(p), employee.unitId)));
+    if (!visible) throw new NotFoundError('Employee', employeeId);
+    await this.period(periodId);
+    return { employeeId, periodId, ...figuresOf(await this.repo.employeeSums(employeeId, periodId)) };
+  }
+
+  async publicIndex(unitCode: string, periodId: string): Promise<PublicServiceIndexDto> {
+    const unit = await this.repo.findUnitByCode(unitCode);
+    if (!unit) throw new NotFoundError('Unit', unitCode);
+    const period = await this.period(periodId);
+    const head = { unitCode: unit.code, unitName: unit.name, periodId, periodCode: period.code };
+    const f = rounded(await this.repo.unitSums(unit.id, periodId));
+    // Below the threshold no figure at all, the count included (spec §4).
+    if (!f || f.responses < MIN_PUBLIC_RESPONSES) return { ...head, published: false };
+    return { ...head, published: true, ...f };
+  }
+
+  async publicSummary(periodId: string): Promise<PublicPeriodSummaryDto> {
+    const period = await this.period(periodId);
+    if (period.status !== 'CLOSED') {
+      throw new ConflictError('period-not-closed', `Period ${period.code} is ${period.status}; summaries are published only for CLOSED periods`, {
+        periodStatus: period.status,
+      });
+    }
+    const rows = await this.repo.unitSummaries(periodId, MIN_PUBLIC_APPRAISALS);
+    return {
+      periodId,
+      code: period.code,
+      type: period.type,
+      startDate: period.startDate,
+      endDate: period.endDate,
+      minAppraisals: MIN_PUBLIC_APPRAISALS,
+      units: rows.map((r) => ({
+        unitCode: r.unitCode,
+        unitName: r.unitName,
+        appraisals: r.appraisals,
+        predicates: Object.fromEntries(PREDICATES.map((p) => [p, r[p]])) as Record<(typeof PREDICATES)[number], number>,
+        withoutPredicate: r.withoutPredicate,
+      })),
+    };
+  }
+
+  private async period(id: string): Promise<PeriodRow> {
+    const period = await this.repo.findPeriod(id);
+    if (!period) throw new NotFoundError('Period', id);
+    return period;
+  }
+}

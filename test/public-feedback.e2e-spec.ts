@@ -132,8 +132,8 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
     it('make feedback VERIFIED once; reuse and expiry answer 409; another unit is refused', async () => {
       const { unit, officer } = await unitWithOfficer();
       const ticket = (await issue(admin(), { unitCode: unit.code, employeeNip: officer.nip, serviceName: 'Izin usaha' })).body.ticket as string;
-      // Typed from paper: lower case, no dashes.
-      const first = await submit(feedback(unit.code, { serviceTicket: ticket.toLowerCase().replace(/-/g, '') }));
+      // Typed from paper: lower case, no dashes; the unit code in any case.
+      const first = await submit(feedback(unit.code.toLowerCase(), { serviceTicket: ticket.toLowerCase().replace(/-/g, '') }));
       expect(first.status).toBe(202);
       expect(first.body.status).toBe('VERIFIED');
       const [row] = await db.query('SELECT employee_id, service_name, ticket_id, ip_hash FROM public_feedback WHERE id = $1', [first.body.receiptId]);

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { UNIT_CODE_PATTERN, upper } from '../../units/dto/unit.dto';
 import {
   FEEDBACK_CHANNELS,
   FEEDBACK_STATUSES,
@@ -15,7 +16,6 @@ import {
 } from '../entities/public-feedback.entity';
 
 const NIP = /^\d{18}$/;
-const CODE = /^[A-Za-z0-9._-]{1,50}$/;
 
 /** One answer per SKM element (PermenPAN-RB 14/2017): 1 tidak baik … 4 sangat baik. */
 export class AnswersDto {
@@ -39,8 +39,8 @@ export class RespondentDto implements RespondentProfile {
 }
 
 export class SubmitFeedbackDto {
-  @ApiProperty({ example: 'DISDUKCAPIL', description: 'The unit that gave the service' })
-  @IsString() @Matches(CODE, { message: 'must be a unit code' }) unitCode: string;
+  @ApiProperty({ example: 'DISDUKCAPIL', description: 'The unit that gave the service (any case)' })
+  @Transform(upper) @IsString() @Matches(UNIT_CODE_PATTERN, { message: 'must be a unit code' }) unitCode: string;
 
   @ApiPropertyOptional({ example: '198203142006041002', description: 'NIP of the officer who served; must work in the unit or below it' })
   @IsOptional() @IsString() @Matches(NIP, { message: 'must be 18 digits' }) employeeNip?: string;
@@ -68,7 +68,7 @@ export class ReceiptDto {
 }
 
 export class CreateTicketDto {
-  @ApiProperty({ example: 'DISDUKCAPIL' }) @IsString() @Matches(CODE, { message: 'must be a unit code' }) unitCode: string;
+  @ApiProperty({ example: 'DISDUKCAPIL' }) @Transform(upper) @IsString() @Matches(UNIT_CODE_PATTERN, { message: 'must be a unit code' }) unitCode: string;
   @ApiPropertyOptional({ example: '198203142006041002', description: 'The officer who gave the service; must work in the unit or below it' })
   @IsOptional() @IsString() @Matches(NIP, { message: 'must be 18 digits' }) employeeNip?: string;
   @ApiPropertyOptional({ example: 'Penerbitan KTP-el', maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200) serviceName?: string;

@@ -3,11 +3,10 @@ import { Transform } from 'class-transformer';
 import { IsUUID, Matches } from 'class-validator';
 import { IKM_CATEGORIES, IkmCategory, IkmLabel } from '../../appraisals/scoring/ikm';
 import { PERIOD_TYPES, PeriodType } from '../../periods/entities/period.entity';
-import { UNIT_CODE_PATTERN } from '../../units/dto/unit.dto';
+import { UNIT_CODE_PATTERN, upper } from '../../units/dto/unit.dto';
 import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from '../thresholds';
 
 const IKM_LABELS: IkmLabel[] = ['Sangat Baik', 'Baik', 'Kurang Baik', 'Tidak Baik'];
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class ServiceIndexQueryDto {
   @ApiProperty({ format: 'uuid', description: 'The period whose start and end dates (inclusive) select the feedback by its WITA submission date' })

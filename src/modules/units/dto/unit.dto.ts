@@ -5,7 +5,8 @@ import { PageQueryDto } from '../../../common/pagination/page';
 import { UNIT_KINDS, UnitEntity, UnitKind } from '../entities/unit.entity';
 
 export const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,49}$/;
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+/** Unit codes are stored upper-case; every DTO taking one accepts any case. */
+export const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUnitDto {

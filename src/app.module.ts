@@ -22,6 +22,7 @@ import { IndicatorsModule } from './modules/indicators/indicators.module';
 import { PeriodsModule } from './modules/periods/periods.module';
 import { PromotionCandidatesModule } from './modules/promotion-candidates/promotion-candidates.module';
 import { PublicFeedbackModule } from './modules/public-feedback/public-feedback.module';
+import { RetentionModule } from './modules/retention/retention.module';
 import { ServiceIndexModule } from './modules/service-index/service-index.module';
 import { UnitsModule } from './modules/units/units.module';
 
@@ -75,6 +76,7 @@ export class AppModule implements NestModule {
         PromotionCandidatesModule,
         PublicFeedbackModule,
         ServiceIndexModule,
+        RetentionModule,
         RecalculationModule.forRoot(config),
         HealthModule,
       ],

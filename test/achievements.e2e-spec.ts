@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DEFAULT_SCORING_POLICY } from '../src/modules/periods/scoring-policy';
+import { RetentionService } from '../src/modules/retention/retention.service';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 
@@ -318,6 +319,23 @@ describe('achievements (e2e)', () => {
       }
       expect((await post(body(p)).set('Idempotency-Key', 'x'.repeat(200))).status).toBe(201);
       expect(await countRows(p)).toBe(1);
+    });
+
+    it('forgets a key after 7 days: the same key then records a new achievement', async () => {
+      const p = await plan();
+      const k = randomUUID();
+      expect((await post(body(p)).set('Idempotency-Key', k)).status).toBe(201);
+      await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '6 days 23 hours' WHERE key = $1`, [k]);
+      const retention = t.app.get(RetentionService);
+      await retention.run();
+      expect((await post(body(p)).set('Idempotency-Key', k)).headers['idempotent-replayed']).toBe('true');
+      expect(await countRows(p)).toBe(1);
+      await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '7 days 1 hour' WHERE key = $1`, [k]);
+      expect((await retention.run()).idempotencyKeys).toBeGreaterThanOrEqual(1);
+      const later = await post(body(p)).set('Idempotency-Key', k);
+      expect(later.status).toBe(201);
+      expect(later.headers['idempotent-replayed']).toBeUndefined();
+      expect(await countRows(p)).toBe(2);
     });
   });
 

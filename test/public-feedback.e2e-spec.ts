@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { witaDate } from '../src/common/time/wita';
 import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
-import { FeedbackRetention } from '../src/modules/public-feedback/feedback-retention.service';
+import { RetentionService } from '../src/modules/retention/retention.service';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
 import { insertFeedback } from './feedback-fixtures';
@@ -273,7 +273,7 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
     for (const contact of ['a@example.id', 'b@example.id', 'c@example.id']) ids.push((await submit(feedback(unit.code, { contact }))).body.receiptId);
     await db.query(`UPDATE public_feedback SET submitted_at = now() - interval '11 minutes' WHERE id = $1`, [ids[0]]);
     await db.query(`UPDATE public_feedback SET submitted_at = now() - interval '25 hours' WHERE id = $1`, [ids[1]]);
-    expect(await t.app.get(FeedbackRetention).forget()).toBeGreaterThanOrEqual(2);
+    expect((await t.app.get(RetentionService).run()).feedbackHashes).toBeGreaterThanOrEqual(2);
     const hashes = await db.query<{ id: string; ip: boolean; contact: boolean }[]>(
       'SELECT id, ip_hash IS NOT NULL AS ip, contact_hash IS NOT NULL AS contact FROM public_feedback WHERE id = ANY($1)',
       [ids],

@@ -56,7 +56,8 @@ export class AchievementsController {
       `${SUBMITTER_SIDE} may record one while the period is OPEN or EVALUATION and the appraisal AGREED or ASSESSED; ` +
       '`occurredOn` must lie within the period. It starts SUBMITTED and counts once the assessor verifies it. ' +
       'With an `Idempotency-Key`, a retry with the same body answers the first response again (201, header ' +
-      '`Idempotent-Replayed: true`) and records nothing more; a failed request does not use up its key.',
+      '`Idempotent-Replayed: true`) and records nothing more; a failed request does not use up its key. Keys are ' +
+      'remembered for 7 days.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',

@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** First answers to requests sent with an `Idempotency-Key`, per caller and operation, replayed on retries. */
+/** First answers to requests sent with an `Idempotency-Key`, per caller and operation, replayed on retries; kept 7 days (RetentionService). */
 @Entity('idempotency_keys')
+@Index('ix_idempotency_keys_created_at', ['createdAt'])
 export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'uuid' }) principalId: string;
   @PrimaryColumn({ type: 'varchar', length: 50 }) operation: string;

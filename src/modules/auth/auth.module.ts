@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_ISSUER, JwtStrategy } from './jwt.strategy';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+import { createThrottlerStorage } from './throttler-storage';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
@@ -26,9 +27,12 @@ import { UsersService } from './users.service';
     }),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => [
-        { name: 'login', ttl: c.auth.loginThrottle.ttlSeconds * 1000, limit: c.auth.loginThrottle.limit },
-      ],
+      // With REDIS_URL all API processes share the counts. The storage becomes the ThrottlerStorage provider, so
+      // Nest calls its onApplicationShutdown, which closes the Redis connection.
+      useFactory: async (c: AppConfig) => ({
+        throttlers: [{ name: 'login', ttl: c.auth.loginThrottle.ttlSeconds * 1000, limit: c.auth.loginThrottle.limit }],
+        storage: await createThrottlerStorage(c.redis.url),
+      }),
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],

@@ -1,5 +1,8 @@
 import { EntityManager } from 'typeorm';
 
+/** PostgreSQL channel on which new marks are announced; delivered at commit, to the relays that LISTEN. */
+export const MARKS_CHANNEL = 'score_marks';
+
 /**
  * Marks appraisals for recalculation inside the caller's transaction (spec §6). Finalised appraisals are
  * frozen and never marked, except through `includeFinalized` (an accepted objection).
@@ -23,5 +26,7 @@ export async function markForRecalculation(
      RETURNING appraisal_id`,
     [param, reason],
   );
+  // One notification per transaction however many marks: PostgreSQL folds identical ones.
+  if (rows.length) await m.query(`SELECT pg_notify('${MARKS_CHANNEL}', '')`);
   return rows.length;
 }

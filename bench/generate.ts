@@ -10,7 +10,7 @@ import { DEFAULT_SCORING_POLICY } from '../src/modules/periods/scoring-policy';
  * Data generator for the recalculation benchmark: a Denpasar-scale OPEN monthly period, written with
  * set-based SQL only (INSERT … SELECT over generate_series / unnest; no row-by-row loop anywhere).
  *
- *   ts-node -T bench/generate.ts [--employees 10000]
+ *   ts-node -T bench/generate.ts [--employees 10000] [--feedback-per-month 20000]
  *
  * The database named by BENCH_DATABASE_URL is dropped, recreated and migrated with the real migrations.
  */
@@ -30,9 +30,16 @@ export interface BenchSizes {
   behaviourShare: number;
   /** Seed of PostgreSQL's random(), so that two runs generate the same numbers. */
   seed: number;
+  /** Citizen feedback responses per month (0: none); spread over the period and `feedbackMonthsAround`. */
+  feedbackPerMonth: number;
+  /** Whole months of feedback before and after the period (outside its dates: exercises the date filter). */
+  feedbackMonthsAround: number;
 }
 
-/** About 60 units, 10,000 employees, 5 targets each, 8 achievements per target (≈ 400,000 achievements). */
+/**
+ * About 60 units, 10,000 employees, 5 targets each, 8 achievements per target (≈ 400,000 achievements), and
+ * about 20,000 citizen feedback responses a month over the period and the month before and after (≈ 60,000).
+ */
 export const DENPASAR: Readonly<BenchSizes> = Object.freeze({
   employees: 10_000,
   units: 60,
@@ -41,6 +48,8 @@ export const DENPASAR: Readonly<BenchSizes> = Object.freeze({
   achievementsPerTarget: 8,
   behaviourShare: 0.5,
   seed: 0.2025,
+  feedbackPerMonth: 20_000,
+  feedbackMonthsAround: 1,
 });
 
 export interface GeneratedPeriod {
@@ -52,6 +61,7 @@ export interface GeneratedPeriod {
   appraisals: number;
   targets: number;
   achievements: number;
+  feedback: number;
   seconds: number;
 }
 
@@ -98,6 +108,8 @@ function checkSizes(s: BenchSizes): void {
   if (!whole(s.achievementsPerTarget, 0)) throw new RangeError('achievementsPerTarget must be an integer ≥ 0');
   if (!(s.behaviourShare >= 0 && s.behaviourShare <= 1)) throw new RangeError('behaviourShare must be within 0–1');
   if (!(s.seed >= -1 && s.seed <= 1)) throw new RangeError('seed must be within -1–1 (setseed)');
+  if (!whole(s.feedbackPerMonth, 0)) throw new RangeError('feedbackPerMonth must be an integer ≥ 0');
+  if (!whole(s.feedbackMonthsAround, 0) || s.feedbackMonthsAround > 12) throw new RangeError('feedbackMonthsAround must be an integer 0–12');
 }
 
 function databaseName(url: string): string {
@@ -138,10 +150,10 @@ export async function generate(url: string = DEFAULT_BENCH_DATABASE_URL, sizes: 
     await qr.connect();
     try {
       const periodId = await fill(qr, s);
-      const counts = await qr.manager.query<{ units: number; employees: number; appraisals: number; targets: number; achievements: number }[]>(
+      const counts = await qr.manager.query<{ units: number; employees: number; appraisals: number; targets: number; achievements: number; feedback: number }[]>(
         `SELECT (SELECT count(*)::int FROM units) AS units, (SELECT count(*)::int FROM employees) AS employees,
                 (SELECT count(*)::int FROM appraisals) AS appraisals, (SELECT count(*)::int FROM appraisal_targets) AS targets,
-                (SELECT count(*)::int FROM achievements) AS achievements`,
+                (SELECT count(*)::int FROM achievements) AS achievements, (SELECT count(*)::int FROM public_feedback) AS feedback`,
       );
       // Lets a benchmark reuse the database when it was generated with the same sizes.
       await qr.query(`COMMENT ON DATABASE "${databaseName(url)}" IS '${JSON.stringify({ periodId, sizes: s })}'`);
@@ -168,7 +180,7 @@ export async function findGenerated(url: string, sizes: Partial<BenchSizes> = {}
     if (!comment) return null;
     const meta = JSON.parse(comment) as { periodId: string; sizes: BenchSizes };
     if (JSON.stringify(meta.sizes) !== JSON.stringify(s)) return null;
-    return { url, periodId: meta.periodId, sizes: s, units: 0, employees: 0, appraisals: 0, targets: 0, achievements: 0, seconds: 0 };
+    return { url, periodId: meta.periodId, sizes: s, units: 0, employees: 0, appraisals: 0, targets: 0, achievements: 0, feedback: 0, seconds: 0 };
   } finally {
     await admin.end();
   }
@@ -182,7 +194,12 @@ async function fill(qr: QueryRunner, s: BenchSizes): Promise<string> {
   };
   await qr.query('SELECT setseed($1)', [s.seed]);
 
-  // --- Units: the city, its OPDs, and bidang under the first OPDs. idx 1 is the root. ---
+  // --- Units: the city, its OPDs, and one sub-unit under each of the first OPDs. idx 1 is the root. A sub-unit
+  // is a KELURAHAN under a KECAMATAN, a UPTD under a DINAS, else a BIDANG. Public service units (they collect
+  // citizen feedback, spec §4): every KECAMATAN, KELURAHAN and UPTD, and two DINAS in three (idx % 3 <> 0);
+  // never BADAN, SEKRETARIAT, BAGIAN, BIDANG or the root. So a KELURAHAN nests in a public KECAMATAN, a UPTD may
+  // sit under a public DINAS or not, and a BIDANG's nearest public service unit is its OPD or none. No random()
+  // here, so the data drawn after the units is the same as before feedback was added. ---
   const opds = Math.max(1, Math.round((s.units - 1) * 0.76));
   const bidang = s.units - 1 - opds;
   await step(
@@ -203,15 +220,20 @@ async function fill(qr: QueryRunner, s: BenchSizes): Promise<string> {
      SELECT u.id,
             CASE WHEN u.idx = 1 THEN 'PEMKOT-DPS'
                  WHEN u.parent_idx = 1 THEN format('OPD-%s', lpad((u.idx - 1)::text, 3, '0'))
-                 ELSE format('BID-%s', lpad((u.idx - 1 - $1::int)::text, 3, '0')) END,
+                 ELSE format('%s-%s', CASE k.kind WHEN 'KELURAHAN' THEN 'KEL' WHEN 'UPTD' THEN 'UPTD' ELSE 'BID' END,
+                             lpad((u.idx - 1 - $1::int)::text, 3, '0')) END,
             CASE WHEN u.idx = 1 THEN 'Pemerintah Kota Denpasar'
                  WHEN u.parent_idx = 1 THEN format('%s %s', initcap(k.kind::text), u.idx - 1)
-                 ELSE format('Bidang %s', u.idx - 1 - $1::int) END,
-            k.kind, p.id, k.kind IN ('DINAS', 'KECAMATAN', 'UPTD')
+                 ELSE format('%s %s', CASE k.kind WHEN 'UPTD' THEN 'UPTD' ELSE initcap(k.kind::text) END, u.idx - 1 - $1::int) END,
+            k.kind, p.id,
+            k.kind IN ('KECAMATAN', 'KELURAHAN', 'UPTD') OR (k.kind = 'DINAS' AND u.idx % 3 <> 0)
        FROM bench_units u
        LEFT JOIN bench_units p ON p.idx = u.parent_idx
+       CROSS JOIN LATERAL (SELECT (ARRAY['DINAS','BADAN','KECAMATAN','DINAS','SEKRETARIAT','BAGIAN','UPTD']) AS opd_kinds) o
        CROSS JOIN LATERAL (SELECT (CASE WHEN u.idx = 1 THEN 'OTHER'
-                                        WHEN u.parent_idx = 1 THEN (ARRAY['DINAS','BADAN','KECAMATAN','DINAS','SEKRETARIAT','BAGIAN','UPTD'])[1 + u.idx % 7]
+                                        WHEN u.parent_idx = 1 THEN o.opd_kinds[1 + u.idx % 7]
+                                        WHEN o.opd_kinds[1 + u.parent_idx % 7] = 'KECAMATAN' THEN 'KELURAHAN'
+                                        WHEN o.opd_kinds[1 + u.parent_idx % 7] = 'DINAS' THEN 'UPTD'
                                         ELSE 'BIDANG' END)::unit_kind AS kind) k`,
     [opds],
   );
@@ -371,9 +393,124 @@ async function fill(qr: QueryRunner, s: BenchSizes): Promise<string> {
     ],
   );
 
-  // Planner statistics and the visibility map, as a database in use would have them after autovacuum.
-  await step('vacuum', 'VACUUM (ANALYZE) units, employees, indicators, periods, appraisals, appraisal_targets, achievements');
+  // Last, so that everything above draws the same random() numbers with or without feedback.
+  if (s.feedbackPerMonth > 0) await fillFeedback(step, s);
+
+  // Planner statistics and the visibility map, as a database in use would have them after autovacuum. The
+  // visibility map matters to the feedback query: its index-only scans of ix_public_feedback_unit_on /
+  // ix_public_feedback_employee_on read the heap for every page not marked all-visible.
+  await step(
+    'vacuum',
+    'VACUUM (ANALYZE) units, employees, indicators, periods, appraisals, appraisal_targets, achievements, service_tickets, public_feedback',
+  );
   return periodId;
+}
+
+type Step = (label: string, sql: string, params?: unknown[]) => Promise<void>;
+
+/**
+ * Citizen feedback (spec §4), about `feedbackPerMonth` responses a month from `feedbackMonthsAround` months before
+ * the period to as many after it (May 2025 ± 1: 91 days, ≈ 59,800 responses, ≈ 20,400 of them in the period).
+ *
+ * - Where: a response is about the unit of a drawn employee (the officer who served), 95 % among employees of units
+ *   with a public service unit at or above them, 5 % among the others (the intake accepts any active unit). The
+ *   draw is skewed (rank^1.5 over a random order of employees), so front-desk officers collect many responses and
+ *   most employees few or none, and big units more than small ones.
+ * - Status 50 % PUBLISHED, 35 % VERIFIED, 10 % HELD, 5 % REJECTED. VERIFIED means a used service ticket (one
+ *   service_tickets row each, as the intake requires); so do a third of HELD and REJECTED responses. HELD is the
+ *   burst hold about an officer, so a HELD response always names one; the others name the officer with
+ *   probability 0.5 / 0.9, about 60 % in all. REJECTED ones carry a moderation.
+ * - Answers U1–U9 mostly 3 and 4 (≈ 2 % 1, 8 % 2, 45 % 3, 45 % 4; IKM ≈ 83), shifted by a per-unit quality
+ *   (±0.1, from a hash of the unit code) and a per-response mood (±0.15), so unit indices differ.
+ * - submitted_at between 06:00 and 22:00 WITA, submitted_on its WITA date. Contact and IP hashes are NULL, as the
+ *   hourly retention leaves them after 24 hours; some responses have a comment and a respondent profile.
+ */
+async function fillFeedback(step: Step, s: BenchSizes): Promise<void> {
+  // Employees who can be named, in a random order per group: 0 under a public service unit, 1 elsewhere.
+  await step(
+    'feedback',
+    `CREATE TEMP TABLE bench_fb_staff (grp int, k int, employee_id uuid NOT NULL, unit_id uuid NOT NULL, PRIMARY KEY (grp, k))`,
+  );
+  await step(
+    'feedback',
+    `WITH RECURSIVE covered AS (
+       SELECT id FROM units WHERE public_service
+       UNION
+       SELECT c.id FROM covered JOIN units c ON c.parent_id = covered.id
+     )
+     INSERT INTO bench_fb_staff (grp, k, employee_id, unit_id)
+     SELECT grp, row_number() OVER (PARTITION BY grp ORDER BY r, id)::int, id, unit_id
+       FROM (SELECT e.id, e.unit_id, CASE WHEN e.unit_id IN (SELECT id FROM covered) THEN 0 ELSE 1 END AS grp, random() AS r
+               FROM employees e WHERE e.status = 'ACTIVE' ORDER BY e.nip) x`,
+  );
+  // One row per response with its draws; ids are made here so that tickets and responses can refer to each other.
+  await step(
+    'feedback',
+    `CREATE TEMP TABLE bench_fb AS
+     WITH bounds AS (
+       SELECT ($1::date - make_interval(months => $3::int))::date AS lo,
+              ($2::date + 1 + make_interval(months => $3::int) - interval '1 day')::date AS hi
+     ), groups AS (
+       SELECT count(*) FILTER (WHERE grp = 0)::int AS n0, count(*) FILTER (WHERE grp = 1)::int AS n1 FROM bench_fb_staff
+     ), draws AS (
+       SELECT g, random() AS r_grp, random() AS r_emp, random() AS r_status, random() AS r_named, random() AS r_ticket,
+              random() AS r_day, random() AS r_time, random() AS r_channel, random() AS r_mood, random() AS r_extra
+         FROM bounds, generate_series(1, round($4::int * ((bounds.hi - bounds.lo + 1) / 30.4375))::int) g
+     ), picked AS (
+       SELECT d.*, CASE WHEN d.r_grp >= 0.95 AND gr.n1 > 0 THEN 1 ELSE 0 END AS grp,
+              CASE WHEN d.r_grp >= 0.95 AND gr.n1 > 0 THEN gr.n1 ELSE gr.n0 END AS n,
+              (CASE WHEN d.r_status < 0.50 THEN 'PUBLISHED' WHEN d.r_status < 0.85 THEN 'VERIFIED'
+                    WHEN d.r_status < 0.95 THEN 'HELD' ELSE 'REJECTED' END)::feedback_status AS status,
+              b.lo + floor(d.r_day * (b.hi - b.lo + 1))::int AS day
+         FROM draws d CROSS JOIN groups gr CROSS JOIN bounds b
+     )
+     SELECT gen_random_uuid() AS id, p.status, p.day, st.unit_id, u.code AS unit_code,
+            CASE WHEN p.status = 'HELD' OR p.r_named < 0.5 / 0.9 THEN st.employee_id END AS employee_id,
+            CASE WHEN p.status = 'VERIFIED' OR (p.status IN ('HELD', 'REJECTED') AND p.r_ticket < 0.35) THEN gen_random_uuid() END AS ticket_id,
+            (p.day + time '06:00' + p.r_time * interval '16 hours') AT TIME ZONE 'Asia/Makassar' AS at,
+            (CASE WHEN p.r_channel < 0.35 THEN 'WEB' WHEN p.r_channel < 0.65 THEN 'KIOSK' WHEN p.r_channel < 0.90 THEN 'MOBILE'
+                  WHEN p.r_channel < 0.95 THEN 'FORUM' ELSE 'OTHER' END)::feedback_channel AS channel,
+            -- Threshold between a 3 and a 4: unit quality ±0.1, mood ±0.15 around 0.55.
+            0.55 - (abs(hashtext(u.code)) % 201 - 100) / 1000.0 - (p.r_mood - 0.5) * 0.3 AS t34,
+            p.r_extra
+       FROM picked p
+       JOIN bench_fb_staff st ON st.grp = p.grp AND st.k = least(p.n, 1 + floor(power(p.r_emp, 1.5) * p.n)::int)
+       JOIN units u ON u.id = st.unit_id`,
+    [BENCH_PERIOD.start, BENCH_PERIOD.end, s.feedbackMonthsAround, s.feedbackPerMonth],
+  );
+  await step(
+    'feedback',
+    `INSERT INTO service_tickets (id, token_hash, unit_id, employee_id, service_name, issued_by, expires_at, used_at, created_at)
+     SELECT f.ticket_id, encode(sha256(convert_to(f.ticket_id::text, 'UTF8')), 'hex'), f.unit_id, f.employee_id, 'Layanan loket',
+            'petugas.loket', f.at - interval '20 minutes' + interval '30 days', f.at, f.at - interval '20 minutes'
+       FROM bench_fb f WHERE f.ticket_id IS NOT NULL`,
+  );
+  const nine = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  // One draw per answer (a CASE over random() would draw again in every branch).
+  const answer = (i: number) => `(CASE WHEN f.a${i} < 0.02 THEN 1 WHEN f.a${i} < 0.10 THEN 2 WHEN f.a${i} < f.t34 THEN 3 ELSE 4 END)::smallint`;
+  await step(
+    'feedback',
+    `INSERT INTO public_feedback (id, unit_id, employee_id, service_name, channel, u1, u2, u3, u4, u5, u6, u7, u8, u9, comment,
+                                  respondent, ticket_id, contact_hash, ip_hash, status, submitted_at, submitted_on, moderated_at,
+                                  moderated_by, moderation_note)
+     SELECT f.id, f.unit_id, f.employee_id,
+            (ARRAY['Administrasi kependudukan', 'Perizinan', 'Kesehatan', 'Surat keterangan', 'Pengaduan'])[1 + floor(f.r_extra * 5)::int],
+            f.channel,
+            ${nine.map(answer).join(',\n            ')},
+            CASE WHEN f.r_comment < 0.15 THEN (ARRAY['Pelayanan cepat dan ramah', 'Antrean terlalu lama', 'Petugas membantu',
+                                                     'Informasi persyaratan kurang jelas'])[1 + floor(f.r_comment / 0.15 * 4)::int] END,
+            CASE WHEN f.r_comment < 0.7 THEN jsonb_build_object(
+                   'gender', (ARRAY['MALE', 'FEMALE'])[1 + floor(random() * 2)::int],
+                   'ageGroup', (ARRAY['UNDER_20', 'AGE_20_29', 'AGE_30_39', 'AGE_40_49', 'AGE_50_59', 'AGE_60_PLUS'])[1 + floor(random() * 6)::int],
+                   'education', (ARRAY['SD', 'SMP', 'SMA', 'SMA', 'D1_D3', 'D4_S1', 'D4_S1', 'S2'])[1 + floor(random() * 8)::int],
+                   'occupation', (ARRAY['PNS', 'TNI_POLRI', 'SWASTA', 'WIRAUSAHA', 'PELAJAR_MAHASISWA', 'LAINNYA'])[1 + floor(random() * 6)::int]) END,
+            f.ticket_id, NULL, NULL, f.status, f.at, f.day,
+            CASE WHEN f.status = 'REJECTED' THEN f.at + interval '1 day' END,
+            CASE WHEN f.status = 'REJECTED' THEN 'moderator.bench' END,
+            CASE WHEN f.status = 'REJECTED' THEN 'Tidak relevan dengan layanan' END
+       FROM (SELECT b.*, ${nine.map((i) => `random() AS a${i}`).join(', ')}, random() AS r_comment
+               FROM bench_fb b ORDER BY b.at) f`,
+  );
 }
 
 /** `--name value` or `--name=value` from argv, else undefined. */
@@ -392,14 +529,27 @@ export function positiveInt(value: string | undefined, name: string): number | u
   return n;
 }
 
+export function nonNegativeInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be an integer ≥ 0 (got ${value})`);
+  return n;
+}
+
+/** The sizes a command line asks for: `--employees N` (BENCH_EMPLOYEES), `--feedback-per-month N` (BENCH_FEEDBACK_PER_MONTH, 0: none). */
+export function sizesFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Partial<BenchSizes> {
+  const employees = positiveInt(argValue(argv, 'employees') ?? env.BENCH_EMPLOYEES, 'employees');
+  const feedbackPerMonth = nonNegativeInt(argValue(argv, 'feedback-per-month') ?? env.BENCH_FEEDBACK_PER_MONTH, 'feedback-per-month');
+  return { ...(employees !== undefined && { employees }), ...(feedbackPerMonth !== undefined && { feedbackPerMonth }) };
+}
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL;
-  const employees = positiveInt(argValue(argv, 'employees') ?? process.env.BENCH_EMPLOYEES, 'employees');
-  const g = await generate(url, employees ? { employees } : {});
+  const g = await generate(url, sizesFromArgs(process.argv.slice(2)));
   console.log(
     `generated ${g.units} units, ${g.employees} employees, ${g.appraisals} appraisals, ${g.targets} targets, ` +
-      `${g.achievements} achievements in ${g.seconds.toFixed(1)} s (period ${g.periodId}, ${new URL(url).pathname.slice(1)})`,
+      `${g.achievements} achievements, ${g.feedback} feedback responses in ${g.seconds.toFixed(1)} s ` +
+      `(period ${g.periodId}, ${new URL(url).pathname.slice(1)})`,
   );
 }
 

@@ -14,11 +14,12 @@ import { ScoreCalculator } from '../src/modules/appraisals/recalculation/score-c
 import {
   argValue,
   BENCH_PERIOD,
+  BenchSizes,
   DEFAULT_BENCH_DATABASE_URL,
   findGenerated,
   generate,
   GeneratedPeriod,
-  positiveInt,
+  sizesFromArgs,
 } from './generate';
 
 /**
@@ -29,7 +30,8 @@ import {
 
 interface Options {
   url: string;
-  employees: number;
+  /** --employees, --feedback-per-month (generate.ts). */
+  sizes: Partial<BenchSizes>;
   reuse: boolean;
   runs: number;
   /** Also time batches that must write every score (appraisal_scores emptied before each run). */
@@ -55,7 +57,7 @@ function options(argv: string[]): Options {
   };
   return {
     url: env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL,
-    employees: positiveInt(argValue(argv, 'employees') ?? env.BENCH_EMPLOYEES, 'employees') ?? 10_000,
+    sizes: sizesFromArgs(argv, env),
     reuse: flag('reuse', 'BENCH_REUSE'),
     runs: Math.max(1, Math.round(num('runs', 'BENCH_RUNS', 3))),
     writeRuns: !flag('no-write-runs', 'BENCH_NO_WRITE_RUNS'),
@@ -149,10 +151,23 @@ function timedManager(m: EntityManager, sink: TimedQuery[]): EntityManager {
   });
 }
 
-const PHASES = ['select ids', 'lock', 'mark versions', 'targets query', 'appraisals query', 'compute (JS)', 'write scores', 'clear marks', 'commit'] as const;
+const PHASES = [
+  'select ids',
+  'lock',
+  'mark versions',
+  'targets query',
+  'appraisals query',
+  'feedback query',
+  'compute (JS)',
+  'write scores',
+  'clear marks',
+  'commit',
+] as const;
 type Phase = (typeof PHASES)[number];
 
 function phaseOf(sql: string): Phase {
+  // First: the feedback query (feedback-inputs.ts) also joins periods p.
+  if (sql.includes('public_feedback')) return 'feedback query';
   if (sql.includes('FROM appraisal_targets t')) return 'targets query';
   if (sql.includes('JOIN periods p')) return 'appraisals query';
   if (sql.includes('appraisal_scores')) return 'write scores';
@@ -239,7 +254,7 @@ async function explain(ds: DataSource, queries: TimedQuery[]): Promise<void> {
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
-    for (const phase of ['targets query', 'write scores'] as const) {
+    for (const phase of ['targets query', 'feedback query', 'write scores'] as const) {
       const q = queries.find((x) => phaseOf(x.sql) === phase);
       if (!q) continue;
       // In a transaction that is rolled back: EXPLAIN ANALYZE of the write really writes.
@@ -320,7 +335,7 @@ async function measureLatency(
     return n;
   };
   const workerConfig: AppConfig = { ...config, recalculation: { ...config.recalculation, worker: true } };
-  const relay = new RecalculationRelay(marks, recalculation, workerConfig, undefined);
+  const relay = new RecalculationRelay(ds, marks, recalculation, workerConfig, undefined);
 
   const events: WriteEvent[] = [];
   const pending = new Map<string, WriteEvent[]>();
@@ -431,13 +446,13 @@ async function measureLatency(
 async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
   const started = now();
-  let g: GeneratedPeriod | null = o.reuse ? await findGenerated(o.url, { employees: o.employees }) : null;
+  let g: GeneratedPeriod | null = o.reuse ? await findGenerated(o.url, o.sizes) : null;
   if (g) console.log(`reusing ${new URL(o.url).pathname.slice(1)} (period ${g.periodId}); --reuse skips generation`);
   else {
-    g = await generate(o.url, { employees: o.employees });
+    g = await generate(o.url, o.sizes);
     console.log(
       `generated ${g.units} units, ${g.employees} employees, ${g.appraisals} appraisals, ${g.targets} targets, ` +
-        `${g.achievements} achievements in ${g.seconds.toFixed(1)} s`,
+        `${g.achievements} achievements, ${g.feedback} feedback responses in ${g.seconds.toFixed(1)} s`,
     );
   }
   const periodId = g.periodId;
@@ -467,6 +482,19 @@ async function main(): Promise<void> {
     console.log(`\nmachine: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), Node ${process.version}`);
     console.log(`database: ${version.split(' on ')[0]}; ${settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ')}`);
     console.log(`period: ${rows.appraisals} appraisals, ${rows.targets} targets, ${rows.achievements} VERIFIED achievements; RECALC_BATCH_CHUNK=${chunk}`);
+    const feedback = await ds.query<{ status: string; inside: number; outside: number }[]>(
+      `SELECT f.status, count(*) FILTER (WHERE f.submitted_on BETWEEN p.start_date AND p.end_date)::int AS inside,
+              count(*) FILTER (WHERE f.submitted_on NOT BETWEEN p.start_date AND p.end_date)::int AS outside
+         FROM public_feedback f CROSS JOIN periods p WHERE p.id = $1 GROUP BY f.status ORDER BY f.status`,
+      [periodId],
+    );
+    const [units] = await ds.query<{ units: number; service: number }[]>(
+      'SELECT count(*)::int AS units, (count(*) FILTER (WHERE public_service))::int AS service FROM units',
+    );
+    console.log(
+      `feedback: ${feedback.map((f) => `${f.inside} ${f.status}`).join(', ') || 'none'} in the period, ` +
+        `${feedback.reduce((t, f) => t + f.outside, 0)} outside its dates; ${units.service} of ${units.units} units are publicService`,
+    );
 
     // (a) Warm-up: fills appraisal_scores, the caches and the plan statistics once.
     const tw = now();

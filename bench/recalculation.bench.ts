@@ -169,7 +169,7 @@ function phaseOf(sql: string): Phase {
   // First: the feedback query (feedback-inputs.ts) also joins periods p.
   if (sql.includes('public_feedback')) return 'feedback query';
   if (sql.includes('FROM appraisal_targets t')) return 'targets query';
-  if (sql.includes('JOIN periods p')) return 'appraisals query';
+  if (sql.includes('FROM appraisals a') || sql.includes('FROM periods')) return 'appraisals query';
   if (sql.includes('appraisal_scores')) return 'write scores';
   throw new Error(`unexpected calculator query: ${sql.slice(0, 80)}`);
 }

@@ -21,9 +21,17 @@ interface TargetRow {
 
 interface AppraisalRow {
   id: string;
+  period_id: string;
   behaviour_ratings: BehaviourRatings | null;
   result_rating_override: Rating | null;
-  policy: Partial<ScoringPolicy>;
+  /** Of the stored score, if any. */
+  input_digest: string | null;
+}
+
+/** A period's complete policy, and its JSON for the digest: both once per period, not per appraisal. */
+interface PeriodPolicy {
+  policy: ScoringPolicy;
+  json: string;
 }
 
 /** Part of every input digest: bump it when the scoring rules change, so every score is recomputed. */
@@ -70,7 +78,7 @@ export class ScoreCalculator {
       });
       byAppraisal.set(t.appraisal_id, list);
     }
-    const digests = await this.digests(appraisalIds, m);
+    const policies = await this.policies([...new Set(appraisals.map((a) => a.period_id))], m);
     const scores: { appraisalId: string; score: ScoreResult; digest: string }[] = [];
     const withoutTargets: string[] = [];
     const failed: string[] = [];
@@ -80,7 +88,7 @@ export class ScoreCalculator {
         withoutTargets.push(a.id);
         continue;
       }
-      const policy = { ...DEFAULT_SCORING_POLICY, ...a.policy };
+      const { policy, json: policyJson } = policies.get(a.period_id)!;
       const input = {
         targets: list,
         behaviour: a.behaviour_ratings,
@@ -88,8 +96,8 @@ export class ScoreCalculator {
         publicFeedback: feedback.get(a.id) ?? NO_FEEDBACK,
       };
       // Inputs come in a fixed order (SQL ORDER BY, jsonb key order), so equal inputs give equal digests.
-      const digest = createHash('sha256').update(JSON.stringify([SCORING_VERSION, input, policy])).digest('hex');
-      if (digests.get(a.id) === digest) continue;
+      const digest = createHash('sha256').update(policyJson).update('\n').update(JSON.stringify([SCORING_VERSION, input])).digest('hex');
+      if (a.input_digest === digest) continue;
       try {
         scores.push({ appraisalId: a.id, score: computeScore(input, policy), digest });
       } catch (e) {
@@ -103,12 +111,14 @@ export class ScoreCalculator {
     return { computed: scores.length, failed };
   }
 
-  private async digests(ids: string[], m: EntityManager): Promise<Map<string, string | null>> {
-    const rows = await m.query<{ appraisal_id: string; input_digest: string | null }[]>(
-      'SELECT appraisal_id, input_digest FROM appraisal_scores WHERE appraisal_id = ANY($1::uuid[])',
-      [ids],
+  private async policies(periodIds: string[], m: EntityManager): Promise<Map<string, PeriodPolicy>> {
+    const rows = await m.query<{ id: string; policy: Partial<ScoringPolicy> }[]>('SELECT id, policy FROM periods WHERE id = ANY($1::uuid[])', [periodIds]);
+    return new Map(
+      rows.map((r) => {
+        const policy = { ...DEFAULT_SCORING_POLICY, ...r.policy };
+        return [r.id, { policy, json: JSON.stringify(policy) }];
+      }),
     );
-    return new Map(rows.map((r) => [r.appraisal_id, r.input_digest]));
   }
 
   /**
@@ -126,7 +136,7 @@ export class ScoreCalculator {
        ), latest AS (
          SELECT DISTINCT ON (a.target_id) a.target_id, a.value
            FROM achievements a
-           JOIN appraisal_targets t ON t.id = a.target_id
+           JOIN appraisal_targets t ON t.id = a.target_id AND t.appraisal_id = ANY($1::uuid[])
            JOIN indicators i ON i.id = t.indicator_id AND i.aggregation = 'LATEST'
           WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
           ORDER BY a.target_id, a.occurred_on DESC, a.created_at DESC, a.id DESC
@@ -148,8 +158,8 @@ export class ScoreCalculator {
 
   private appraisals(ids: string[], m: EntityManager): Promise<AppraisalRow[]> {
     return m.query<AppraisalRow[]>(
-      `SELECT a.id, a.behaviour_ratings, a.result_rating_override, p.policy
-         FROM appraisals a JOIN periods p ON p.id = a.period_id
+      `SELECT a.id, a.period_id, a.behaviour_ratings, a.result_rating_override, s.input_digest
+         FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
         WHERE a.id = ANY($1::uuid[])`,
       [ids],
     );

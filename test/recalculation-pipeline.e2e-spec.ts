@@ -231,6 +231,13 @@ describe('recalculation pipeline under faults (e2e)', () => {
     const page = await t.http().get('/admin/queues').set('Authorization', `Basic ${good}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html');
+    // Failed attempts count like logins (LOGIN_THROTTLE_LIMIT 10 per minute, the one above included); then
+    // the address is blocked, right password or not.
+    for (let i = 2; i <= 10; i++) expect((await t.http().get('/admin/queues').set('Authorization', `Basic ${bad}`)).status).toBe(401);
+    const limited = await t.http().get('/admin/queues').set('Authorization', `Basic ${bad}`);
+    expectProblem(limited, 429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expectProblem(await t.http().get('/admin/queues').set('Authorization', `Basic ${good}`), 429);
   });
 
   it('running a job twice changes nothing', async () => {

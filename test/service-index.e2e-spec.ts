@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 import { all, Answers, insertFeedback } from './feedback-fixtures';
 import { insertPeriod, setPeriodStatus } from './planning-fixtures';
+import { TEST_ADMIN } from './test-env';
 
 const GHOST = '00000000-0000-4000-8000-000000000000';
 
@@ -406,5 +407,26 @@ describe('service index (e2e, spec §4)', () => {
       expect(res.status).toBe(200);
       expect(res.body.units).toEqual([]);
     });
+  });
+});
+
+describe('endpoints without login are throttled per client IP and endpoint (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ PUBLIC_THROTTLE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After beyond PUBLIC_THROTTLE_LIMIT a minute, without touching logins', async () => {
+    const period = await insertPeriod(t, { status: 'CLOSED' });
+    for (let i = 0; i < 3; i++) expect((await t.http().get(`/public/periods/${period.id}/summary`)).status).toBe(200);
+    const limited = await t.http().get(`/public/periods/${period.id}/summary`);
+    expectProblem(limited, 429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Counted per endpoint (the library's key is route and client).
+    expectProblem(await t.http().get(`/public/service-index?unitCode=X&periodId=${period.id}`), 404);
+    // The same address still signs in, and signed-in endpoints are not counted.
+    expect((await t.http().post('/auth/login').send(TEST_ADMIN)).status).toBe(200);
+    expect((await t.http().get(`/periods/${period.id}`).set(auth(t.adminToken))).status).toBe(200);
   });
 });

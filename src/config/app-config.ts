@@ -24,6 +24,8 @@ export interface AppConfig {
     adminUsername: string;
     adminPassword: string;
     loginThrottle: { limit: number; ttlSeconds: number };
+    /** Per minute and client IP, on the endpoints without login. */
+    publicThrottleLimit: number;
   };
   feedback: { ipLimit: number; ipWindowSeconds: number; employeeBurst: number; hashKey: string };
   logLevel: string;
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminUsername: parsed.ADMIN_USERNAME,
       adminPassword: adminPassword!,
       loginThrottle: { limit: parsed.LOGIN_THROTTLE_LIMIT, ttlSeconds: parsed.LOGIN_THROTTLE_TTL_SECONDS },
+      publicThrottleLimit: parsed.PUBLIC_THROTTLE_LIMIT,
     },
     feedback: {
       ipLimit: parsed.FEEDBACK_IP_LIMIT,

@@ -109,6 +109,12 @@ export class EnvSchema {
   @Min(1)
   LOGIN_THROTTLE_LIMIT = 10;
 
+  /** Requests per minute per client IP and endpoint to the endpoints that need no login (feedback intake, /public/*). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_THROTTLE_LIMIT = 120;
+
   /** Citizen feedback without a service ticket allowed per client IP within FEEDBACK_IP_WINDOW_SECONDS (spec §4). */
   @Transform(toInt)
   @IsInt()

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -22,6 +23,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
+  @SkipThrottle({ public: true })
   @ApiOperation({
     summary: 'Exchange a username and password for a bearer token',
     description: 'Attempts are limited per client IP and username (LOGIN_THROTTLE_LIMIT per LOGIN_THROTTLE_TTL_SECONDS).',

@@ -30,7 +30,11 @@ import { UsersService } from './users.service';
       // With REDIS_URL all API processes share the counts. The storage becomes the ThrottlerStorage provider, so
       // Nest calls its onApplicationShutdown, which closes the Redis connection.
       useFactory: async (c: AppConfig) => ({
-        throttlers: [{ name: 'login', ttl: c.auth.loginThrottle.ttlSeconds * 1000, limit: c.auth.loginThrottle.limit }],
+        // Each guard skips the other's throttler (@SkipThrottle), so a login never counts as a public request.
+        throttlers: [
+          { name: 'login', ttl: c.auth.loginThrottle.ttlSeconds * 1000, limit: c.auth.loginThrottle.limit },
+          { name: 'public', ttl: 60_000, limit: c.auth.publicThrottleLimit },
+        ],
         storage: await createThrottlerStorage(c.redis.url),
       }),
     }),

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -16,6 +17,7 @@ import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
 import { Page } from '../../common/pagination/page';
+import { PublicThrottlerGuard } from '../auth/login-throttler.guard';
 import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
 import { PublicFeedbackService } from './public-feedback.service';
 
@@ -29,6 +31,8 @@ export class PublicFeedbackController {
 
   @Post()
   @Public()
+  @UseGuards(PublicThrottlerGuard)
+  @SkipThrottle({ login: true })
   @HttpCode(202)
   @ApiOperation({
     summary: 'Give feedback on a service received (SKM, no login)',
@@ -43,7 +47,10 @@ export class PublicFeedbackController {
   @ApiAcceptedResponse({ type: ReceiptDto })
   @ApiBadRequestResponse({ description: 'Invalid fields, an unknown unit, officer or ticket; the field is named in `errors`', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Ticket already used (`ticket-used`) or expired (`ticket-expired`); same contact within 24 h (`duplicate-feedback`)', type: ProblemResponse })
-  @ApiTooManyRequestsResponse({ description: 'Too many responses without a ticket from this address; see Retry-After', type: ProblemResponse })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many responses without a ticket from this address (`feedback-rate-limited`), or more than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint; see Retry-After',
+    type: ProblemResponse,
+  })
   submitPublicFeedback(@Body() dto: SubmitFeedbackDto, @Req() req: Request & { id?: string }): Promise<ReceiptDto> {
     return this.feedback.submit(dto, req.ip ?? req.socket.remoteAddress ?? 'unknown', String(req.id));
   }

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -7,10 +8,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Public } from '../../common/auth/access.decorator';
 import { ProblemResponse } from '../../common/http/problem.dto';
+import { PublicThrottlerGuard } from '../auth/login-throttler.guard';
 import {
   PublicPeriodSummaryDto,
   PublicServiceIndexDto,
@@ -24,6 +27,8 @@ import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 /** Transparency endpoints of spec §4: no login, aggregates only, never individual data. */
 @ApiTags('public')
 @Controller('public')
+@UseGuards(PublicThrottlerGuard)
+@SkipThrottle({ login: true })
 export class PublicServiceIndexController {
   constructor(private readonly serviceIndex: ServiceIndexService) {}
 
@@ -45,6 +50,7 @@ export class PublicServiceIndexController {
   })
   @ApiBadRequestResponse({ description: 'Missing or invalid unitCode or periodId, or an unknown query parameter', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No unit has the code, or no such period', type: ProblemResponse })
+  @ApiTooManyRequestsResponse({ description: 'More than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint from this address; see Retry-After', type: ProblemResponse })
   getPublicServiceIndex(@Query() q: PublicServiceIndexQueryDto): Promise<PublicServiceIndexDto> {
     return this.serviceIndex.publicIndex(q.unitCode, q.periodId);
   }
@@ -65,6 +71,7 @@ export class PublicServiceIndexController {
   @ApiBadRequestResponse({ description: 'Invalid id', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })
   @ApiConflictResponse({ description: 'The period is not CLOSED yet (period-not-closed)', type: ProblemResponse })
+  @ApiTooManyRequestsResponse({ description: 'More than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint from this address; see Retry-After', type: ProblemResponse })
   getPublicPeriodSummary(@Param('id', ParseUUIDPipe) id: string): Promise<PublicPeriodSummaryDto> {
     return this.serviceIndex.publicSummary(id);
   }

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
-import { markForFeedback } from '../src/modules/public-feedback/feedback-marks';
+import { markForFeedback } from '../src/modules/appraisals/recalculation/feedback-marks';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit } from './factories';
 import { all, insertFeedback } from './feedback-fixtures';
@@ -284,6 +284,52 @@ describe('public feedback in scores (e2e)', () => {
         }),
       ).rejects.toThrow('write failed');
       expect(await db.query('SELECT 1 FROM score_recalculation_marks WHERE appraisal_id = $1', [a.id])).toHaveLength(0);
+    });
+  });
+
+  describe('unit changes', () => {
+    it('a move or a publicService change marks exactly the appraisals whose unit index may change', async () => {
+      //   p1 (public)          p2 (public)        z (public)
+      //   ├── x ── y           └── s2
+      //   └── s1
+      const p1 = await createUnit(t, { publicService: true });
+      const p2 = await createUnit(t, { publicService: true });
+      const z = await createUnit(t, { publicService: true });
+      const x = await createUnit(t, { parentId: p1.id });
+      const y = await createUnit(t, { parentId: x.id });
+      const s1 = await createUnit(t, { parentId: p1.id });
+      const s2 = await createUnit(t, { parentId: p2.id });
+      const period = await insertPeriod(t, { status: 'OPEN' });
+      const a = {
+        p1: (await appraisal(p1.id, period.id)).id,
+        p2: (await appraisal(p2.id, period.id)).id,
+        z: (await appraisal(z.id, period.id)).id,
+        x: (await appraisal(x.id, period.id)).id,
+        y: (await appraisal(y.id, period.id)).id,
+        s1: (await appraisal(s1.id, period.id)).id,
+        s2: (await appraisal(s2.id, period.id)).id,
+        frozen: (await appraisal(x.id, period.id, { status: 'FINALIZED' })).id,
+      };
+      const ids = Object.values(a);
+      const marked = async () => {
+        const rows = await db.query<{ appraisal_id: string }[]>('SELECT appraisal_id FROM score_recalculation_marks WHERE appraisal_id = ANY($1::uuid[])', [ids]);
+        await db.query('DELETE FROM score_recalculation_marks WHERE appraisal_id = ANY($1::uuid[])', [ids]);
+        return rows.map((r) => r.appraisal_id).sort();
+      };
+      const patch = async (id: string, body: object) => expect((await t.http().patch(`/units/${id}`).set(auth(t.adminToken)).send(body)).status).toBe(200);
+
+      await patch(x.id, { name: 'Bidang Pelayanan' });
+      expect(await marked()).toEqual([]);
+      // x becomes public: x and y now use x's index; p1 and s1 keep p1's, which still holds x's feedback.
+      await patch(x.id, { publicService: true });
+      expect(await marked()).toEqual([a.x, a.y].sort());
+      // x (no longer public) moves under p2: p1's subtree loses its feedback, p2's gains it, x and y now use p2's.
+      await patch(x.id, { publicService: false, parentId: p2.id });
+      expect(await marked()).toEqual([a.p1, a.s1, a.p2, a.s2, a.x, a.y].sort());
+      // The bulk import takes the same path.
+      const imported = await t.http().post('/units/import').set(auth(t.adminToken)).send({ units: [{ code: z.code, name: `Unit ${z.code}`, kind: 'DINAS', publicService: false }] });
+      expect(imported.body).toMatchObject({ updated: 1, errors: [] });
+      expect(await marked()).toEqual([a.z]);
     });
   });
 });

@@ -1,0 +1,68 @@
+import { EntityManager } from 'typeorm';
+import { markForRecalculation } from './recalculation-marks';
+
+/** Guards the unit walks against a corrupt parent cycle; real trees are a handful of levels deep. */
+const MAX_UNIT_DEPTH = 64;
+
+/**
+ * CTEs `ancestors` and `indexed`: from the units in the uuid[] parameter `$n` up to the root, and then every unit
+ * whose nearest publicService unit (from the unit up) is one of those ancestors, i.e. every unit whose unit
+ * index is over a subtree containing a starting unit. The walk down never enters another publicService unit:
+ * its own subtree, not containing the starting unit, is what its units use.
+ */
+const indexedUnits = (n: number) => `
+  ancestors AS (
+    SELECT u.id, u.parent_id, u.public_service, 0 AS depth FROM units u WHERE u.id = ANY($${n}::uuid[])
+    UNION
+    SELECT p.id, p.parent_id, p.public_service, a.depth + 1
+      FROM ancestors a JOIN units p ON p.id = a.parent_id
+     WHERE a.depth < ${MAX_UNIT_DEPTH}
+  ), indexed AS (
+    SELECT id, 0 AS depth FROM ancestors WHERE public_service
+    UNION
+    SELECT c.id, i.depth + 1
+      FROM indexed i JOIN units c ON c.parent_id = i.id AND NOT c.public_service
+     WHERE i.depth < ${MAX_UNIT_DEPTH}
+  )`;
+
+/**
+ * Marks, inside the caller's transaction, every non-finalised appraisal whose score this feedback can move
+ * (spec §4, §6), in every period of any type whose dates contain its WITA date:
+ * - the named employee's appraisals (their employee index);
+ * - every appraisal whose unit index is over a subtree containing the feedback's unit.
+ * Answers how many appraisals were marked.
+ */
+export async function markForFeedback(
+  m: EntityManager,
+  f: { unitId: string; employeeId: string | null; submittedOn: string },
+  reason: string,
+): Promise<number> {
+  const rows = await m.query<{ id: string }[]>(
+    `WITH RECURSIVE ${indexedUnits(1)}
+     SELECT a.id FROM appraisals a
+       JOIN periods p ON p.id = a.period_id AND $3::date BETWEEN p.start_date AND p.end_date
+      WHERE a.status <> 'FINALIZED'
+        AND (a.employee_id = $2::uuid OR a.unit_id IN (SELECT id FROM indexed))`,
+    [[f.unitId], f.employeeId, f.submittedOn],
+  );
+  return markForRecalculation(m, { appraisalIds: rows.map((r) => r.id) }, reason);
+}
+
+/**
+ * After a unit moved (from `formerParentId`) or its publicService flag changed, call inside the same
+ * transaction: marks every non-finalised appraisal whose unit index may now cover other feedback. Those under
+ * the unit (their nearest publicService unit may change), and those indexing a subtree that contained it
+ * before or contains it now. Answers how many appraisals were marked.
+ */
+export async function markForUnitChange(m: EntityManager, unit: { id: string; parentId: string | null }, formerParentId: string | null, reason: string): Promise<number> {
+  // A flag change alone moves no feedback between subtrees: only the unit's own subtree may change index.
+  const parents = unit.parentId === formerParentId ? [] : [unit.parentId, formerParentId].filter((p): p is string => p !== null);
+  const rows = await m.query<{ id: string }[]>(
+    `WITH RECURSIVE ${indexedUnits(1)}
+     SELECT a.id FROM appraisals a
+      WHERE a.status <> 'FINALIZED'
+        AND (a.unit_id IN (SELECT id FROM indexed) OR a.unit_id IN (SELECT s.id FROM unit_subtree($2) AS s(id)))`,
+    [parents, unit.id],
+  );
+  return markForRecalculation(m, { appraisalIds: rows.map((r) => r.id) }, reason);
+}

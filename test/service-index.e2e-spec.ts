@@ -66,11 +66,17 @@ describe('service index (e2e, spec §4)', () => {
       const after = addDays(end, 1);
 
       // Counted for ROOT's subtree: one response each, on the boundary dates too (the range is inclusive).
-      await insertFeedback(t, { unitId: root.id, status: 'PUBLISHED', submittedOn: start, answers: MIXED });
-      await insertFeedback(t, { unitId: child.id, status: 'VERIFIED', submittedOn: addDays(start, 5), answers: all(3) });
+      await insertFeedback(t, {
+        unitId: root.id,
+        status: 'PUBLISHED',
+        submittedOn: start,
+        answers: MIXED,
+        respondent: { gender: 'FEMALE', ageGroup: 'AGE_30_39', education: 'SMA', occupation: 'SWASTA' },
+      });
+      await insertFeedback(t, { unitId: child.id, status: 'VERIFIED', submittedOn: addDays(start, 5), answers: all(3), respondent: { gender: 'MALE', education: 'D4_S1' } });
       await insertFeedback(t, { unitId: grand.id, status: 'VERIFIED', submittedOn: end, answers: all(4) });
       // Never counted: moderation states, outside the dates, outside the subtree (TOP is above ROOT, SIBLING elsewhere).
-      await insertFeedback(t, { unitId: root.id, status: 'HELD', submittedOn: start, answers: all(1) });
+      await insertFeedback(t, { unitId: root.id, status: 'HELD', submittedOn: start, answers: all(1), respondent: { gender: 'MALE', ageGroup: 'UNDER_20' } });
       await insertFeedback(t, { unitId: child.id, status: 'REJECTED', submittedOn: start, answers: all(1) });
       await insertFeedback(t, { unitId: child.id, status: 'PUBLISHED', submittedOn: before, answers: all(1) });
       await insertFeedback(t, { unitId: grand.id, status: 'VERIFIED', submittedOn: after, answers: all(1) });
@@ -102,6 +108,13 @@ describe('service index (e2e, spec §4)', () => {
         category: 'B',
         label: 'Baik',
         nrr: nrrOf([3.67, 3.33, 3, 2.67, 3.67, 3.33, 3, 2.67, 3.67]),
+        // The profiles of the same three responses (GRAND's gave none; the HELD one is not counted).
+        respondents: {
+          gender: { FEMALE: 1, MALE: 1, UNKNOWN: 1 },
+          ageGroup: { AGE_30_39: 1, UNKNOWN: 2 },
+          education: { D4_S1: 1, SMA: 1, UNKNOWN: 1 },
+          occupation: { SWASTA: 1, UNKNOWN: 2 },
+        },
       });
     });
 
@@ -124,6 +137,7 @@ describe('service index (e2e, spec §4)', () => {
         category: 'A',
         label: 'Sangat Baik',
         nrr: nrrOf(Array(9).fill(4)),
+        respondents: { gender: { UNKNOWN: 1 }, ageGroup: { UNKNOWN: 1 }, education: { UNKNOWN: 1 }, occupation: { UNKNOWN: 1 } },
       });
     });
 
@@ -155,7 +169,12 @@ describe('service index (e2e, spec §4)', () => {
     it('without a response: responses 0 and null figures', async () => {
       expect((await employeeIndex(other.id, period.id)).body).toEqual({ employeeId: other.id, periodId: period.id, ...EMPTY });
       const empty = await createUnit(t);
-      expect((await unitIndex(empty.id, period.id)).body).toEqual({ unitId: empty.id, periodId: period.id, ...EMPTY });
+      expect((await unitIndex(empty.id, period.id)).body).toEqual({
+        unitId: empty.id,
+        periodId: period.id,
+        ...EMPTY,
+        respondents: { gender: {}, ageGroup: {}, education: {}, occupation: {} },
+      });
       // Another period whose dates hold none of the feedback above.
       const later = await insertPeriod(t, { start: addDays(period.endDate, 2), end: addDays(period.endDate, 30) });
       expect((await unitIndex(root.id, later.id)).body).toMatchObject(EMPTY);

@@ -22,7 +22,7 @@ export class ServiceIndexController {
   @Access({ roles: ['ADMIN', 'HR_OPERATOR'], scope: 'scores:read' })
   @ApiOperation({
     summary: 'Service index (IKM) of a unit and every unit below it in a period (spec §4)',
-    description: `Counts PUBLISHED and VERIFIED feedback about the unit or any descendant; HELD and REJECTED never count. ${FORMULA} HR operators read units of their subtree only.`,
+    description: `Counts PUBLISHED and VERIFIED feedback about the unit or any descendant; HELD and REJECTED never count. ${FORMULA} \`respondents\` counts the respondent profile of the same responses. HR operators read units of their subtree only.`,
   })
   @ApiOkResponse({ type: UnitServiceIndexDto })
   @ApiBadRequestResponse({ description: 'Invalid id or periodId, or an unknown query parameter', type: ProblemResponse })

@@ -11,6 +11,9 @@ export type FeedbackSums = Record<IkmElement, number> & { responses: number };
 
 export type PeriodRow = Pick<PeriodEntity, 'id' | 'code' | 'type' | 'startDate' | 'endDate' | 'status'>;
 
+export const RESPONDENT_FIELDS = ['gender', 'ageGroup', 'education', 'occupation'] as const;
+export type RespondentField = (typeof RESPONDENT_FIELDS)[number];
+
 export type UnitSummaryRow = { unitCode: string; unitName: string; appraisals: number; withoutPredicate: number } & Record<Predicate, number>;
 
 // int is safe: a sum is at most 4 × count(*).
@@ -56,6 +59,22 @@ export class ServiceIndexRepository {
       [unitId, periodId],
     );
     return row;
+  }
+
+  /** Counts per respondent-profile field and value over the same responses as `unitSums`; UNKNOWN where left out. */
+  unitRespondents(unitId: string, periodId: string): Promise<{ field: RespondentField; value: string; count: number }[]> {
+    return this.dataSource.query(
+      `SELECT k.field, coalesce(f.respondent ->> k.field, 'UNKNOWN') AS value, count(*)::int AS count
+         FROM periods p
+         JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
+        CROSS JOIN unnest($3::text[]) AS k(field)
+        WHERE p.id = $2
+          AND f.status IN ('PUBLISHED', 'VERIFIED')
+          AND f.unit_id IN (SELECT s.id FROM unit_subtree($1) AS s(id))
+        GROUP BY 1, 2
+        ORDER BY 1, 2`,
+      [unitId, periodId, RESPONDENT_FIELDS],
+    );
   }
 
   /** VERIFIED feedback naming the employee, dated within the period (ix_public_feedback_employee_on). */

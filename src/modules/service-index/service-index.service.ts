@@ -13,7 +13,7 @@ import {
   PublicServiceIndexDto,
   UnitServiceIndexDto,
 } from './dto/service-index.dto';
-import { FeedbackSums, PeriodRow, ServiceIndexRepository } from './service-index.repository';
+import { FeedbackSums, PeriodRow, RESPONDENT_FIELDS, RespondentField, ServiceIndexRepository } from './service-index.repository';
 import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 
 type Figures = Omit<IkmResult, 'nrr'> & { nrr: Record<IkmElement, number> };
@@ -40,7 +40,9 @@ export class ServiceIndexService {
     const unit = await this.units.findById(unitId);
     if (!unit || !(await this.units.inScope(dataScopeOf(actor.principal), unitId))) throw new NotFoundError('Unit', unitId);
     await this.period(periodId);
-    return { unitId, periodId, ...figuresOf(await this.repo.unitSums(unitId, periodId)) };
+    const respondents = Object.fromEntries(RESPONDENT_FIELDS.map((f) => [f, {}])) as Record<RespondentField, Record<string, number>>;
+    for (const r of await this.repo.unitRespondents(unitId, periodId)) respondents[r.field][r.value] = r.count;
+    return { unitId, periodId, ...figuresOf(await this.repo.unitSums(unitId, periodId)), respondents };
   }
 
   /** Admins and API keys see everyone; an HR operator their subtree; any user their own employee record. */

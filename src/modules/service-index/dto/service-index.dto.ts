@@ -49,9 +49,24 @@ export class IkmFiguresDto {
   @ApiProperty({ type: NrrDto, nullable: true }) nrr: NrrDto | null;
 }
 
+const COUNTS = { type: 'object', additionalProperties: { type: 'integer' } } as const;
+
+/**
+ * The respondent profile of the counted responses (the SKM report of PermenPAN-RB 14/2017): per field, the
+ * number of responses per value that occurs; UNKNOWN for responses that left it out. Staff only: small cells
+ * could single out a respondent.
+ */
+export class RespondentProfileCountsDto {
+  @ApiProperty({ ...COUNTS, example: { FEMALE: 12, MALE: 9, UNKNOWN: 3 } }) gender: Record<string, number>;
+  @ApiProperty({ ...COUNTS, example: { AGE_20_29: 8, AGE_30_39: 10, UNKNOWN: 6 } }) ageGroup: Record<string, number>;
+  @ApiProperty({ ...COUNTS, example: { SMA: 11, D4_S1: 9, UNKNOWN: 4 } }) education: Record<string, number>;
+  @ApiProperty({ ...COUNTS, example: { SWASTA: 10, WIRAUSAHA: 7, UNKNOWN: 7 } }) occupation: Record<string, number>;
+}
+
 export class UnitServiceIndexDto extends IkmFiguresDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty({ format: 'uuid' }) periodId: string;
+  @ApiProperty({ type: RespondentProfileCountsDto }) respondents: RespondentProfileCountsDto;
 }
 
 export class EmployeeServiceIndexDto extends IkmFiguresDto {

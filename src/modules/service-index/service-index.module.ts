@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EmployeesModule } from '../employees/employees.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { UnitsModule } from '../units/units.module';
 import { PublicServiceIndexController } from './public-service-index.controller';
 import { ServiceIndexController } from './service-index.controller';
@@ -9,10 +11,10 @@ export { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 
 /**
  * Service index (IKM) of a unit subtree or an employee in a period, for staff and machine clients, and the
- * anonymous transparency endpoints under /public (spec §4). Read-only; depends on no feature module but units.
+ * anonymous transparency endpoints under /public (spec §4). Read-only; reads units, employees and periods through their repositories.
  */
 @Module({
-  imports: [UnitsModule],
+  imports: [UnitsModule, EmployeesModule, PeriodsModule],
   controllers: [ServiceIndexController, PublicServiceIndexController],
   providers: [ServiceIndexService, ServiceIndexRepository],
 })

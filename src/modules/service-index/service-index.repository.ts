@@ -3,13 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IKM_ELEMENTS, IkmElement } from '../appraisals/scoring/ikm';
 import { Predicate, PREDICATES } from '../appraisals/scoring/types';
-import { PeriodEntity } from '../periods/entities/period.entity';
-import { UnitEntity } from '../units/entities/unit.entity';
 
 /** Per-element sums of the answers and the number of responses, as `ikmOfSums` takes them. */
 export type FeedbackSums = Record<IkmElement, number> & { responses: number };
-
-export type PeriodRow = Pick<PeriodEntity, 'id' | 'code' | 'type' | 'startDate' | 'endDate' | 'status'>;
 
 export const RESPONDENT_FIELDS = ['gender', 'ageGroup', 'education', 'occupation'] as const;
 export type RespondentField = (typeof RESPONDENT_FIELDS)[number];
@@ -27,22 +23,6 @@ const PREDICATE_COUNTS = [
 @Injectable()
 export class ServiceIndexRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  findPeriod(id: string): Promise<PeriodRow | null> {
-    return this.dataSource.getRepository(PeriodEntity).findOne({
-      where: { id },
-      select: { id: true, code: true, type: true, startDate: true, endDate: true, status: true },
-    });
-  }
-
-  findUnitByCode(code: string): Promise<Pick<UnitEntity, 'id' | 'code' | 'name'> | null> {
-    return this.dataSource.getRepository(UnitEntity).findOne({ where: { code }, select: { id: true, code: true, name: true } });
-  }
-
-  async findEmployeeUnit(id: string): Promise<{ id: string; unitId: string } | null> {
-    const [row] = await this.dataSource.query<{ id: string; unitId: string }[]>('SELECT id, unit_id AS "unitId" FROM employees WHERE id = $1', [id]);
-    return row ?? null;
-  }
 
   /**
    * PUBLISHED + VERIFIED feedback of the unit and its descendants dated within the period. The status test is

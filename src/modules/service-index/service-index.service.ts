@@ -5,6 +5,9 @@ import { ConflictError, NotFoundError } from '../../common/errors/app-error';
 import { IKM_ELEMENTS, IkmElement, ikmOfSums, IkmResult } from '../appraisals/scoring/ikm';
 import { round2 } from '../appraisals/scoring/rounding';
 import { PREDICATES } from '../appraisals/scoring/types';
+import { EmployeesRepository } from '../employees/employees.repository';
+import { PeriodEntity } from '../periods/entities/period.entity';
+import { PeriodsRepository } from '../periods/periods.repository';
 import { UnitsRepository } from '../units/units.repository';
 import {
   EmployeeServiceIndexDto,
@@ -13,7 +16,7 @@ import {
   PublicServiceIndexDto,
   UnitServiceIndexDto,
 } from './dto/service-index.dto';
-import { FeedbackSums, PeriodRow, RESPONDENT_FIELDS, RespondentField, ServiceIndexRepository } from './service-index.repository';
+import { FeedbackSums, RESPONDENT_FIELDS, RespondentField, ServiceIndexRepository } from './service-index.repository';
 import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 
 type Figures = Omit<IkmResult, 'nrr'> & { nrr: Record<IkmElement, number> };
@@ -34,6 +37,8 @@ export class ServiceIndexService {
   constructor(
     private readonly repo: ServiceIndexRepository,
     private readonly units: UnitsRepository,
+    private readonly employees: EmployeesRepository,
+    private readonly periods: PeriodsRepository,
   ) {}
 
   async unitIndex(actor: Actor, unitId: string, periodId: string): Promise<UnitServiceIndexDto> {
@@ -48,7 +53,7 @@ export class ServiceIndexService {
   /** Admins and API keys see everyone; an HR operator their subtree; any user their own employee record. */
   async employeeIndex(actor: Actor, employeeId: string, periodId: string): Promise<EmployeeServiceIndexDto> {
     const p = actor.principal;
-    const employee = await this.repo.findEmployeeUnit(employeeId);
+    const employee = await this.employees.findById(employeeId);
     const visible =
       !!employee &&
       (isOrgWide(p) || (p.kind === 'user' && p.employeeId === employeeId) || (await this.units.inScope(dataScopeOf(p), employee.unitId)));
@@ -58,7 +63,7 @@ export class ServiceIndexService {
   }
 
   async publicIndex(unitCode: string, periodId: string): Promise<PublicServiceIndexDto> {
-    const unit = await this.repo.findUnitByCode(unitCode);
+    const [unit] = await this.units.findByCodes([unitCode]);
     if (!unit) throw new NotFoundError('Unit', unitCode);
     const period = await this.period(periodId);
     const head = { unitCode: unit.code, unitName: unit.name, periodId, periodCode: period.code };
@@ -93,8 +98,8 @@ export class ServiceIndexService {
     };
   }
 
-  private async period(id: string): Promise<PeriodRow> {
-    const period = await this.repo.findPeriod(id);
+  private async period(id: string): Promise<PeriodEntity> {
+    const period = await this.periods.findById(id);
     if (!period) throw new NotFoundError('Period', id);
     return period;
   }

@@ -70,9 +70,18 @@ export class PublicFeedbackRepository {
       .insert()
       .into(PublicFeedbackEntity)
       .values({ ...row, submittedOn: () => `(now() AT TIME ZONE '${WITA}')::date` })
-      .returning(['id'])
+      .returning('id, submitted_at, submitted_on::text AS submitted_on')
       .execute();
-    return m.getRepository(PublicFeedbackEntity).findOneByOrFail({ id: (result.raw as { id: string }[])[0].id });
+    const [created] = result.raw as { id: string; submitted_at: Date; submitted_on: string }[];
+    return m.getRepository(PublicFeedbackEntity).create({
+      ...row,
+      id: created.id,
+      submittedAt: created.submitted_at,
+      submittedOn: created.submitted_on,
+      moderatedAt: null,
+      moderatedBy: null,
+      moderationNote: null,
+    });
   }
 
   findById(id: string, m?: EntityManager): Promise<PublicFeedbackEntity | null> {

@@ -12,7 +12,7 @@ import { EmployeeEntity } from '../employees/entities/employee.entity';
 import { UnitEntity } from '../units/entities/unit.entity';
 import { UnitsRepository } from '../units/units.repository';
 import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
-import { FeedbackStatus, PublicFeedbackEntity } from './entities/public-feedback.entity';
+import { answerColumns, answersOf, FeedbackStatus, PublicFeedbackEntity } from './entities/public-feedback.entity';
 import { ServiceTicketEntity } from './entities/service-ticket.entity';
 import { markForFeedback } from '../appraisals/recalculation/feedback-marks';
 import { keyedHash, newTicket, normalizeContact, ticketHash } from './feedback-secrets';
@@ -31,7 +31,7 @@ export function feedbackView(f: PublicFeedbackEntity): FeedbackViewDto {
     employeeId: f.employeeId,
     serviceName: f.serviceName,
     channel: f.channel,
-    answers: { U1: f.u1, U2: f.u2, U3: f.u3, U4: f.u4, U5: f.u5, U6: f.u6, U7: f.u7, U8: f.u8, U9: f.u9 },
+    answers: answersOf(f),
     comment: f.comment,
     respondent: f.respondent,
     status: f.status,
@@ -111,15 +111,7 @@ export class PublicFeedbackService {
         employeeId: employee?.id ?? null,
         serviceName: dto.serviceName ?? ticket?.serviceName ?? null,
         channel: dto.channel,
-        u1: dto.answers.U1,
-        u2: dto.answers.U2,
-        u3: dto.answers.U3,
-        u4: dto.answers.U4,
-        u5: dto.answers.U5,
-        u6: dto.answers.U6,
-        u7: dto.answers.U7,
-        u8: dto.answers.U8,
-        u9: dto.answers.U9,
+        ...answerColumns(dto.answers),
         comment: dto.comment ?? null,
         respondent: dto.respondent ? { ...dto.respondent } : null,
         ticketId: ticket?.id ?? null,
@@ -178,9 +170,8 @@ export class PublicFeedbackService {
    * appraisals it can move are marked in the same transaction (spec §6).
    */
   async moderate(actor: Actor, id: string, decision: 'publish' | 'reject', dto: ModerationDto): Promise<FeedbackViewDto> {
-    await this.visible(actor, id);
     return this.dataSource.transaction(async (m) => {
-      const f = (await this.repo.findByIdForUpdate(id, m))!;
+      const f = await this.visible(actor, id, m, true);
       const before = auditOf(f);
       const to: FeedbackStatus = decision === 'reject' ? 'REJECTED' : f.ticketId ? 'VERIFIED' : 'PUBLISHED';
       const allowed = decision === 'reject' ? f.status !== 'REJECTED' : f.status === 'HELD' || f.status === 'REJECTED';
@@ -197,9 +188,9 @@ export class PublicFeedbackService {
   }
 
   /** Staff see responses about their subtree; anything else is 404, as if it did not exist (spec §8). */
-  private async visible(actor: Actor, id: string): Promise<PublicFeedbackEntity> {
-    const f = await this.repo.findById(id);
-    if (!f || !(await this.units.inScope(dataScopeOf(actor.principal), f.unitId))) throw new NotFoundError('Feedback', id);
+  private async visible(actor: Actor, id: string, m?: EntityManager, forUpdate = false): Promise<PublicFeedbackEntity> {
+    const f = forUpdate && m ? await this.repo.findByIdForUpdate(id, m) : await this.repo.findById(id, m);
+    if (!f || !(await this.units.inScope(dataScopeOf(actor.principal), f.unitId, m))) throw new NotFoundError('Feedback', id);
     return f;
   }
 

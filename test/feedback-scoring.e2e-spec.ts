@@ -326,9 +326,18 @@ describe('public feedback in scores (e2e)', () => {
       // x (no longer public) moves under p2: p1's subtree loses its feedback, p2's gains it, x and y now use p2's.
       await patch(x.id, { publicService: false, parentId: p2.id });
       expect(await marked()).toEqual([a.p1, a.s1, a.p2, a.s2, a.x, a.y].sort());
-      // The bulk import takes the same path.
-      const imported = await t.http().post('/units/import').set(auth(t.adminToken)).send({ units: [{ code: z.code, name: `Unit ${z.code}`, kind: 'DINAS', publicService: false }] });
-      expect(imported.body).toMatchObject({ updated: 1, errors: [] });
+      // The bulk import takes the same path, in one statement for all rows; a renamed row marks nothing.
+      const imported = await t
+        .http()
+        .post('/units/import')
+        .set(auth(t.adminToken))
+        .send({
+          units: [
+            { code: z.code, name: `Unit ${z.code}`, kind: 'DINAS', publicService: false },
+            { code: y.code, name: 'Seksi Baru', kind: 'DINAS', parentCode: x.code },
+          ],
+        });
+      expect(imported.body).toMatchObject({ updated: 2, errors: [] });
       expect(await marked()).toEqual([a.z]);
     });
   });

@@ -16,7 +16,7 @@ import {
 import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle, findCycle, parentsFirst } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
-import { markForUnitChange } from '../appraisals/recalculation/feedback-marks';
+import { markForUnitChanges } from '../appraisals/recalculation/feedback-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
@@ -84,9 +84,7 @@ export class UnitsService {
       }
       const after = await this.units.save({ ...before, ...dto }, m);
       // Unit indices of citizen feedback follow the tree and the publicService flags (spec §5.3).
-      if (after.parentId !== before.parentId || after.publicService !== before.publicService) {
-        await markForUnitChange(m, after, before.parentId, 'unit.update');
-      }
+      await markForUnitChanges(m, [{ before, after }], 'unit.update');
       const action = dto.active === false && before.active ? 'unit.deactivate' : 'unit.update';
       await this.audit.record(m, actor, { action, entityType: 'unit', entityId: id, before, after });
       return after;
@@ -197,11 +195,7 @@ export class UnitsService {
       const inserted = new Map(toInsert.map((u) => [u.id, u]));
       await this.units.insertMany(parentsFirst(toInsert, (u) => (u.parentId ? inserted.get(u.parentId) : null)), m);
       await this.units.updateMany(toUpdate.map((u) => u.after), m);
-      for (const { before, after } of toUpdate) {
-        if (after.parentId !== before.parentId || after.publicService !== before.publicService) {
-          await markForUnitChange(m, after, before.parentId, 'unit.import-update');
-        }
-      }
+      await markForUnitChanges(m, toUpdate, 'unit.import-update');
       const audit: AuditEntry[] = [
         ...toInsert.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
         ...toUpdate.map((u) => ({ action: 'unit.import-update', entityType: 'unit', entityId: u.before.id, ...u })),

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ikmOfTotal } from '../scoring/ikm';
+import { MAX_UNIT_DEPTH } from './feedback-marks';
 import { PublicFeedbackInput } from '../scoring/types';
 
 interface FeedbackRow {
@@ -11,8 +12,6 @@ interface FeedbackRow {
   unit_total: string | null;
 }
 
-/** Guards the unit walks against a corrupt parent cycle; real trees are a handful of levels deep. */
-const MAX_UNIT_DEPTH = 64;
 
 const ANSWER_SUM = 'f.u1 + f.u2 + f.u3 + f.u4 + f.u5 + f.u6 + f.u7 + f.u8 + f.u9';
 

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { markForRecalculation } from './recalculation-marks';
 
 /** Guards the unit walks against a corrupt parent cycle; real trees are a handful of levels deep. */
-const MAX_UNIT_DEPTH = 64;
+export const MAX_UNIT_DEPTH = 64;
 
 /**
  * CTEs `ancestors` and `indexed`: from the units in the uuid[] parameter `$n` up to the root, and then every unit
@@ -48,21 +48,30 @@ export async function markForFeedback(
   return markForRecalculation(m, { appraisalIds: rows.map((r) => r.id) }, reason);
 }
 
+type UnitPlace = { id: string; parentId: string | null; publicService: boolean };
+
 /**
- * After a unit moved (from `formerParentId`) or its publicService flag changed, call inside the same
- * transaction: marks every non-finalised appraisal whose unit index may now cover other feedback. Those under
- * the unit (their nearest publicService unit may change), and those indexing a subtree that contained it
- * before or contains it now. Answers how many appraisals were marked.
+ * After units moved or changed their publicService flag, call inside the same transaction with each unit as it
+ * was and as it is: marks, in one statement, every non-finalised appraisal whose unit index may now cover other
+ * feedback. Those under a changed unit (their nearest publicService unit may change), and, for a move, those
+ * indexing a subtree that contained the unit before or contains it now. Other changes mark nothing. Answers how
+ * many appraisals were marked.
  */
-export async function markForUnitChange(m: EntityManager, unit: { id: string; parentId: string | null }, formerParentId: string | null, reason: string): Promise<number> {
+export async function markForUnitChanges(m: EntityManager, changes: { before: UnitPlace; after: UnitPlace }[], reason: string): Promise<number> {
+  const changed = changes.filter(({ before, after }) => before.parentId !== after.parentId || before.publicService !== after.publicService);
+  if (!changed.length) return 0;
   // A flag change alone moves no feedback between subtrees: only the unit's own subtree may change index.
-  const parents = unit.parentId === formerParentId ? [] : [unit.parentId, formerParentId].filter((p): p is string => p !== null);
+  const parents = changed
+    .filter(({ before, after }) => before.parentId !== after.parentId)
+    .flatMap(({ before, after }) => [before.parentId, after.parentId])
+    .filter((p): p is string => p !== null);
   const rows = await m.query<{ id: string }[]>(
     `WITH RECURSIVE ${indexedUnits(1)}
      SELECT a.id FROM appraisals a
       WHERE a.status <> 'FINALIZED'
-        AND (a.unit_id IN (SELECT id FROM indexed) OR a.unit_id IN (SELECT s.id FROM unit_subtree($2) AS s(id)))`,
-    [parents, unit.id],
+        AND (a.unit_id IN (SELECT id FROM indexed)
+             OR a.unit_id IN (SELECT s.id FROM unnest($2::uuid[]) AS c(id), unit_subtree(c.id) AS s(id)))`,
+    [parents, changed.map(({ after }) => after.id)],
   );
   return markForRecalculation(m, { appraisalIds: rows.map((r) => r.id) }, reason);
 }

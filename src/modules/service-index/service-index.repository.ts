@@ -20,55 +20,44 @@ const PREDICATE_COUNTS = [
   `count(*) FILTER (WHERE s.predicate IS NULL)::int AS "withoutPredicate"`,
 ].join(', ');
 
-@Injectable()
-export class ServiceIndexRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /**
-   * PUBLISHED + VERIFIED feedback of the unit and its descendants dated within the period. The status test is
-   * written exactly as the partial index's predicate so the planner can use ix_public_feedback_unit_on.
-   */
-  async unitSums(unitId: string, periodId: string): Promise<FeedbackSums> {
-    const [row] = await this.dataSource.query<FeedbackSums[]>(
-      `SELECT ${SUMS}
-         FROM periods p
+/**
+ * The responses an index counts, `f`, for the period `$2`: the unit index takes PUBLISHED and VERIFIED feedback
+ * about the unit `$1` or a descendant, the employee index VERIFIED feedback naming the employee `$1` (spec §4).
+ * The status tests are written exactly as the partial indexes' predicates, so the planner can use them.
+ */
+const COUNTED = {
+  unit: `FROM periods p
          JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
         WHERE p.id = $2
           AND f.status IN ('PUBLISHED', 'VERIFIED')
           AND f.unit_id IN (SELECT s.id FROM unit_subtree($1) AS s(id))`,
-      [unitId, periodId],
-    );
-    return row;
-  }
-
-  /** Counts per respondent-profile field and value over the same responses as `unitSums`; UNKNOWN where left out. */
-  unitRespondents(unitId: string, periodId: string): Promise<{ field: RespondentField; value: string; count: number }[]> {
-    return this.dataSource.query(
-      `SELECT k.field, coalesce(f.respondent ->> k.field, 'UNKNOWN') AS value, count(*)::int AS count
-         FROM periods p
-         JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
-        CROSS JOIN unnest($3::text[]) AS k(field)
-        WHERE p.id = $2
-          AND f.status IN ('PUBLISHED', 'VERIFIED')
-          AND f.unit_id IN (SELECT s.id FROM unit_subtree($1) AS s(id))
-        GROUP BY 1, 2
-        ORDER BY 1, 2`,
-      [unitId, periodId, RESPONDENT_FIELDS],
-    );
-  }
-
-  /** VERIFIED feedback naming the employee, dated within the period (ix_public_feedback_employee_on). */
-  async employeeSums(employeeId: string, periodId: string): Promise<FeedbackSums> {
-    const [row] = await this.dataSource.query<FeedbackSums[]>(
-      `SELECT ${SUMS}
-         FROM periods p
+  employee: `FROM periods p
          JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
         WHERE p.id = $2
           AND f.status = 'VERIFIED'
           AND f.employee_id = $1`,
-      [employeeId, periodId],
-    );
+};
+
+@Injectable()
+export class ServiceIndexRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Per-element sums and count of the responses an index counts (COUNTED). */
+  async sums(index: keyof typeof COUNTED, id: string, periodId: string): Promise<FeedbackSums> {
+    const [row] = await this.dataSource.query<FeedbackSums[]>(`SELECT ${SUMS} ${COUNTED[index]}`, [id, periodId]);
     return row;
+  }
+
+  /** Counts per respondent-profile field and value over the responses the unit index counts; UNKNOWN where left out. */
+  async unitRespondents(unitId: string, periodId: string): Promise<{ field: RespondentField; value: string; count: number }[]> {
+    return this.dataSource.query(
+      `SELECT k.field, coalesce(r.respondent ->> k.field, 'UNKNOWN') AS value, count(*)::int AS count
+         FROM (SELECT f.respondent ${COUNTED.unit}) r
+        CROSS JOIN unnest($3::text[]) AS k(field)
+        GROUP BY 1, 2
+        ORDER BY 1, 2`,
+      [unitId, periodId, RESPONDENT_FIELDS],
+    );
   }
 
   /**

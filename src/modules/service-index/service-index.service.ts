@@ -47,7 +47,7 @@ export class ServiceIndexService {
     await this.period(periodId);
     const respondents = Object.fromEntries(RESPONDENT_FIELDS.map((f) => [f, {}])) as Record<RespondentField, Record<string, number>>;
     for (const r of await this.repo.unitRespondents(unitId, periodId)) respondents[r.field][r.value] = r.count;
-    return { unitId, periodId, ...figuresOf(await this.repo.unitSums(unitId, periodId)), respondents };
+    return { unitId, periodId, ...figuresOf(await this.repo.sums('unit', unitId, periodId)), respondents };
   }
 
   /** Admins and API keys see everyone; an HR operator their subtree; any user their own employee record. */
@@ -59,7 +59,7 @@ export class ServiceIndexService {
       (isOrgWide(p) || (p.kind === 'user' && p.employeeId === employeeId) || (await this.units.inScope(dataScopeOf(p), employee.unitId)));
     if (!visible) throw new NotFoundError('Employee', employeeId);
     await this.period(periodId);
-    return { employeeId, periodId, ...figuresOf(await this.repo.employeeSums(employeeId, periodId)) };
+    return { employeeId, periodId, ...figuresOf(await this.repo.sums('employee', employeeId, periodId)) };
   }
 
   async publicIndex(unitCode: string, periodId: string): Promise<PublicServiceIndexDto> {
@@ -67,7 +67,7 @@ export class ServiceIndexService {
     if (!unit) throw new NotFoundError('Unit', unitCode);
     const period = await this.period(periodId);
     const head = { unitCode: unit.code, unitName: unit.name, periodId, periodCode: period.code };
-    const f = rounded(await this.repo.unitSums(unit.id, periodId));
+    const f = rounded(await this.repo.sums('unit', unit.id, periodId));
     // Below the threshold no figure at all, the count included (spec §4).
     if (!f || f.responses < MIN_PUBLIC_RESPONSES) return { ...head, published: false };
     return { ...head, published: true, ...f };

@@ -83,10 +83,14 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
       expect(await rows(unit.id)).toBe(0);
     });
 
-    it('refuses an officer of another unit, and an inactive unit', async () => {
-      const { unit } = await unitWithOfficer();
+    it('refuses an officer of another unit or no longer active, and an inactive unit', async () => {
+      const { unit, officer } = await unitWithOfficer();
       const other = await unitWithOfficer();
       expectProblem(await submit(feedback(unit.code, { employeeNip: other.officer.nip })), 400);
+      expectProblem(await issue(admin(), { unitCode: unit.code, employeeNip: other.officer.nip }), 400);
+      await db.query(`UPDATE employees SET status = 'RETIRED' WHERE id = $1`, [officer.id]);
+      expectProblem(await submit(feedback(unit.code, { employeeNip: officer.nip })), 400);
+      expectProblem(await issue(admin(), { unitCode: unit.code, employeeNip: officer.nip }), 400);
       await db.query('UPDATE units SET active = false WHERE id = $1', [other.unit.id]);
       expectProblem(await submit(feedback(other.unit.code)), 400);
       expect(await rows(unit.id)).toBe(0);
@@ -196,6 +200,21 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
       expect(results.filter((r) => r.status === 202)).toHaveLength(5);
       expect(results.filter((r) => r.status === 429)).toHaveLength(5);
       expect(await rows(unit.id)).toBe(5);
+    });
+
+    it('accepts one of five simultaneous responses with the same contact', async () => {
+      const { unit, officer } = await unitWithOfficer();
+      const results = await Promise.all(Array.from({ length: 5 }, () => submit(feedback(unit.code, { employeeNip: officer.nip, contact: PHONE }))));
+      expect(results.filter((r) => r.status === 202)).toHaveLength(1);
+      for (const r of results.filter((r) => r.status !== 202)) expectProblem(r, 409, 'duplicate-feedback');
+      expect(await rows(unit.id)).toBe(1);
+    });
+
+    it('holds exactly the responses beyond the 20th when they arrive at once', async () => {
+      const { unit, officer } = await unitWithOfficer();
+      await insertFeedback(t, { unitId: unit.id, employeeId: officer.id, status: 'PUBLISHED', submittedOn: witaDate(), count: 18 });
+      const results = await Promise.all(Array.from({ length: 5 }, () => submit(feedback(unit.code, { employeeNip: officer.nip }))));
+      expect(results.map((r) => r.body.status as string).sort()).toEqual(['HELD', 'HELD', 'HELD', 'PUBLISHED', 'PUBLISHED']);
     });
 
     it('refuses the same contact on the same unit and officer within 24 hours, however it is written', async () => {
@@ -322,6 +341,7 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
       expect((await t.http().get(`/public-feedback/${one}`).set(auth(hr.token))).status).toBe(200);
       const siblingId = (await list(`withinUnitId=${sibling.id}`)).body.items[0].id;
       expectProblem(await t.http().get(`/public-feedback/${siblingId}`).set(auth(hr.token)), 404);
+      expectProblem(await t.http().get('/public-feedback/00000000-0000-4000-8000-000000000000').set(admin()), 404);
 
       const reader = await apiKey(t, ['feedback:read']);
       expect((await list(`withinUnitId=${parent.id}`, { 'X-API-Key': reader.key })).body.total).toBe(2);

@@ -5,7 +5,7 @@ import { IndicatorAggregation, IndicatorDirection } from '../../indicators/entit
 import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../../periods/scoring-policy';
 import { BehaviourRatings, Rating } from '../entities/appraisal.entity';
 import { computeScore } from '../scoring/score';
-import { PublicFeedbackInput, ScoreResult, TargetScoreInput } from '../scoring/types';
+import { ScoreResult, TargetScoreInput } from '../scoring/types';
 import { feedbackInputs } from './feedback-inputs';
 
 interface TargetRow {
@@ -41,9 +41,6 @@ export const SCORING_VERSION = 2;
 const NUMBERS = (t: string) =>
   `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown)`;
 
-/** An appraisal missing from the feedback query (deleted meanwhile) is scored without feedback. */
-const NO_FEEDBACK: PublicFeedbackInput = { employee: { responses: 0, ikm: null }, unit: null };
-
 /**
  * Recomputes scores from source rows, set-based: one query aggregates every target's VERIFIED achievements
  * (the aggregation of §3, done by PostgreSQL), one reads behaviour and policy, one the citizen feedback indices
@@ -60,9 +57,9 @@ export class ScoreCalculator {
    */
   async recalculate(appraisalIds: string[], m: EntityManager, now = new Date()): Promise<{ computed: number; failed: string[] }> {
     if (!appraisalIds.length) return { computed: 0, failed: [] };
-    const [targets, appraisals] = await Promise.all([this.targets(appraisalIds, m), this.appraisals(appraisalIds, m)]);
-    // Not a third member of the Promise.all: a transaction is one connection running one query at a time, and a
-    // second query queued behind another is deprecated in pg 8 (removed in 9). Awaiting it costs no extra time.
+    // One after the other: a transaction is one connection, which runs one query at a time anyway.
+    const targets = await this.targets(appraisalIds, m);
+    const appraisals = await this.appraisals(appraisalIds, m);
     const feedback = await feedbackInputs(appraisalIds, m);
     const byAppraisal = new Map<string, TargetScoreInput[]>();
     for (const t of targets) {
@@ -93,7 +90,7 @@ export class ScoreCalculator {
         targets: list,
         behaviour: a.behaviour_ratings,
         resultRatingOverride: a.result_rating_override,
-        publicFeedback: feedback.get(a.id) ?? NO_FEEDBACK,
+        publicFeedback: feedback.get(a.id)!, // the caller holds the appraisal rows locked, so both queries saw them
       };
       // Inputs come in a fixed order (SQL ORDER BY, jsonb key order), so equal inputs give equal digests.
       const digest = createHash('sha256').update(policyJson).update('\n').update(JSON.stringify([SCORING_VERSION, input])).digest('hex');

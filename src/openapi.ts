@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ACCESS_EXTENSION, AccessRule } from './common/auth/access.decorator';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem';
 
 const DESCRIPTION = `Achievement-based performance appraisal of the civil servants (ASN) of the city government of Denpasar.
@@ -25,10 +26,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
-  return withProblemMediaType(doc);
+  return withAccessInDescriptions(withProblemMediaType(doc));
 }
 
 type Operation = {
+  description?: string;
+  [ACCESS_EXTENSION]?: { roles: AccessRule['roles']; scope: AccessRule['scope'] | null };
   parameters?: unknown[];
   requestBody?: unknown;
   responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
@@ -52,6 +55,20 @@ function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
           res.content = { [PROBLEM_CONTENT_TYPE]: res.content['application/json'] };
         }
       }
+    }
+  }
+  return doc;
+}
+
+/** Every operation's description names who may call it, with the API-key scope (spec §8 rule 6). */
+function withAccessInDescriptions(doc: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(doc.paths)) {
+    for (const op of Object.values(path) as Operation[]) {
+      const rule = op[ACCESS_EXTENSION];
+      if (!rule) continue;
+      const key = rule.scope === 'any' ? 'any API key' : rule.scope ? `API key scope \`${rule.scope}\`` : 'no API key';
+      const access = `**Access:** ${rule.roles.join(', ')}; ${key}.`;
+      op.description = op.description ? `${op.description}\n\n${access}` : access;
     }
   }
   return doc;

@@ -43,7 +43,7 @@ describe('achievements (e2e)', () => {
     }
     users.hr = await userToken(t, { role: 'HR_OPERATOR', unitId });
     users.hrElsewhere = await userToken(t, { role: 'HR_OPERATOR', unitId: elsewhere });
-    key = await apiKey(t, ['achievements:write', 'appraisals:read']);
+    key = await apiKey(t, ['achievements:write', 'achievements:verify', 'appraisals:read']);
     const [indicator] = await db.query<{ id: string }[]>(
       `INSERT INTO indicators (code, name, unit_of_measure, aspect, direction, aggregation)
        VALUES ($1, 'Izin trayek diterbitkan', 'dokumen', 'QUANTITY', 'HIGHER_IS_BETTER', 'SUM') RETURNING id`,

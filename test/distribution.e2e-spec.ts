@@ -234,13 +234,15 @@ describe('distribution and assessor calibration (e2e)', () => {
       expect(extra.body.errors).toEqual([{ field: 'setBy', message: 'is not a known field' }]);
     });
 
-    it('is set with an appraisals:write key only, and read by HR operators of the subtree only', async () => {
+    it('is set with a periods:manage key only, and read by HR operators of the subtree only', async () => {
       const unit = await createUnit(t);
       const child = await createUnit(t, { parentId: unit.id, kind: 'BIDANG' });
       const elsewhere = await createUnit(t);
       const period = await insertPeriod(t);
 
-      const writer = await apiKey(t, ['appraisals:write']);
+      const appraisalsWriter = await apiKey(t, ['appraisals:write']);
+      expectProblem(await putPredicate(period.id, child.id, { predicate: 'BAIK' }, { 'X-API-Key': appraisalsWriter.key }), 403, 'missing-scope');
+      const writer = await apiKey(t, ['periods:manage']);
       const byKey = await putPredicate(period.id, child.id, { predicate: 'BUTUH_PERBAIKAN' }, { 'X-API-Key': writer.key });
       expect(byKey.status).toBe(200);
       expect(byKey.body.setBy).toBe(writer.id);

@@ -338,11 +338,13 @@ describe('indicators (e2e)', () => {
       expect((await t.http().get(`/indicators/${indicator.id}`).set(admin())).body.active).toBe(true);
     });
 
-    it('API keys read with appraisals:read and write with appraisals:write', async () => {
+    it('API keys read with appraisals:read and write with periods:manage (not appraisals:write)', async () => {
       const reader = await apiKey(t, ['appraisals:read']);
-      const writer = await apiKey(t, ['appraisals:write']);
+      const writer = await apiKey(t, ['periods:manage']);
       expect((await t.http().get(`/indicators/${indicator.id}`).set('X-API-Key', reader.key)).status).toBe(200);
       expectProblem(await t.http().post('/indicators').set('X-API-Key', reader.key).send(body()), 403, 'missing-scope');
+      const appraisalsWriter = await apiKey(t, ['appraisals:write']);
+      expectProblem(await t.http().post('/indicators').set('X-API-Key', appraisalsWriter.key).send(body()), 403, 'missing-scope');
       const created = await t.http().post('/indicators').set('X-API-Key', writer.key).send(body());
       expect(created.status).toBe(201);
       const org = await apiKey(t, ['org:read']);

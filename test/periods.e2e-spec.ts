@@ -556,8 +556,10 @@ describe('periods (e2e)', () => {
       expect((await t.http().get(`/periods/${p.id}`).set(admin())).body.status).toBe('EVALUATION');
     });
 
-    it('an API key with appraisals:write moves periods but cannot force a close (403 force-requires-admin)', async () => {
-      const key = await apiKey(t, ['appraisals:write']);
+    it('an API key with periods:manage moves periods but cannot force a close (403 force-requires-admin)', async () => {
+      const appraisalsWriter = await apiKey(t, ['appraisals:write']);
+      expectProblem(await t.http().post('/periods').set('X-API-Key', appraisalsWriter.key).send(bodyFor('ANNUAL', nextYear())), 403, 'missing-scope');
+      const key = await apiKey(t, ['periods:manage']);
       const p = await createPeriod();
       const created = await t.http().post('/periods').set('X-API-Key', key.key).send(bodyFor('ANNUAL', nextYear()));
       expect(created.status).toBe(201);

@@ -343,7 +343,9 @@ describe('promotion candidates (e2e, spec §7)', () => {
       expectProblem(await list({ asOf: w.asOf }, auth(employee.token)), 403);
       expectProblem(await t.http().post('/promotion-candidates/shortlists').set(auth(employee.token)).send({ name: 'x', parameters: {} }), 403);
 
-      const reader = await apiKey(t, ['scores:read']);
+      const scoresOnly = await apiKey(t, ['scores:read']);
+      expectProblem(await list({ asOf: w.asOf, withinUnitId: root.id }, { 'X-API-Key': scoresOnly.key }), 403, 'missing-scope');
+      const reader = await apiKey(t, ['promotion:read']);
       const byKey = await list({ asOf: w.asOf, withinUnitId: root.id }, { 'X-API-Key': reader.key });
       expect(byKey.status).toBe(200);
       expect(byKey.body.total).toBe(2);

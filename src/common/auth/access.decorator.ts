@@ -1,10 +1,11 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ProblemResponse } from '../http/problem.dto';
 import { Actor, ApiScope, Principal, Role } from './principal';
 
 export const ACCESS_KEY = 'capaian:access';
 export const PUBLIC_KEY = 'capaian:public';
+export const ACCESS_EXTENSION = 'x-capaian-access';
 
 export interface AccessRule {
   /** User roles that may call the endpoint. */
@@ -21,6 +22,8 @@ export function Access(rule: AccessRule) {
   const who = [`roles: ${rule.roles.join(', ')}`, rule.scope ? `API key scope: \`${rule.scope}\`` : 'no API keys'];
   return applyDecorators(
     SetMetadata(ACCESS_KEY, rule),
+    // Read back by the OpenAPI builder, which names the rule in every operation's description.
+    ApiExtension(ACCESS_EXTENSION, { roles: rule.roles, scope: rule.scope ?? null }),
     ApiBearerAuth('bearer'),
     ...(rule.scope ? [ApiSecurity('apiKey', rule.scope === 'any' ? [] : [rule.scope])] : []),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ProblemResponse }),

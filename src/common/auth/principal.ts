@@ -1,13 +1,23 @@
 export const ROLES = ['ADMIN', 'HR_OPERATOR', 'EMPLOYEE'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Function-level scopes (spec §8 rule 6): one scope never covers both sides of a check. Submitting
+ * (`achievements:write`) and verifying (`achievements:verify`) are apart, and so are the appraisal's
+ * lifecycle (`appraisals:write`), the assessor's judgements (`assessments:write`) and the period's
+ * frame and policy (`periods:manage`). No scope manages users, API keys or shortlist decisions.
+ */
 export const API_SCOPES = [
   'org:read',
   'org:write',
   'appraisals:read',
   'appraisals:write',
   'achievements:write',
+  'achievements:verify',
+  'assessments:write',
+  'periods:manage',
   'scores:read',
+  'promotion:read',
   'feedback:tickets',
   'feedback:read',
   'audit:read',

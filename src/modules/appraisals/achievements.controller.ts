@@ -29,6 +29,8 @@ import {
 
 const READ = { roles: [...ROLES], scope: 'appraisals:read' as const };
 const WRITE = { roles: [...ROLES], scope: 'achievements:write' as const };
+/** Verifying is a scope of its own, so no key both submits and verifies evidence (spec §8 rules 2 and 6). */
+const VERIFY = { roles: [...ROLES], scope: 'achievements:verify' as const };
 
 const NOT_FOUND = { description: 'No such achievement, or its appraisal is not visible to the caller', type: ProblemResponse };
 const STATE_CONFLICT =
@@ -148,7 +150,7 @@ export class AchievementsController {
 
   @Post(':id/verify')
   @HttpCode(200)
-  @Access(WRITE)
+  @Access(VERIFY)
   @ApiOperation({
     summary: 'Verify a SUBMITTED achievement (the assessor)',
     description: 'By the assessor of the appraisal, an admin or an API key. Only VERIFIED achievements count in the score.',
@@ -162,7 +164,7 @@ export class AchievementsController {
 
   @Post(':id/reject')
   @HttpCode(200)
-  @Access(WRITE)
+  @Access(VERIFY)
   @ApiOperation({
     summary: 'Reject a SUBMITTED achievement with a reason (the assessor)',
     description: 'By the assessor of the appraisal, an admin or an API key. The submitter may correct it (PATCH), which submits it again.',

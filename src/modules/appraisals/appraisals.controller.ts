@@ -40,6 +40,8 @@ const READ = { roles: [...ROLES], scope: 'appraisals:read' as const };
 /** Whether the caller may act is decided by their part in the appraisal (assessor, reviewer, …), not a role. */
 const WRITE = { roles: [...ROLES], scope: 'appraisals:write' as const };
 const HR_WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'appraisals:write' as const };
+/** The assessor's and reviewer's judgements: never in the same scope as the appraisal's lifecycle (spec §8 rule 6). */
+const ASSESS = { roles: [...ROLES], scope: 'assessments:write' as const };
 const NOT_FOUND = { description: 'No such appraisal, or not visible to the caller', type: ProblemResponse };
 const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of the step fails', type: ProblemResponse };
 
@@ -175,7 +177,7 @@ export class AppraisalsController {
   }
 
   @Put(':id/behaviour')
-  @Access(WRITE)
+  @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor rates the seven BerAKHLAK aspects (period OPEN or EVALUATION); sets ASSESSED' })
   @ApiOkResponse({ type: AppraisalDto })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -190,7 +192,7 @@ export class AppraisalsController {
   }
 
   @Put(':id/result-rating-override')
-  @Access(WRITE)
+  @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor overrides the computed result rating, with a mandatory reason (audited)' })
   @ApiOkResponse({ type: AppraisalDto })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -205,7 +207,7 @@ export class AppraisalsController {
   }
 
   @Delete(':id/result-rating-override')
-  @Access(WRITE)
+  @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor withdraws the override; the computed rating applies again' })
   @ApiOkResponse({ type: AppraisalDto })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -239,7 +241,7 @@ export class AppraisalsController {
 
   @Post(':id/objection/resolve')
   @HttpCode(200)
-  @Access(WRITE)
+  @Access(ASSESS)
   @ApiOperation({
     summary: 'The reviewer decides the objection; final and audited',
     description: 'ACCEPTED may replace the behaviour ratings and set a result-rating override; the score is then recalculated.',

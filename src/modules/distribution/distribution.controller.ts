@@ -17,7 +17,8 @@ import { DistributionDto, DistributionQueryDto } from './dto/distribution.dto';
 import { OrganisationPredicateDto, SetOrganisationPredicateDto } from './dto/organisation-predicate.dto';
 
 const PREDICATE_READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'appraisals:read' as const };
-const PREDICATE_WRITE = { roles: ['ADMIN' as const], scope: 'appraisals:write' as const };
+/** The organisation predicate drives the curve a period is closed against: period management, not appraisal work. */
+const PREDICATE_WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
 const SCORES_READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'scores:read' as const };
 
 @ApiTags('distribution')

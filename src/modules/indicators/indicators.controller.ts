@@ -18,7 +18,8 @@ import { CreateIndicatorDto, IndicatorDto, IndicatorQueryDto, UpdateIndicatorDto
 import { IndicatorsService } from './indicators.service';
 
 const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const, 'EMPLOYEE' as const], scope: 'appraisals:read' as const };
-const WRITE = { roles: ['ADMIN' as const], scope: 'appraisals:write' as const };
+/** The indicator catalogue decides how results aggregate and point, so it belongs with the period's frame and policy. */
+const WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
 
 @ApiTags('indicators')
 @Controller('indicators')

@@ -19,7 +19,7 @@ import { ScoringPolicyDto, ScoringPolicyPatchDto } from './dto/scoring-policy.dt
 import { PeriodsService } from './periods.service';
 
 const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const, 'EMPLOYEE' as const], scope: 'appraisals:read' as const };
-const WRITE = { roles: ['ADMIN' as const], scope: 'appraisals:write' as const };
+const WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
 const NOT_FOUND = { description: 'No such period', type: ProblemResponse };
 
 @ApiTags('periods')

@@ -8,8 +8,9 @@ import { Page } from '../../common/pagination/page';
 import { CandidateDto, CandidateQueryDto, CreateShortlistDto, DecisionDto, DecisionViewDto, ShortlistDto } from './dto/candidates.dto';
 import { PromotionCandidatesService } from './promotion-candidates.service';
 
-const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'scores:read' as const };
-const WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'appraisals:write' as const };
+const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'promotion:read' as const };
+/** Shortlists and their decisions are Baperjakat's work: people only, no API key (spec §8 rule 6). */
+const WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const] };
 
 @ApiTags('promotion-candidates')
 @Controller('promotion-candidates')

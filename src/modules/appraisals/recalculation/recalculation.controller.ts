@@ -38,7 +38,7 @@ export class RecalculationDto {
   }
 }
 
-const ADMIN_WRITE = { roles: ['ADMIN' as const], scope: 'appraisals:write' as const };
+const ADMIN_WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
 const ADMIN_READ = { roles: ['ADMIN' as const], scope: 'scores:read' as const };
 
 @ApiTags('recalculation')

@@ -455,13 +455,15 @@ describe('achievements (e2e)', () => {
       expectProblem(await post(body(p), as(users.hrElsewhere.token)), 404, 'not-found');
     });
 
-    it('refuses the employee verifying or rejecting their own achievement: 403 not-your-part', async () => {
+    it('refuses the employee verifying or rejecting on their own appraisal (403 own-appraisal) and HR deciding (403 not-your-part)', async () => {
       const a = await submitted(p);
       const own = await verify(a.id, as(users.employee.token));
-      expectProblem(own, 403, 'not-your-part');
-      expect(own.body.detail).toMatch(/assessor/);
-      expectProblem(await reject(a.id, 'saya sendiri', as(users.employee.token)), 403, 'not-your-part');
-      expectProblem(await verify(a.id, as(users.hr.token)), 403, 'not-your-part');
+      expectProblem(own, 403, 'own-appraisal');
+      expect(own.body.detail).toMatch(/own appraisal/);
+      expectProblem(await reject(a.id, 'saya sendiri', as(users.employee.token)), 403, 'own-appraisal');
+      const hr = await verify(a.id, as(users.hr.token));
+      expectProblem(hr, 403, 'not-your-part');
+      expect(hr.body.detail).toMatch(/assessor/);
       expect((await get(a.id)).body.status).toBe('SUBMITTED');
     });
 

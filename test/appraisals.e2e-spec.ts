@@ -222,21 +222,22 @@ describe('appraisals (e2e)', () => {
   describe('If-Match on PATCH', () => {
     it('applies a change with the current ETag and answers 412 with a stale one, changing nothing', async () => {
       const { org, appraisal } = await draftWithTargets();
+      const deputy = await createEmployee(t, { unitId: org.unit.id, name: 'Plt. Kepala Dinas' });
       const read = await t.http().get(`/appraisals/${appraisal.id}`).set(admin());
-      const ok = await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).set('If-Match', read.headers.etag).send({ reviewerId: org.assessor.id });
+      const ok = await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).set('If-Match', read.headers.etag).send({ reviewerId: deputy.id, reason: 'Plt.' });
       expect(ok.status).toBe(200);
-      expect(ok.body.reviewerId).toBe(org.assessor.id);
+      expect(ok.body.reviewerId).toBe(deputy.id);
       expect(ok.headers.etag).not.toBe(read.headers.etag);
 
       const stale = await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).set('If-Match', read.headers.etag).send({ reviewerId: org.reviewer.id });
       expectProblem(stale, 412, 'etag-mismatch');
-      expect((await t.http().get(`/appraisals/${appraisal.id}`).set(admin())).body.reviewerId).toBe(org.assessor.id);
+      expect((await t.http().get(`/appraisals/${appraisal.id}`).set(admin())).body.reviewerId).toBe(deputy.id);
     });
 
     it('refuses the employee as their own assessor and unknown employees', async () => {
       const { org, appraisal } = await draftWithTargets();
-      expectProblem(await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).send({ assessorId: org.employee.id }), 400);
-      expectProblem(await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).send({ assessorId: '00000000-0000-4000-8000-000000000000' }), 400);
+      expectProblem(await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).send({ assessorId: org.employee.id, reason: 'x' }), 409, 'invalid-assessor');
+      expectProblem(await t.http().patch(`/appraisals/${appraisal.id}`).set(admin()).send({ assessorId: '00000000-0000-4000-8000-000000000000', reason: 'x' }), 400);
       expectProblem(await t.http().patch(`/appraisals/${appraisal.id}`).set(auth(org.assessorUser.token)).send({ reviewerId: null }), 403);
     });
   });

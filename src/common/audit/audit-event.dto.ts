@@ -12,5 +12,7 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String }) entityId: string | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) before: object | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) after: object | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why, where the caller must give a reason (e.g. reassigning an assessor)' })
+  reason: string | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
 }

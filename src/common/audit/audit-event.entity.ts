@@ -29,5 +29,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'jsonb', nullable: true }) after: object | null;
 
+  /** Why, where the caller must say so (reassigning an assessor or reviewer). */
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+
   @Column({ type: 'varchar', length: 100, nullable: true }) requestId: string | null;
 }

@@ -29,6 +29,7 @@ export interface AuditEntry {
   entityId?: string | null;
   before?: object | null;
   after?: object | null;
+  reason?: string | null;
 }
 
 @Injectable()
@@ -53,6 +54,7 @@ export class AuditService {
       entityId: e.entityId ?? null,
       before: auditSnapshot(e.before),
       after: auditSnapshot(e.after),
+      reason: e.reason ?? null,
       requestId: actor?.requestId ?? null,
     }));
     for (let i = 0; i < rows.length; i += 1000) {

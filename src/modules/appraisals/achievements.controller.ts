@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -36,6 +37,13 @@ const NOT_FOUND = { description: 'No such achievement, or its appraisal is not v
 const STATE_CONFLICT =
   '`period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED)';
 const SUBMITTER_SIDE = 'The employee, the assessor, an HR operator of the unit subtree, an admin or an API key';
+/** Spec §8 rules 1 and 2, besides the role and scope check. */
+const DECIDER_FORBIDDEN = {
+  description:
+    '`not-your-part` (only the assessor or an admin may), `own-appraisal` (the caller is linked to the appraised employee), ' +
+    '`four-eyes` (the caller submitted or last corrected the achievement)',
+  type: ProblemResponse,
+};
 
 const EXAMPLE = {
   targetId: '3f6c1d52-7a4e-4b8e-9a43-2d1f0b7c9e11',
@@ -119,7 +127,8 @@ export class AchievementsController {
     summary: 'Correct a SUBMITTED or REJECTED achievement',
     description:
       `${SUBMITTER_SIDE} may change any subset of the fields under the same period and appraisal rules as recording. ` +
-      'A REJECTED achievement becomes SUBMITTED again and its decision is cleared. A VERIFIED one cannot change.',
+      'A REJECTED achievement becomes SUBMITTED again and its decision is cleared. A VERIFIED one cannot change. ' +
+      'A change makes the caller its submitter, who may then not verify or reject it (four eyes).',
   })
   @ApiBody({ type: UpdateAchievementDto, examples: { default: { value: { value: 45, evidenceUrl: EXAMPLE.evidenceUrl } } } })
   @ApiOkResponse({ type: AchievementDto })
@@ -153,9 +162,12 @@ export class AchievementsController {
   @Access(VERIFY)
   @ApiOperation({
     summary: 'Verify a SUBMITTED achievement (the assessor)',
-    description: 'By the assessor of the appraisal, an admin or an API key. Only VERIFIED achievements count in the score.',
+    description:
+      'By the assessor of the appraisal, an admin or an API key, never by whoever submitted or last corrected it, nor on ' +
+      'their own appraisal. Only VERIFIED achievements count in the score.',
   })
   @ApiOkResponse({ type: AchievementDto })
+  @ApiForbiddenResponse(DECIDER_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: `\`achievement-not-submitted\` (already decided); ${STATE_CONFLICT}`, type: ProblemResponse })
   async verifyAchievement(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<AchievementDto> {
@@ -167,11 +179,14 @@ export class AchievementsController {
   @Access(VERIFY)
   @ApiOperation({
     summary: 'Reject a SUBMITTED achievement with a reason (the assessor)',
-    description: 'By the assessor of the appraisal, an admin or an API key. The submitter may correct it (PATCH), which submits it again.',
+    description:
+      'By the assessor of the appraisal, an admin or an API key, never by whoever submitted or last corrected it, nor on ' +
+      'their own appraisal. The submitter may correct it (PATCH), which submits it again.',
   })
   @ApiBody({ type: RejectAchievementDto, examples: { default: { value: { reason: 'Bukti dukung tidak memuat tanggal penerbitan izin' } } } })
   @ApiOkResponse({ type: AchievementDto })
   @ApiBadRequestResponse({ description: 'Missing or over-long reason', type: ProblemResponse })
+  @ApiForbiddenResponse(DECIDER_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: `\`achievement-not-submitted\` (already decided); ${STATE_CONFLICT}`, type: ProblemResponse })
   async rejectAchievement(

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor } from '../../common/auth/principal';
-import { AppError, ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
 import { PeriodEntity, PeriodStatus } from '../periods/entities/period.entity';
 import { AchievementsRepository, IdempotencyKeyRef } from './achievements.repository';
@@ -126,7 +126,7 @@ export class AchievementsService {
     });
   }
 
-  /** Changes a SUBMITTED or REJECTED achievement; a REJECTED one is submitted again. */
+  /** Changes a SUBMITTED or REJECTED achievement (a REJECTED one is submitted again); the caller becomes its submitter. */
   async update(actor: Actor, id: string, dto: UpdateAchievementDto): Promise<AchievementEntity> {
     return this.dataSource.transaction(async (m) => {
       const { before, ctx } = await this.loadForWrite(actor, id, m);
@@ -146,6 +146,8 @@ export class AchievementsService {
       }
       const changed = Object.entries(changes).some(([k, v]) => before[k as keyof AchievementEntity] !== v);
       if (!changed) return before;
+      // Whoever last shaped the evidence answers for it: they may not decide on it either (four eyes).
+      changes.submittedBy = actor.principal.id;
 
       const after = await this.achievements.save({ ...before, ...changes }, m);
       await this.audit.record(m, actor, { action: 'achievement.update', entityType: 'achievement', entityId: id, before, after });
@@ -183,7 +185,10 @@ export class AchievementsService {
   ): Promise<AchievementEntity> {
     return this.dataSource.transaction(async (m) => {
       const { before, ctx } = await this.loadForWrite(actor, id, m);
-      this.access.require(ctx.relation, DECIDER, `${verb} achievements`);
+      this.access.requireDecider(actor.principal, ctx.appraisal, ctx.relation, DECIDER, `${verb} achievements`);
+      if (before.submittedBy === actor.principal.id) {
+        throw new ForbiddenError(`You submitted achievement ${id}: someone else must ${verb} it (four eyes)`, 'four-eyes');
+      }
       if (before.status !== 'SUBMITTED') {
         throw new ConflictError(
           'achievement-not-submitted',

@@ -72,6 +72,18 @@ export class AppraisalAccessService {
     }
   }
 
+  /**
+   * Every decision on an appraisal (verifying or rejecting evidence, behaviour, override, resolving the
+   * objection, reassigning) calls this: it is refused first to a user linked to the appraised employee,
+   * whatever their role, admins included (spec §8 rule 1), and then needs one of the given parts.
+   */
+  requireDecider(p: Principal, a: AppraisalEntity, relation: AppraisalRelation, allowed: AppraisalRole[], what: string): void {
+    if (p.kind === 'user' && p.employeeId !== null && p.employeeId === a.employeeId) {
+      throw new ForbiddenError(`Nobody may ${what} on their own appraisal`, 'own-appraisal');
+    }
+    this.require(relation, allowed, what);
+  }
+
   /** SQL condition limiting a list to the appraisals the caller may see; `alias` names the appraisals table. */
   scopeCondition(p: Principal, alias: string): { sql: string; params: Record<string, unknown> } {
     if (p.kind === 'api-key' || p.role === 'ADMIN') return { sql: 'true', params: {} };

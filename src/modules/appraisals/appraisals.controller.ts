@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiBadRequestResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -44,6 +46,11 @@ const HR_WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'ap
 const ASSESS = { roles: [...ROLES], scope: 'assessments:write' as const };
 const NOT_FOUND = { description: 'No such appraisal, or not visible to the caller', type: ProblemResponse };
 const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of the step fails', type: ProblemResponse };
+/** The 403s of a decision on an appraisal (spec §8 rule 1), besides the role and scope check. */
+const decisionForbidden = (who: string) => ({
+  description: `\`not-your-part\` (only ${who} may), \`own-appraisal\` (the caller is linked to the appraised employee: nobody decides on their own appraisal)`,
+  type: ProblemResponse,
+});
 
 @ApiTags('appraisals')
 @Controller('appraisals')
@@ -88,12 +95,30 @@ export class AppraisalsController {
 
   @Patch(':id')
   @Access(HR_WRITE)
-  @ApiOperation({ summary: 'Reassign the assessor or reviewer; send If-Match with the ETag to avoid overwriting a newer change' })
+  @ApiOperation({
+    summary: 'Reassign the assessor or reviewer, with a reason; send If-Match with the ETag to avoid overwriting a newer change',
+    description:
+      'An HR operator of the unit subtree or an admin, never on their own appraisal. Whenever `assessorId` or `reviewerId` ' +
+      'changes, `reason` is required and written to the audit event. The new assessor or reviewer must be ACTIVE, must not be ' +
+      'the appraised employee nor anyone they supervise (directly or not), must not be the caller, and the assessor is never ' +
+      'also the reviewer. A request that changes neither changes nothing.',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read, e.g. "v3"' })
   @ApiOkResponse({ type: AppraisalDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid fields, `reason` missing while the assessor or reviewer changes, or an unknown employee id',
+    type: ProblemResponse,
+  })
+  @ApiForbiddenResponse(decisionForbidden('an HR operator of the unit or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiPreconditionFailedResponse({ description: 'The appraisal changed since the ETag was read', type: ProblemResponse })
-  @ApiConflictResponse(CONFLICT)
+  @ApiConflictResponse({
+    description:
+      '`invalid-appraisal-status` (FINALIZED); `invalid-assessor` with `field` and `condition`: `inactive` (not ACTIVE), `appraisee` ' +
+      '(the appraised employee), `caller` (the caller\'s own employee), `supervised-by-appraisee` (someone the appraisee supervises, ' +
+      'directly or not), `assessor-is-reviewer`',
+    type: ProblemResponse,
+  })
   async updateAppraisal(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -180,6 +205,7 @@ export class AppraisalsController {
   @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor rates the seven BerAKHLAK aspects (period OPEN or EVALUATION); sets ASSESSED' })
   @ApiOkResponse({ type: AppraisalDto })
+  @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async assessBehaviour(
@@ -195,6 +221,7 @@ export class AppraisalsController {
   @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor overrides the computed result rating, with a mandatory reason (audited)' })
   @ApiOkResponse({ type: AppraisalDto })
+  @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async overrideResultRating(
@@ -210,6 +237,7 @@ export class AppraisalsController {
   @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor withdraws the override; the computed rating applies again' })
   @ApiOkResponse({ type: AppraisalDto })
+  @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async withdrawResultRatingOverride(
@@ -247,6 +275,7 @@ export class AppraisalsController {
     description: 'ACCEPTED may replace the behaviour ratings and set a result-rating override; the score is then recalculated.',
   })
   @ApiOkResponse({ type: ObjectionDto })
+  @ApiForbiddenResponse(decisionForbidden('the reviewer or an admin'))
   @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Already decided', type: ProblemResponse })
   async resolveObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveObjectionDto): Promise<ObjectionDto> {

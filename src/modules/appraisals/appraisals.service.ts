@@ -82,7 +82,8 @@ export class AppraisalsService {
       if (period.status === 'CLOSED') throw new ConflictError('period-closed', `Period ${period.code} is closed`);
       const scope = dataScopeOf(actor.principal);
       if (scope.kind === 'self') throw new NotFoundError('Period', periodId);
-      if (withinUnitId && !(await this.units.findById(withinUnitId, m))) {
+      // A unit outside the caller's subtree answers as a missing one (no existence oracle, spec §8).
+      if (withinUnitId && !((await this.units.findById(withinUnitId, m)) && (await this.units.inScope(scope, withinUnitId, m)))) {
         throw ValidationFailedError.field('withinUnitId', `no unit has the id ${withinUnitId}`);
       }
       const { created, existing } = await this.appraisals.generate(
@@ -99,32 +100,48 @@ export class AppraisalsService {
     });
   }
 
-  /** Reassigns assessor or reviewer (HR or admin), guarded by If-Match. */
+  /**
+   * Reassigns assessor or reviewer (HR or admin), guarded by If-Match, with a reason that is audited
+   * (spec §8 rule 3). A request that changes neither changes nothing.
+   */
   async update(actor: Actor, id: string, dto: UpdateAppraisalDto, ifMatch?: string): Promise<AppraisalEntity> {
     return this.dataSource.transaction(async (m) => {
       const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
-      this.access.require(relation, ['hr', 'admin'], 'reassign the assessor or reviewer');
+      this.access.requireDecider(actor.principal, before, relation, ['hr', 'admin'], 'reassign the assessor or reviewer');
       this.checkIfMatch(before, ifMatch);
       if (before.status === 'FINALIZED') throw notInStatus(before, 'reassigned');
-      for (const field of ['assessorId', 'reviewerId'] as const) {
-        const value = dto[field];
-        if (value === undefined || value === null) continue;
-        if (value === before.employeeId) throw ValidationFailedError.field(field, 'an employee cannot appraise themself');
-        if (!(await m.getRepository(EmployeeEntity).existsBy({ id: value }))) {
-          throw ValidationFailedError.field(field, `no employee has the id ${value}`);
-        }
+      const changed = ASSIGNEES.filter((f) => dto[f] !== undefined && dto[f] !== before[f]);
+      if (!changed.length) return before;
+      if (!dto.reason) throw ValidationFailedError.field('reason', 'is required to reassign the assessor or reviewer');
+      const next = { ...before };
+      for (const field of changed) {
+        next[field] = dto[field] ?? null;
+        if (next[field]) await this.checkAssignee(actor, before.employeeId, field, next[field], m);
       }
-      const after = await this.appraisals.save(
-        {
-          ...before,
-          ...(dto.assessorId !== undefined ? { assessorId: dto.assessorId } : {}),
-          ...(dto.reviewerId !== undefined ? { reviewerId: dto.reviewerId } : {}),
-        },
-        m,
-      );
-      await this.audit.record(m, actor, { action: 'appraisal.update', entityType: 'appraisal', entityId: id, before, after });
+      if (next.assessorId && next.assessorId === next.reviewerId) {
+        throw invalidAssessor(changed.includes('reviewerId') ? 'reviewerId' : 'assessorId', 'assessor-is-reviewer', 'The assessor cannot also be the reviewer');
+      }
+      const after = await this.appraisals.save(next, m);
+      await this.audit.record(m, actor, { action: 'appraisal.update', entityType: 'appraisal', entityId: id, before, after, reason: dto.reason });
       return after;
     });
+  }
+
+  /** A new assessor or reviewer is an active employee, neither the appraisee, nor below them, nor the caller. */
+  private async checkAssignee(actor: Actor, appraiseeId: string, field: Assignee, candidateId: string, m: EntityManager): Promise<void> {
+    const standing = await this.appraisals.assigneeStanding(candidateId, appraiseeId, m);
+    // Someone outside the caller's subtree answers as a missing employee (no existence oracle, spec §8).
+    if (!standing || !(await this.units.inScope(dataScopeOf(actor.principal), standing.unitId, m))) {
+      throw ValidationFailedError.field(field, `no employee has the id ${candidateId}`);
+    }
+    if (standing.status !== 'ACTIVE') throw invalidAssessor(field, 'inactive', `Employee ${candidateId} is ${standing.status}, not ACTIVE`);
+    if (candidateId === appraiseeId) throw invalidAssessor(field, 'appraisee', 'The appraised employee cannot assess or review their own appraisal');
+    if (actor.principal.kind === 'user' && actor.principal.employeeId === candidateId) {
+      throw invalidAssessor(field, 'caller', 'You cannot make yourself the assessor or reviewer');
+    }
+    if (standing.supervisedByAppraisee) {
+      throw invalidAssessor(field, 'supervised-by-appraisee', `Employee ${candidateId} is supervised (directly or not) by the appraised employee`);
+    }
   }
 
   /** DRAFT → AGREED by the assessor: at least one target and weights summing to 100. */
@@ -186,7 +203,7 @@ export class AppraisalsService {
   ): Promise<AppraisalEntity> {
     return this.dataSource.transaction(async (m) => {
       const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
-      this.access.require(relation, ['assessor', 'admin'], what);
+      this.access.requireDecider(actor.principal, before, relation, ['assessor', 'admin'], what);
       const period = await this.period(before.periodId, m);
       if (!periodAcceptsResults(period.status)) {
         throw new ConflictError('period-not-open', `Period ${period.code} is ${period.status}; this needs it OPEN or EVALUATION`);
@@ -222,6 +239,13 @@ export class AppraisalsService {
     return period;
   }
 }
+
+const ASSIGNEES = ['assessorId', 'reviewerId'] as const;
+type Assignee = (typeof ASSIGNEES)[number];
+
+/** 409 naming the field and the broken condition of spec §8 rule 3. */
+const invalidAssessor = (field: Assignee, condition: string, detail: string) =>
+  new ConflictError('invalid-assessor', `${field}: ${detail}`, { field, condition });
 
 export const notInStatus = (a: AppraisalEntity, verb: string) =>
   new ConflictError('invalid-appraisal-status', `The appraisal is ${a.status} and cannot be ${verb}`, { appraisalStatus: a.status });

@@ -58,7 +58,7 @@ export class ObjectionsService {
     }
     return this.dataSource.transaction(async (m) => {
       const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
-      this.access.require(relation, ['reviewer', 'admin'], 'resolve the objection');
+      this.access.requireDecider(actor.principal, appraisal, relation, ['reviewer', 'admin'], 'resolve the objection');
       const before = await this.appraisals.findObjectionForUpdate(appraisalId, m);
       if (!before) throw new NotFoundError('Objection of appraisal', appraisalId);
       if (before.status !== 'PENDING') {

@@ -194,7 +194,11 @@ export class AchievementDto {
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ nullable: true, type: String }) evidenceUrl: string | null;
   @ApiProperty({ enum: ACHIEVEMENT_STATUSES }) status: AchievementStatus;
-  @ApiProperty({ format: 'uuid', description: 'The user or API key that submitted it' }) submittedBy: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The user or API key that submitted it, or last corrected it; that caller may not verify or reject it (four eyes)',
+  })
+  submittedBy: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The user or API key that verified or rejected it' })
   decidedBy: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt: Date | null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import {
   APPRAISAL_STATUSES,
@@ -41,6 +41,18 @@ export class UpdateAppraisalDto {
   @ValidateIf((_, v) => v !== null)
   @IsUUID()
   reviewerId?: string | null;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'Kepala bidang dimutasi ke Dinas Kesehatan per 1 Oktober',
+    description: 'Why the assessor or reviewer changes; required whenever either changes, and written to the audit event',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
 }
 
 export class AppraisalQueryDto extends PageQueryDto {
@@ -63,6 +75,8 @@ export class BehaviourRatingsDto implements BehaviourRatings {
 
 export class AssessBehaviourDto {
   @ApiProperty({ type: BehaviourRatingsDto, description: `All seven BerAKHLAK aspects: ${BEHAVIOUR_ASPECTS.join(', ')}` })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => BehaviourRatingsDto)
   ratings: BehaviourRatingsDto;

@@ -1,5 +1,4 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
-import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -13,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { Public } from '../../common/auth/access.decorator';
 import { ProblemResponse } from '../../common/http/problem.dto';
-import { PublicThrottlerGuard } from '../auth/login-throttler.guard';
+import { PublicThrottlerGuard } from '../auth/public-throttler.guard';
 import {
   PublicPeriodSummaryDto,
   PublicServiceIndexDto,
@@ -28,7 +27,6 @@ import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 @ApiTags('public')
 @Controller('public')
 @UseGuards(PublicThrottlerGuard)
-@SkipThrottle({ login: true })
 export class PublicServiceIndexController {
   constructor(private readonly serviceIndex: ServiceIndexService) {}
 
@@ -39,9 +37,16 @@ export class PublicServiceIndexController {
     description:
       'Counts PUBLISHED and VERIFIED feedback about the unit or any descendant dated within the period (WITA dates, ' +
       'inclusive). NRR of element Ui = mean of its answers; ikm = mean of the nine NRR × 25; ikm and nrr have 2 decimals. ' +
-      `**Privacy:** with at least ${MIN_PUBLIC_RESPONSES} responses the answer has \`published: true\` and the figures ` +
-      `(responses, ikm, category, label, nrr); with fewer it has \`published: false\` and no figure at all, not even the ` +
-      'number of responses. No individual response, comment, respondent or employee data is ever returned.',
+      `**Privacy:** a published answer has \`published: true\` and the figures (responses, ikm, category, label, nrr); ` +
+      `a withheld one \`published: false\` and no figure at all, not even the number of responses. A figure with fewer ` +
+      `than ${MIN_PUBLIC_RESPONSES} responses is withheld, and so is one that, together with the other public figures, ` +
+      'would let sums and differences single out fewer than that many responses (a parent unit minus its children, a ' +
+      'quarter minus its months, a year minus its quarters; spec §8). Which figures are published is decided for all ' +
+      'units and all periods overlapping the asked one (in practice its calendar year) at once, whichever is asked: ' +
+      'units nearer the root first, then by code, and for each unit longer periods first (ANNUAL, QUARTERLY, MONTHLY), ' +
+      'then by start date; a figure is published unless it would make a group of 1 to ' +
+      `${MIN_PUBLIC_RESPONSES - 1} responses computable from the figures before it. So a unit with enough responses may ` +
+      'still answer `published: false`. No individual response, comment, respondent or employee data is ever returned.',
   })
   @ApiExtraModels(PublicServiceIndexPublishedDto, PublicServiceIndexUnpublishedDto)
   @ApiOkResponse({

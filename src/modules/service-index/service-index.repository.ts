@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IKM_ELEMENTS, IkmElement } from '../appraisals/scoring/ikm';
+import { MAX_UNIT_DEPTH } from '../appraisals/recalculation/feedback-marks';
 import { Predicate, PREDICATES } from '../appraisals/scoring/types';
+import { Cell, IslandPeriod } from './public-figures';
 
 /** Per-element sums of the answers and the number of responses, as `ikmOfSums` takes them. */
 export type FeedbackSums = Record<IkmElement, number> & { responses: number };
+
+/** The sums of one unit's own feedback in one slot of an island (see public-figures.ts). */
+export type FeedbackCell = FeedbackSums & Cell;
 
 export const RESPONDENT_FIELDS = ['gender', 'ageGroup', 'education', 'occupation'] as const;
 export type RespondentField = (typeof RESPONDENT_FIELDS)[number];
@@ -21,6 +26,12 @@ const PREDICATE_COUNTS = [
 ].join(', ');
 
 /**
+ * The feedback a unit index counts (spec §4). Written exactly as the partial index's predicate, so the planner
+ * can use ix_public_feedback_unit_on.
+ */
+const UNIT_COUNTED_STATUS = `f.status IN ('PUBLISHED', 'VERIFIED')`;
+
+/**
  * The responses an index counts, `f`, for the period `$2`: the unit index takes PUBLISHED and VERIFIED feedback
  * about the unit `$1` or a descendant, the employee index VERIFIED feedback naming the employee `$1` (spec §4).
  * The status tests are written exactly as the partial indexes' predicates, so the planner can use them.
@@ -29,7 +40,7 @@ const COUNTED = {
   unit: `FROM periods p
          JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
         WHERE p.id = $2
-          AND f.status IN ('PUBLISHED', 'VERIFIED')
+          AND ${UNIT_COUNTED_STATUS}
           AND f.unit_id IN (SELECT s.id FROM unit_subtree($1) AS s(id))`,
   employee: `FROM periods p
          JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
@@ -57,6 +68,58 @@ export class ServiceIndexRepository {
         GROUP BY 1, 2
         ORDER BY 1, 2`,
       [unitId, periodId, RESPONDENT_FIELDS],
+    );
+  }
+
+  /** The periods connected to `periodId` by overlapping dates, itself included: the island the public figures are decided on. */
+  periodIsland(periodId: string): Promise<IslandPeriod[]> {
+    return this.dataSource.query<IslandPeriod[]>(
+      `WITH RECURSIVE island(id) AS (
+         SELECT id FROM periods WHERE id = $1
+         UNION
+         SELECT q.id
+           FROM island i
+           JOIN periods p ON p.id = i.id
+           JOIN periods q ON q.start_date <= p.end_date AND p.start_date <= q.end_date
+       )
+       SELECT p.id, p.code, p.type, p.start_date::text AS "startDate", p.end_date::text AS "endDate"
+         FROM periods p JOIN island USING (id)`,
+      [periodId],
+    );
+  }
+
+  /**
+   * Per-element sums and count of the feedback a unit index counts, per unit (its own, not its subtree's) and slot
+   * between the slot bounds `bounds` (sorted dates; slot k is [bounds[k-1], bounds[k])), with the unit's path of
+   * codes from the root. One index range scan per unit (LATERAL): without a unit the planner would read the
+   * whole unit index, every year of it.
+   */
+  feedbackCells(bounds: string[]): Promise<FeedbackCell[]> {
+    return this.dataSource.query<FeedbackCell[]>(
+      `WITH RECURSIVE cells AS (
+         SELECT u.id AS unit_id, c.*
+           FROM units u
+          CROSS JOIN LATERAL (
+            SELECT ($1::date[])[width_bucket(f.submitted_on, $1::date[])]::text AS "from", ${SUMS}
+              FROM public_feedback f
+             WHERE f.unit_id = u.id AND ${UNIT_COUNTED_STATUS}
+               AND f.submitted_on >= ($1::date[])[1] AND f.submitted_on < ($1::date[])[cardinality($1::date[])]
+             GROUP BY 1
+          ) c
+       ), up(unit_id, id, depth) AS (
+         SELECT DISTINCT unit_id, unit_id, 0 FROM cells
+         UNION ALL
+         SELECT up.unit_id, u.parent_id, up.depth + 1
+           FROM up JOIN units u ON u.id = up.id
+          WHERE u.parent_id IS NOT NULL AND up.depth < ${MAX_UNIT_DEPTH}
+       ), paths AS (
+         SELECT up.unit_id, array_agg(u.code ORDER BY up.depth DESC) AS path
+           FROM up JOIN units u ON u.id = up.id
+          GROUP BY up.unit_id
+       )
+       SELECT p.path, c.*
+         FROM cells c JOIN paths p USING (unit_id)`,
+      [bounds],
     );
   }
 

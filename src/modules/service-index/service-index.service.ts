@@ -17,6 +17,7 @@ import {
   UnitServiceIndexDto,
 } from './dto/service-index.dto';
 import { FeedbackSums, RESPONDENT_FIELDS, RespondentField, ServiceIndexRepository } from './service-index.repository';
+import { figureKey, inFigure, publishedFigures, slotBounds } from './public-figures';
 import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 
 type Figures = Omit<IkmResult, 'nrr'> & { nrr: Record<IkmElement, number> };
@@ -28,6 +29,10 @@ function rounded(sums: FeedbackSums): Figures | null {
   const nrr = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, round2(r.nrr[e])])) as Record<IkmElement, number>;
   return { responses: r.responses, ikm: round2(r.ikm), category: r.category, label: r.label, nrr };
 }
+
+const zeroSums = (): FeedbackSums => ({ responses: 0, ...(Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>) });
+const addSums = (a: FeedbackSums, b: FeedbackSums): FeedbackSums =>
+  ({ responses: a.responses + b.responses, ...Object.fromEntries(IKM_ELEMENTS.map((e) => [e, a[e] + b[e]])) }) as FeedbackSums;
 
 const figuresOf = (sums: FeedbackSums): IkmFiguresDto =>
   rounded(sums) ?? { responses: 0, ikm: null, category: null, label: null, nrr: null };
@@ -67,10 +72,13 @@ export class ServiceIndexService {
     if (!unit) throw new NotFoundError('Unit', unitCode);
     const period = await this.period(periodId);
     const head = { unitCode: unit.code, unitName: unit.name, periodId, periodCode: period.code };
-    const f = rounded(await this.repo.sums('unit', unit.id, periodId));
-    // Below the threshold no figure at all, the count included (spec §4).
-    if (!f || f.responses < MIN_PUBLIC_RESPONSES) return { ...head, published: false };
-    return { ...head, published: true, ...f };
+    // Decided over every figure of the period's island and summed from the same rows, so the decision and the
+    // figures cannot disagree. Withheld: no figure at all, the count included (spec §4, §8).
+    const island = await this.repo.periodIsland(periodId);
+    const cells = await this.repo.feedbackCells(slotBounds(island));
+    if (!publishedFigures(island, cells, MIN_PUBLIC_RESPONSES).has(figureKey(unit.code, periodId))) return { ...head, published: false };
+    const sums = cells.filter((c) => inFigure(c, unit.code, period)).reduce(addSums, zeroSums());
+    return { ...head, published: true, ...rounded(sums)! };
   }
 
   async publicSummary(periodId: string): Promise<PublicPeriodSummaryDto> {

@@ -80,12 +80,16 @@ export class PublicServiceIndexUnpublishedDto {
   @ApiProperty({ example: 'Dinas Perhubungan' }) unitName: string;
   @ApiProperty({ format: 'uuid' }) periodId: string;
   @ApiProperty({ example: '2026-Q4' }) periodCode: string;
-  @ApiProperty({ example: false, description: `false: fewer than ${MIN_PUBLIC_RESPONSES} responses, so no figure at all, not even their number` })
+  @ApiProperty({
+    example: false,
+    description: `false: fewer than ${MIN_PUBLIC_RESPONSES} responses, or withheld so that no combination of public figures isolates fewer (spec §8); no figure at all, not even the number of responses`,
+  })
   published: boolean;
 }
 
 export class PublicServiceIndexPublishedDto extends OmitType(PublicServiceIndexUnpublishedDto, ['published'] as const) {
-  @ApiProperty({ example: true, description: `true: at least ${MIN_PUBLIC_RESPONSES} responses` }) published: boolean;
+  @ApiProperty({ example: true, description: `true: at least ${MIN_PUBLIC_RESPONSES} responses, and no combination with the other public figures isolates fewer` })
+  published: boolean;
   @ApiProperty({ example: 124 }) responses: number;
   @ApiProperty({ example: 82.15, description: 'Mean of the nine NRR × 25 (25–100), 2 decimals' }) ikm: number;
   @ApiProperty({ enum: IKM_CATEGORIES, example: 'B' }) category: IkmCategory;

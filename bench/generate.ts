@@ -480,9 +480,9 @@ async function fillFeedback(step: Step, s: BenchSizes): Promise<void> {
   );
   await step(
     'feedback',
-    `INSERT INTO service_tickets (id, token_hash, unit_id, employee_id, service_name, issued_by, expires_at, used_at, created_at)
+    `INSERT INTO service_tickets (id, token_hash, unit_id, employee_id, service_name, issued_by, issuer_id, expires_at, used_at, created_at)
      SELECT f.ticket_id, encode(sha256(convert_to(f.ticket_id::text, 'UTF8')), 'hex'), f.unit_id, f.employee_id, 'Layanan loket',
-            'petugas.loket', f.at - interval '20 minutes' + interval '30 days', f.at, f.at - interval '20 minutes'
+            'petugas.loket', '00000000-0000-4000-8000-00000000b0c1', f.at - interval '20 minutes' + interval '30 days', f.at, f.at - interval '20 minutes'
        FROM bench_fb f WHERE f.ticket_id IS NOT NULL`,
   );
   const nine = [1, 2, 3, 4, 5, 6, 7, 8, 9];

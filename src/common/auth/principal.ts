@@ -50,3 +50,6 @@ export interface Actor {
 
 /** API keys act for the city's systems across the whole organisation, within their scopes. */
 export const isOrgWide = (p: Principal): boolean => p.kind === 'api-key' || p.role === 'ADMIN';
+
+/** The employee the caller is, for the separation of duties (spec §8): a linked user, whatever the role; never an API key. */
+export const ownEmployeeId = (p: Principal): string | null => (p.kind === 'user' ? p.employeeId : null);

@@ -1,5 +1,6 @@
-import { FieldError } from '../../common/errors/app-error';
-import { EmploymentType, Gender } from './entities/employee.entity';
+import { ownEmployeeId, Principal } from '../../common/auth/principal';
+import { FieldError, ForbiddenError } from '../../common/errors/app-error';
+import { EmployeeEntity, EmploymentType, Gender } from './entities/employee.entity';
 import { checkNip } from './nip';
 import { checkRank } from './rank';
 
@@ -36,4 +37,29 @@ export function checkEmployeeIdentity(e: EmployeeIdentity): { errors: FieldError
     errors.push({ field: 'birthDate', message: `the NIP says ${nip.birthDate}; a PNS's birth date comes from the NIP` });
   }
   return { errors, derived: { gender: nip.gender!, birthDate: nip.birthDate!, tmtCpns: `${nip.tmtCpns}-01` } };
+}
+
+/** The parts of an employee record that drive appraisal or promotion, as the spec names them (§8 rule 4). */
+const OWN_RECORD_FIELDS = {
+  rank: 'rank',
+  rankSince: 'rankSince',
+  jobType: 'jobType',
+  employmentType: 'employmentType',
+  unitId: 'unit',
+  supervisorId: 'supervisor',
+  status: 'status',
+  potential: 'potential',
+} as const satisfies Partial<Record<keyof EmployeeEntity, string>>;
+
+/** Which of those parts a write would change: nobody may change them on their own record (`own-record`). */
+export function ownRecordChanges(before: EmployeeEntity, after: Partial<EmployeeEntity>): string[] {
+  return (Object.keys(OWN_RECORD_FIELDS) as (keyof typeof OWN_RECORD_FIELDS)[])
+    .filter((f) => after[f] !== undefined && after[f] !== before[f])
+    .map((f) => OWN_RECORD_FIELDS[f]);
+}
+
+/** A caller linked to the employee may not change these parts of the record, whatever their role (403 `own-record`). */
+export function ownRecordRefusal(p: Principal, employeeId: string, parts: string[]): ForbiddenError | null {
+  if (!parts.length || ownEmployeeId(p) !== employeeId) return null;
+  return new ForbiddenError(`Nobody may change the ${parts.join(', ')} of their own employee record`, 'own-record');
 }

@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -23,6 +24,12 @@ import { EmployeesService } from './employees.service';
 const READ = { roles: [...ROLES], scope: 'org:read' as const };
 const WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'org:write' as const };
 const NOT_FOUND = { description: 'No such employee, or outside the caller\'s scope', type: ProblemResponse };
+const OWN_RECORD = {
+  description:
+    '`own-record`: the caller is linked to this employee, and nobody changes the parts of their own record that drive appraisal ' +
+    'or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role',
+  type: ProblemResponse,
+};
 
 const EXAMPLE_EMPLOYEE = {
   nip: '199001152015031001',
@@ -63,7 +70,8 @@ export class EmployeesController {
     description:
       'Rows may name supervisors defined in other rows, in any order; units must exist. Optional fields left out keep their ' +
       'current value, `null` clears them. Bad rows are listed in `errors` and the rest are written, unless `atomic=true`, ' +
-      'which writes nothing when any row fails (400).',
+      'which writes nothing when any row fails (400). A row about the caller\'s own record that would change its rank, rankSince, ' +
+      'jobType, employmentType, unit or supervisor fails like any bad row (`own-record: …` in `errors`); other fields of it may change.',
   })
   @ApiBody({ type: ImportEmployeesDto, examples: { default: { value: { employees: [EXAMPLE_EMPLOYEE] } } } })
   @ApiOkResponse({ type: ImportResult })
@@ -109,6 +117,7 @@ export class EmployeesController {
   @ApiOkResponse({ type: EmployeeDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Supervisor cycle, NIP taken, or inactive unit', type: ProblemResponse })
+  @ApiForbiddenResponse(OWN_RECORD)
   async updateEmployee(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -122,6 +131,7 @@ export class EmployeesController {
   @ApiOperation({ summary: 'Record the assessment-centre potential (LOW, MEDIUM, HIGH or null)' })
   @ApiOkResponse({ type: EmployeeDto })
   @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(OWN_RECORD)
   async setEmployeePotential(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -135,6 +145,7 @@ export class EmployeesController {
   @ApiOperation({ summary: 'Record a disciplinary penalty (PP 94/2021)' })
   @ApiCreatedResponse({ type: PenaltyDto })
   @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(OWN_RECORD)
   async createPenalty(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -22,7 +22,7 @@ import { keyOf } from '../units/units.service';
 import { CreateEmployeeDto, EmployeeImportRow, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto';
 import { ImportEmployeesDto } from './dto/import-employees.dto';
 import { CreatePenaltyDto } from './dto/penalty.dto';
-import { checkEmployeeIdentity } from './employee-rules';
+import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal } from './employee-rules';
 import { EmployeesRepository, EmployeeWrite } from './employees.repository';
 import { EmployeeEntity, Potential } from './entities/employee.entity';
 import { PenaltyEntity } from './entities/penalty.entity';
@@ -76,7 +76,7 @@ export class EmployeesService {
       const { errors, derived } = checkEmployeeIdentity(dto);
       if (errors.length) throw new ValidationFailedError(errors);
       const unit = await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m);
-      const supervisorId = await this.resolveSupervisor(dto, m);
+      const supervisorId = await this.resolveSupervisor(actor, dto, m);
       if (await this.employees.findByNip(dto.nip, m)) throw duplicateNip(dto.nip);
       const employee = await this.employees.save(
         {
@@ -127,7 +127,7 @@ export class EmployeesService {
         merged.unitId = (await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m, before.unitId)).id;
       }
       if (changesSupervisor) {
-        merged.supervisorId = (await this.resolveSupervisor(dto, m)) ?? null;
+        merged.supervisorId = (await this.resolveSupervisor(actor, dto, m)) ?? null;
         if (merged.supervisorId === id) {
           throw new ConflictError('supervisor-cycle', 'An employee cannot supervise themself', { field: 'supervisorId' });
         }
@@ -138,6 +138,7 @@ export class EmployeesService {
         }
       }
       if (merged.nip !== before.nip && (await this.employees.findByNip(merged.nip, m))) throw duplicateNip(merged.nip);
+      refuse(ownRecordRefusal(actor.principal, id, ownRecordChanges(before, merged)));
 
       const after = await this.employees.save(merged, m);
       const action = dto.status && dto.status !== 'ACTIVE' && before.status === 'ACTIVE' ? 'employee.deactivate' : 'employee.update';
@@ -149,6 +150,7 @@ export class EmployeesService {
   async setPotential(actor: Actor, id: string, potential: Potential | null): Promise<EmployeeEntity> {
     return this.dataSource.transaction(async (m) => {
       await this.get(actor, id, m);
+      refuse(ownRecordRefusal(actor.principal, id, ['potential']));
       const before = (await this.employees.findByIdForUpdate(id, m))!;
       const after = await this.employees.save({ ...before, potential }, m);
       await this.audit.record(m, actor, { action: 'employee.potential', entityType: 'employee', entityId: id, before, after });
@@ -159,6 +161,7 @@ export class EmployeesService {
   async addPenalty(actor: Actor, id: string, dto: CreatePenaltyDto): Promise<PenaltyEntity> {
     return this.dataSource.transaction(async (m) => {
       await this.get(actor, id, m);
+      refuse(ownRecordRefusal(actor.principal, id, ['penalties']));
       const penalty = await this.employees.addPenalty({ employeeId: id, ...dto }, m);
       await this.audit.record(m, actor, { action: 'penalty.create', entityType: 'penalty', entityId: penalty.id, after: penalty });
       return penalty;
@@ -234,7 +237,9 @@ export class EmployeesService {
           fail(index, 'supervisorNip: an employee cannot supervise themself');
           continue;
         }
-        if (row.supervisorNip && !idOfNip.has(row.supervisorNip) && !indexOfNip.has(row.supervisorNip)) {
+        // A supervisor outside the caller's subtree answers as a missing one (no existence oracle, spec §8).
+        const supervisor = row.supervisorNip ? existing.get(row.supervisorNip) : undefined;
+        if (row.supervisorNip && !(supervisor && inScope(supervisor.unitId)) && !indexOfNip.has(row.supervisorNip)) {
           const failedRow = invalidRowOfNip.get(row.supervisorNip);
           fail(
             index,
@@ -270,6 +275,10 @@ export class EmployeesService {
         else if (row.supervisorNip === null) write.supervisorId = null;
         else if (idOfNip.has(row.supervisorNip)) write.supervisorId = idOfNip.get(row.supervisorNip)!;
         else fail(index, `supervisorNip: the row defining ${row.supervisorNip} failed`);
+        // A row about the caller's own record that changes a part driving appraisal or promotion fails like any bad row.
+        const before = existing.get(row.nip);
+        const refused = before && !errors.has(index) && ownRecordRefusal(actor.principal, before.id, ownRecordChanges(before, write));
+        if (refused) fail(index, `own-record: ${refused.message}`);
       }
 
       // The supervisor graph after the import: rows closing a cycle fail, and so do rows under failed rows.
@@ -341,7 +350,9 @@ export class EmployeesService {
     return unit;
   }
 
+  /** The supervisor named by id or NIP; one the caller may not see answers as a missing one (no existence oracle, spec §8). */
   private async resolveSupervisor(
+    actor: Actor,
     ref: { supervisorId?: string | null; supervisorNip?: string | null },
     m: EntityManager,
   ): Promise<string | null | undefined> {
@@ -349,15 +360,19 @@ export class EmployeesService {
       throw ValidationFailedError.field('supervisorId', 'send either supervisorId or supervisorNip, not both');
     }
     if (ref.supervisorId === null || ref.supervisorNip === null) return null;
+    const scope = dataScopeOf(actor.principal);
     if (ref.supervisorId) {
-      if (!(await this.employees.findById(ref.supervisorId, m))) {
+      const sup = await this.employees.findById(ref.supervisorId, m);
+      if (!sup || !(await this.visible(scope, sup, m))) {
         throw ValidationFailedError.field('supervisorId', `no employee has the id ${ref.supervisorId}`);
       }
       return ref.supervisorId;
     }
     if (ref.supervisorNip) {
       const sup = await this.employees.findByNip(ref.supervisorNip, m);
-      if (!sup) throw ValidationFailedError.field('supervisorNip', `no employee has the NIP ${ref.supervisorNip}`);
+      if (!sup || !(await this.visible(scope, sup, m))) {
+        throw ValidationFailedError.field('supervisorNip', `no employee has the NIP ${ref.supervisorNip}`);
+      }
       return sup.id;
     }
     return undefined;
@@ -389,6 +404,10 @@ export class EmployeesService {
     }
   }
 }
+
+const refuse = (error: Error | null): void => {
+  if (error) throw error;
+};
 
 const duplicateNip = (nip: string) =>
   new ConflictError('duplicate-nip', `An employee with the NIP ${nip} exists`, { field: 'nip' });

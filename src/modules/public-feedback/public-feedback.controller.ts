@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -17,12 +17,16 @@ import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
 import { Page } from '../../common/pagination/page';
-import { PublicThrottlerGuard } from '../auth/login-throttler.guard';
+import { PublicThrottlerGuard } from '../auth/public-throttler.guard';
 import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
 import { PublicFeedbackService } from './public-feedback.service';
 
 const STAFF = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'feedback:read' as const };
 const MODERATORS = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const] };
+const OWN_FEEDBACK = {
+  description: '`own-feedback`: the response is about the caller\'s own employee; nobody moderates feedback about themselves',
+  type: ProblemResponse,
+};
 
 @ApiTags('public-feedback')
 @Controller('public-feedback')
@@ -32,14 +36,14 @@ export class PublicFeedbackController {
   @Post()
   @Public()
   @UseGuards(PublicThrottlerGuard)
-  @SkipThrottle({ login: true })
   @HttpCode(202)
   @ApiOperation({
     summary: 'Give feedback on a service received (SKM, no login)',
     description:
       'The nine SKM elements (PermenPAN-RB 14/2017), each 1–4. With a valid `serviceTicket` the response is VERIFIED and can move the ' +
-      "named officer's appraisal; without one it is PUBLISHED and counts only in the unit's index. Without a ticket, one client IP may " +
-      'send `FEEDBACK_IP_LIMIT` responses (default 5) per `FEEDBACK_IP_WINDOW_SECONDS` (600); behind a proxy set `TRUST_PROXY`. ' +
+      "appraisal of the officer the ticket names (an `employeeNip` sent along must be that officer's; a ticket naming nobody verifies " +
+      "feedback about the unit only and is refused with an `employeeNip`); without one it is PUBLISHED and counts only in the unit's " +
+      'index. Without a ticket, one client IP may send `FEEDBACK_IP_LIMIT` responses (default 5) per `FEEDBACK_IP_WINDOW_SECONDS` (600); behind a proxy set `TRUST_PROXY`. ' +
       'One contact may respond once per unit and officer within 24 h. More than `FEEDBACK_EMPLOYEE_BURST` (20) responses about one ' +
       'officer within an hour are HELD for a moderator. The answer holds only a receipt id and the status: nothing personal is echoed, ' +
       'and the contact is kept only as a keyed hash.',
@@ -48,7 +52,9 @@ export class PublicFeedbackController {
   @ApiBadRequestResponse({ description: 'Invalid fields, an unknown unit, officer or ticket; the field is named in `errors`', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Ticket already used (`ticket-used`) or expired (`ticket-expired`); same contact within 24 h (`duplicate-feedback`)', type: ProblemResponse })
   @ApiTooManyRequestsResponse({
-    description: 'Too many responses without a ticket from this address (`feedback-rate-limited`), or more than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint; see Retry-After',
+    description:
+      'Too many responses without a ticket from this address (`feedback-rate-limited`, answered before the unit or officer is looked ' +
+      'up, so it reveals neither), or more than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint; see Retry-After',
     type: ProblemResponse,
   })
   submitPublicFeedback(@Body() dto: SubmitFeedbackDto, @Req() req: Request & { id?: string }): Promise<ReceiptDto> {
@@ -62,10 +68,18 @@ export class PublicFeedbackController {
     description:
       'Give the ticket to the citizen at the end of the service (printed, or as a QR code). Feedback sent with it within 30 days is ' +
       'VERIFIED; a second use or a use after expiry answers 409. The ticket is shown only here: only its hash is stored. HR operators ' +
-      'issue tickets for units in their subtree; integrators (queue or counter systems) with an API key of scope `feedback:tickets`.',
+      'issue tickets for units in their subtree; integrators (queue or counter systems) with an API key of scope `feedback:tickets`. ' +
+      'Nobody issues a ticket naming themselves. The issuer is recorded; one issuer may issue `FEEDBACK_TICKETS_PER_ISSUER_DAY` ' +
+      '(default 500) tickets per WITA day, and `FEEDBACK_TICKETS_PER_OFFICER_DAY` (20) tickets name one officer per WITA day, ' +
+      'whoever issues them.',
   })
   @ApiCreatedResponse({ type: TicketDto })
   @ApiBadRequestResponse({ description: 'Unknown unit or officer, or a unit outside the caller\'s subtree', type: ProblemResponse })
+  @ApiForbiddenResponse({ description: '`own-feedback`: the ticket would name the caller\'s own employee', type: ProblemResponse })
+  @ApiTooManyRequestsResponse({
+    description: '`ticket-rate-limited`: a daily cap is reached; Retry-After is the seconds until the next midnight WITA',
+    type: ProblemResponse,
+  })
   issueServiceTicket(@CurrentActor() actor: Actor, @Body() dto: CreateTicketDto): Promise<TicketDto> {
     return this.feedback.issueTicket(actor, dto);
   }
@@ -101,6 +115,7 @@ export class PublicFeedbackController {
   @ApiOkResponse({ type: FeedbackViewDto })
   @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Already PUBLISHED or VERIFIED', type: ProblemResponse })
+  @ApiForbiddenResponse(OWN_FEEDBACK)
   publishPublicFeedback(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ModerationDto): Promise<FeedbackViewDto> {
     return this.feedback.moderate(actor, id, 'publish', dto);
   }
@@ -115,6 +130,7 @@ export class PublicFeedbackController {
   @ApiOkResponse({ type: FeedbackViewDto })
   @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Already REJECTED', type: ProblemResponse })
+  @ApiForbiddenResponse(OWN_FEEDBACK)
   rejectPublicFeedback(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ModerationDto): Promise<FeedbackViewDto> {
     return this.feedback.moderate(actor, id, 'reject', dto);
   }

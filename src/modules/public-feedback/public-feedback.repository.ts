@@ -13,6 +13,8 @@ enum FeedbackLock {
   Ip = 2001,
   Contact = 2002,
   Employee = 2003,
+  TicketIssuer = 2004,
+  TicketOfficer = 2005,
 }
 
 @Injectable()
@@ -21,7 +23,8 @@ export class PublicFeedbackRepository {
 
   /**
    * Serialises submissions sharing a key until the transaction ends, so two at once cannot both pass a count.
-   * Callers take them in the order Ip, Contact, Employee, so two transactions never wait on each other in a cycle.
+   * Callers take them in the order Ip, Contact, Employee (intake) and TicketIssuer, TicketOfficer (tickets), so two
+   * transactions never wait on each other in a cycle.
    */
   async lock(m: EntityManager, kind: keyof typeof FeedbackLock, key: string): Promise<void> {
     await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [FeedbackLock[kind], key]);
@@ -56,6 +59,22 @@ export class PublicFeedbackRepository {
       [employeeId],
     );
     return row.count;
+  }
+
+  /**
+   * Tickets issued since the last WITA midnight by one issuer (`issuerId`) or naming one officer (`employeeId`),
+   * and the seconds until the next WITA midnight, when the count starts again.
+   */
+  async ticketsToday(m: EntityManager, by: 'issuerId' | 'employeeId', id: string): Promise<{ count: number; retryAfter: number }> {
+    const column = by === 'issuerId' ? 'issuer_id' : 'employee_id';
+    const [row] = await m.query<{ count: number; retry_after: number }[]>(
+      `SELECT count(*)::int AS count,
+              ceil(extract(epoch FROM (date_trunc('day', now() AT TIME ZONE $2) + interval '1 day') AT TIME ZONE $2 - now()))::int AS retry_after
+         FROM service_tickets
+        WHERE ${column} = $1 AND created_at >= date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2`,
+      [id, WITA],
+    );
+    return { count: row.count, retryAfter: Math.max(1, row.retry_after) };
   }
 
   /** The ticket, locked until the transaction ends: of two submissions with it, the second sees it used. */

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, PublicActor } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor } from '../../common/auth/principal';
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationFailedError } from '../../common/errors/app-error';
+import { Actor, ownEmployeeId, Principal } from '../../common/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationFailedError } from '../../common/errors/app-error';
 import { mapPage, Page, pageOf } from '../../common/pagination/page';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { EmployeesRepository } from '../employees/employees.repository';
@@ -75,13 +75,8 @@ export class PublicFeedbackService {
     if (dto.contact !== undefined && contact === null) throw ValidationFailedError.field('contact', 'must be an e-mail address or a phone number');
     const { hashKey, ipLimit, ipWindowSeconds, employeeBurst } = this.config.feedback;
     return this.dataSource.transaction(async (m) => {
-      const unit = await this.unitByCode(dto.unitCode, 'unitCode', m);
-      let employee = dto.employeeNip ? await this.officerOf(unit, dto.employeeNip, m) : null;
-      let ticket: ServiceTicketEntity | null = null;
-      if (dto.serviceTicket !== undefined) {
-        ticket = await this.useTicket(dto.serviceTicket, unit, employee, m);
-        if (!employee && ticket.employeeId) employee = await this.employees.findById(ticket.employeeId, m);
-      }
+      // The ticket or the address limit first: past the limit, nobody learns which units or NIPs exist.
+      const ticket = dto.serviceTicket === undefined ? null : await this.usableTicket(dto.serviceTicket, m);
       const ipHash = keyedHash(hashKey, 'ip', clientIp);
       if (!ticket) {
         await this.repo.lock(m, 'Ip', ipHash);
@@ -94,6 +89,12 @@ export class PublicFeedbackService {
           );
         }
       }
+      const unit = await this.unitByCode(dto.unitCode, 'unitCode', m);
+      const employee = ticket
+        ? await this.officerOfTicket(ticket, unit, dto.employeeNip, m)
+        : dto.employeeNip
+          ? await this.officerOf(unit, dto.employeeNip, m)
+          : null;
       const contactHash = contact === null ? null : keyedHash(hashKey, 'contact', contact);
       if (contactHash) {
         await this.repo.lock(m, 'Contact', contactHash);
@@ -128,20 +129,25 @@ export class PublicFeedbackService {
   }
 
   async issueTicket(actor: Actor, dto: CreateTicketDto): Promise<TicketDto> {
+    const { ticketsPerIssuerDay, ticketsPerOfficerDay } = this.config.feedback;
+    const p = actor.principal;
     return this.dataSource.transaction(async (m) => {
       const unit = await this.unitByCode(dto.unitCode, 'unitCode', m);
-      if (!(await this.units.inScope(dataScopeOf(actor.principal), unit.id, m))) {
+      if (!(await this.units.inScope(dataScopeOf(p), unit.id, m))) {
         throw ValidationFailedError.field('unitCode', `no active unit has the code ${dto.unitCode}`);
       }
       const employee = dto.employeeNip ? await this.officerOf(unit, dto.employeeNip, m) : null;
+      refuseOwnFeedback(p, employee?.id ?? null, 'issue a service ticket naming themselves');
+      await this.withinTicketCap(m, 'issuerId', p.id, ticketsPerIssuerDay, 'by one issuer');
+      if (employee) await this.withinTicketCap(m, 'employeeId', employee.id, ticketsPerOfficerDay, 'naming one officer');
       const ticket = newTicket();
-      const p = actor.principal;
       const saved = await m.getRepository(ServiceTicketEntity).save({
         tokenHash: ticketHash(ticket),
         unitId: unit.id,
         employeeId: employee?.id ?? null,
         serviceName: dto.serviceName ?? null,
         issuedBy: p.kind === 'user' ? p.username : p.name,
+        issuerId: p.id,
         expiresAt: new Date(Date.now() + TICKET_VALIDITY_DAYS * 86_400_000),
         usedAt: null,
       });
@@ -172,6 +178,7 @@ export class PublicFeedbackService {
   async moderate(actor: Actor, id: string, decision: 'publish' | 'reject', dto: ModerationDto): Promise<FeedbackViewDto> {
     return this.dataSource.transaction(async (m) => {
       const f = await this.visible(actor, id, m, true);
+      refuseOwnFeedback(actor.principal, f.employeeId, `${decision} feedback about themselves`);
       const before = auditOf(f);
       const to: FeedbackStatus = decision === 'reject' ? 'REJECTED' : f.ticketId ? 'VERIFIED' : 'PUBLISHED';
       const allowed = decision === 'reject' ? f.status !== 'REJECTED' : f.status === 'HELD' || f.status === 'REJECTED';
@@ -194,6 +201,22 @@ export class PublicFeedbackService {
     return f;
   }
 
+  /**
+   * Spec §8 rule 5: the tickets of one WITA day per issuer, and naming one officer, are capped. The count runs
+   * under a lock held until commit (issuer before officer), so a burst cannot pass the cap together.
+   */
+  private async withinTicketCap(m: EntityManager, by: 'issuerId' | 'employeeId', id: string, limit: number, what: string): Promise<void> {
+    await this.repo.lock(m, by === 'issuerId' ? 'TicketIssuer' : 'TicketOfficer', id);
+    const today = await this.repo.ticketsToday(m, by, id);
+    if (today.count >= limit) {
+      throw new TooManyRequestsError(
+        'ticket-rate-limited',
+        `At most ${limit} service tickets ${what} per WITA day; retry after ${today.retryAfter} s, at the next midnight WITA`,
+        today.retryAfter,
+      );
+    }
+  }
+
   private async unitByCode(code: string, field: string, m: EntityManager): Promise<UnitEntity> {
     const [unit] = await this.units.findByCodes([code], m);
     if (!unit || !unit.active) throw ValidationFailedError.field(field, `no active unit has the code ${code}`);
@@ -209,15 +232,33 @@ export class PublicFeedbackService {
     return e;
   }
 
-  private async useTicket(raw: string, unit: UnitEntity, employee: EmployeeEntity | null, m: EntityManager): Promise<ServiceTicketEntity> {
+  /** A ticket this service issued, unused and unexpired, locked until the transaction ends. */
+  private async usableTicket(raw: string, m: EntityManager): Promise<ServiceTicketEntity> {
     const ticket = await this.repo.ticketForUpdate(m, ticketHash(raw));
     if (!ticket) throw ValidationFailedError.field('serviceTicket', 'is not a ticket this service issued');
     if (ticket.usedAt) throw new ConflictError('ticket-used', 'This service ticket has already been used');
     if (ticket.expiresAt.getTime() <= Date.now()) throw new ConflictError('ticket-expired', `This service ticket expired at ${ticket.expiresAt.toISOString()}`);
-    if (ticket.unitId !== unit.id) throw ValidationFailedError.field('serviceTicket', `was issued for another unit than ${unit.code}`);
-    if (employee && ticket.employeeId && ticket.employeeId !== employee.id) {
-      throw ValidationFailedError.field('employeeNip', 'is not the officer the ticket was issued for');
-    }
     return ticket;
   }
+
+  /**
+   * Ticketed feedback is about the unit and the officer the ticket names, and nothing else: a ticket naming nobody
+   * cannot make feedback about an officer VERIFIED, or it would sidestep rule 5 of spec §8 (no ticket naming
+   * oneself, the per-officer cap). A NIP sent along is compared with the ticket's officer, never looked up.
+   */
+  private async officerOfTicket(ticket: ServiceTicketEntity, unit: UnitEntity, nip: string | undefined, m: EntityManager): Promise<EmployeeEntity | null> {
+    if (ticket.unitId !== unit.id) throw ValidationFailedError.field('serviceTicket', `was issued for another unit than ${unit.code}`);
+    if (!ticket.employeeId) {
+      if (nip !== undefined) throw ValidationFailedError.field('employeeNip', 'the ticket names no officer: it verifies feedback about the unit only');
+      return null;
+    }
+    const officer = (await this.employees.findById(ticket.employeeId, m))!;
+    if (nip !== undefined && nip !== officer.nip) throw ValidationFailedError.field('employeeNip', 'is not the officer the ticket was issued for');
+    return officer;
+  }
+}
+
+/** Spec §8 rule 5: nobody moderates citizen feedback about themselves nor issues a ticket naming themselves. */
+function refuseOwnFeedback(p: Principal, employeeId: string | null, what: string): void {
+  if (employeeId !== null && ownEmployeeId(p) === employeeId) throw new ForbiddenError(`Nobody may ${what}`, 'own-feedback');
 }

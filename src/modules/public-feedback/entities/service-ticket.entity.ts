@@ -7,6 +7,8 @@ import { UnitEntity } from '../../units/entities/unit.entity';
  * an API key: a database leak cannot be turned into verified feedback.
  */
 @Entity('service_tickets')
+@Index('ix_service_tickets_issuer_at', ['issuerId', 'createdAt'])
+@Index('ix_service_tickets_employee_at', ['employeeId', 'createdAt'], { where: 'employee_id IS NOT NULL' })
 export class ServiceTicketEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
 
@@ -27,6 +29,8 @@ export class ServiceTicketEntity {
   @Column({ type: 'varchar', length: 200, nullable: true }) serviceName: string | null;
   /** Username or API-key name of the issuer, for display; the audit log has the full record. */
   @Column({ type: 'varchar', length: 100 }) issuedBy: string;
+  /** Principal (user or API key) that issued it: the daily caps count by it (spec §8 rule 5). */
+  @Column({ type: 'uuid' }) issuerId: string;
   @Column({ type: 'timestamptz' }) expiresAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) usedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

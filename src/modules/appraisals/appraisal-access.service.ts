@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Principal } from '../../common/auth/principal';
+import { Actor, ownEmployeeId, Principal } from '../../common/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../common/errors/app-error';
 import { UnitsRepository } from '../units/units.repository';
 import { AppraisalEntity } from './entities/appraisal.entity';
@@ -78,7 +78,8 @@ export class AppraisalAccessService {
    * whatever their role, admins included (spec §8 rule 1), and then needs one of the given parts.
    */
   requireDecider(p: Principal, a: AppraisalEntity, relation: AppraisalRelation, allowed: AppraisalRole[], what: string): void {
-    if (p.kind === 'user' && p.employeeId !== null && p.employeeId === a.employeeId) {
+    const me = ownEmployeeId(p);
+    if (me !== null && me === a.employeeId) {
       throw new ForbiddenError(`Nobody may ${what} on their own appraisal`, 'own-appraisal');
     }
     this.require(relation, allowed, what);

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuditModule } from './common/audit/audit.module';
 import { ProblemFilter } from './common/http/problem.filter';
 import { RequireJsonMiddleware } from './common/http/require-json.middleware';
+import { SafeInputMiddleware } from './common/http/safe-input.middleware';
 import { createValidationPipe } from './common/validation/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -88,6 +89,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware).forRoutes('*path');
+    consumer.apply(RequireJsonMiddleware, SafeInputMiddleware).forRoutes('*path');
   }
 }

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ACCESS_EXTENSION, AccessRule } from './common/auth/access.decorator';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem';
+import { MAX_JSON_DEPTH } from './common/http/safe-input.middleware';
 
 const DESCRIPTION = `Achievement-based performance appraisal of the civil servants (ASN) of the city government of Denpasar.
 
@@ -11,6 +12,10 @@ const DESCRIPTION = `Achievement-based performance appraisal of the civil servan
 **Errors** are RFC 9457 \`application/problem+json\` with \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\`, a stable
 \`code\`, the \`requestId\` (also in the \`X-Request-Id\` header) and, for validation, \`errors[]\` of \`{field, message}\`.
 Unknown body fields answer 400. Objects outside the caller's scope answer 404, as if they did not exist.
+
+**Input** is refused with 400 naming the field when a string (body, query or path) holds the NUL character, when a
+body nests deeper than ${MAX_JSON_DEPTH} levels, when any object has a \`__proto__\`, \`constructor\` or \`prototype\` key,
+and when a field is \`null\` that the schema does not mark \`nullable\`. Leaving an optional field out keeps its value.
 
 **Lists** take \`page\` and \`pageSize\` (at most 200) and answer \`{items, page, pageSize, total}\`.`;
 

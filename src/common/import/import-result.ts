@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsOptional, validateSync } from 'class-validator';
 import { AppError } from '../errors/app-error';
-import { toFieldErrors } from '../validation/validation';
+import { toFieldErrors, withNullErrors } from '../validation/validation';
 
 export class ImportRowError {
   @ApiProperty({ example: 3, description: 'Index of the row in the request array' }) index: number;
@@ -36,7 +36,7 @@ export function validateRow<T extends object>(
   raw: Record<string, unknown>,
 ): { row: T; error: null } | { row: null; error: string } {
   const row = plainToInstance(cls, raw);
-  const errors = validateSync(row, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = withNullErrors(row, validateSync(row, { whitelist: true, forbidNonWhitelisted: true }));
   if (!errors.length) return { row, error: null };
   return {
     row: null,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Rating, RATINGS } from '../entities/appraisal.entity';
 import { OBJECTION_STATUSES, ObjectionEntity, ObjectionStatus } from '../entities/objection.entity';
 import { BehaviourRatingsDto } from './appraisal.dto';
@@ -24,6 +24,7 @@ export class ResolveObjectionDto {
 
   @ApiPropertyOptional({ type: BehaviourRatingsDto, description: 'ACCEPTED only: replaces the behaviour ratings' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BehaviourRatingsDto)
   behaviourRatings?: BehaviourRatingsDto;

@@ -18,7 +18,7 @@ export class RecalculationDto {
   @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
   @ApiProperty({ enum: RUN_TRIGGERS }) trigger: RunTrigger;
   @ApiProperty({ type: ProgressDto }) progress: ProgressDto;
-  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'FAILED only: the reason in general terms; the service log has the details' }) error: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt: Date | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: Date | null;

@@ -114,7 +114,9 @@ export class RecalculationService {
       await repo.update({ id: runId }, { status: 'COMPLETED', done, total: Math.max(done, run.total), finishedAt: new Date() });
     } catch (e) {
       this.logger.error({ err: e, runId }, 'batch recalculation failed');
-      await repo.update({ id: runId }, { status: 'FAILED', error: (e as Error).message.slice(0, 2000), finishedAt: new Date() });
+      // A domain refusal is meant for people; anything else may name hosts or SQL, so the run shows a generic line and the log the rest.
+      const shown = e instanceof AppError ? e.message.slice(0, 2000) : `The recalculation failed unexpectedly; the service log has the details (run ${runId})`;
+      await repo.update({ id: runId }, { status: 'FAILED', error: shown, finishedAt: new Date() });
       throw e instanceof AppError ? e : new Error(`batch recalculation ${runId} failed`, { cause: e });
     }
   }

@@ -5,6 +5,8 @@ import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../scoring-policy';
 const NUMBER = { allowNaN: false, allowInfinity: false };
 /** A key left out keeps its value; `null` is validated, hence refused. */
 const given = (_: unknown, v: unknown) => v !== undefined;
+/** More responses than Denpasar's population would ever give: a bound, so the value stays an exact integer. */
+const MAX_RESPONSES = 1_000_000;
 
 /**
  * Some keys of the scoring policy (spec §5). Single-key ranges are checked here; rules across keys
@@ -46,10 +48,11 @@ export class ScoringPolicyPatchDto implements Partial<ScoringPolicy> {
   @Max(1)
   behaviourWeight?: number;
 
-  @ApiPropertyOptional({ minimum: 1, type: 'integer', example: DEFAULT_SCORING_POLICY.minEmployeeResponses, description: 'Verified responses an employee needs for their own IKM to count' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RESPONSES, type: 'integer', example: DEFAULT_SCORING_POLICY.minEmployeeResponses, description: 'Verified responses an employee needs for their own IKM to count' })
   @ValidateIf(given)
   @IsInt()
   @Min(1)
+  @Max(MAX_RESPONSES)
   minEmployeeResponses?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, example: DEFAULT_SCORING_POLICY.employeeFeedbackWeight, description: 'α for the employee\'s IKM' })
@@ -59,10 +62,11 @@ export class ScoringPolicyPatchDto implements Partial<ScoringPolicy> {
   @Max(1)
   employeeFeedbackWeight?: number;
 
-  @ApiPropertyOptional({ minimum: 1, type: 'integer', example: DEFAULT_SCORING_POLICY.minUnitResponses, description: 'Responses a public-service unit needs for its IKM to count' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RESPONSES, type: 'integer', example: DEFAULT_SCORING_POLICY.minUnitResponses, description: 'Responses a public-service unit needs for its IKM to count' })
   @ValidateIf(given)
   @IsInt()
   @Min(1)
+  @Max(MAX_RESPONSES)
   minUnitResponses?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, example: DEFAULT_SCORING_POLICY.unitFeedbackWeight, description: 'α for the unit\'s IKM' })

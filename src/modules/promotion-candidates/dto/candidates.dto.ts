@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { PREDICATES, Predicate } from '../../appraisals/scoring/types';
 import { JOB_TYPES, JobType, POTENTIALS } from '../../employees/entities/employee.entity';
@@ -8,26 +8,34 @@ import { PERIOD_TYPES, PeriodType } from '../../periods/entities/period.entity';
 import { SHORTLIST_DECISIONS, ShortlistDecision } from '../entities/shortlist.entity';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+/** Digits become a number; anything else (an empty `?window=` too) stays text and fails @IsInt. */
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
-/** The parameters of §7, with its defaults; used as a query string and as a shortlist's `parameters`. */
+/** The parameters of §7, with its defaults, as JSON types: a shortlist's `parameters`; the query converts its text below. */
 export class CandidateParametersDto {
   @ApiPropertyOptional({ enum: PERIOD_TYPES, default: 'ANNUAL' }) @IsOptional() @IsIn(PERIOD_TYPES) periodType?: PeriodType;
   @ApiPropertyOptional({ default: 2, minimum: 1, maximum: 10, description: 'How many of the last CLOSED periods of the type' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10) window?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(10) window?: number;
   @ApiPropertyOptional({ enum: PREDICATES, default: 'BAIK' }) @IsOptional() @IsIn(PREDICATES) minPredicate?: Predicate;
-  @ApiPropertyOptional({ default: 4, minimum: 0, maximum: 40 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(40) minYearsInRank?: number;
+  @ApiPropertyOptional({ default: 4, minimum: 0, maximum: 40 }) @IsOptional() @IsInt() @Min(0) @Max(40) minYearsInRank?: number;
   @ApiPropertyOptional({ default: 2, minimum: 0, maximum: 20, description: 'No MODERATE or HEAVY penalty in these years before asOf' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(20) penaltyYears?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(20) penaltyYears?: number;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() withinUnitId?: string;
   @ApiPropertyOptional({ enum: JOB_TYPES }) @IsOptional() @IsIn(JOB_TYPES) jobType?: JobType;
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to today in Denpasar (WITA)' })
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }) @IsDateString({ strict: true }, { message: 'must be a calendar date' })
   asOf?: string;
   @ApiPropertyOptional({ default: false, description: 'Also list ineligible employees, with the reasons' })
-  @IsOptional() @Transform(toBool) @IsBoolean() includeIneligible?: boolean;
+  @IsOptional() @IsBoolean() includeIneligible?: boolean;
 }
 
-export class CandidateQueryDto extends IntersectionType(CandidateParametersDto, PageQueryDto) {}
+/** A query string carries only text, so its numbers and flag are converted before the same validation. */
+export class CandidateQueryDto extends IntersectionType(CandidateParametersDto, PageQueryDto) {
+  @Transform(toInt) override window?: number;
+  @Transform(toInt) override minYearsInRank?: number;
+  @Transform(toInt) override penaltyYears?: number;
+  @Transform(toBool) override includeIneligible?: boolean;
+}
 
 /** Parameters with every default applied: what a shortlist stores. */
 export interface ResolvedParameters {
@@ -77,7 +85,7 @@ export class CandidateDto {
 
 export class CreateShortlistDto {
   @ApiProperty({ example: 'Baperjakat 2027-I: Kepala Bidang' }) @IsString() @Length(1, 200) name: string;
-  @ApiProperty({ type: CandidateParametersDto }) @ValidateNested() @Type(() => CandidateParametersDto) parameters: CandidateParametersDto;
+  @ApiProperty({ type: CandidateParametersDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => CandidateParametersDto) parameters: CandidateParametersDto;
 }
 
 export class DecisionDto {

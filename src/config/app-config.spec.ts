@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, listenHost, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
   it('uses development defaults with a warning for each missing secret', () => {
@@ -53,5 +53,40 @@ describe('loadConfig', () => {
     expect(loadConfig({ JWT_SECRET: 'y'.repeat(32) }).feedback.hashKey).not.toBe(c.feedback.hashKey);
     expect(loadConfig({ ...base, FEEDBACK_HASH_KEY: 'k'.repeat(32) }).feedback.hashKey).toBe('k'.repeat(32));
     expect(() => loadConfig({ FEEDBACK_IP_LIMIT: '0', FEEDBACK_HASH_KEY: 'short' })).toThrow(/FEEDBACK_IP_LIMIT[\s\S]*FEEDBACK_HASH_KEY/);
+  });
+
+  it('listens on loopback only while the first admin has the development password, whatever HOST says', () => {
+    const dev = loadConfig({ HOST: '0.0.0.0' });
+    expect(dev.http.host).toBe('127.0.0.1');
+    expect(dev.warnings.join('\n')).toMatch(/listening on 127\.0\.0\.1 only, not HOST=0\.0\.0\.0.*ADMIN_PASSWORD/);
+    expect(loadConfig({}).http.host).toBe('127.0.0.1'); // HOST's default is 0.0.0.0
+    const set = loadConfig({ HOST: '0.0.0.0', ADMIN_PASSWORD: 'p'.repeat(12) });
+    expect(set.http.host).toBe('0.0.0.0');
+    expect(set.warnings.join('\n')).not.toContain('listening on');
+  });
+
+  it.each([
+    ['0.0.0.0', true, '127.0.0.1'],
+    ['::', true, '127.0.0.1'],
+    ['192.168.1.10', true, '127.0.0.1'],
+    ['127.0.0.1', true, '127.0.0.1'],
+    ['::1', true, '::1'],
+    ['localhost', true, 'localhost'],
+    ['0.0.0.0', false, '0.0.0.0'],
+    ['192.168.1.10', false, '192.168.1.10'],
+  ])('HOST=%s with the development password %s listens on %s', (host, developmentPassword, expected) => {
+    const r = listenHost(host, developmentPassword);
+    expect(r.host).toBe(expected);
+    expect(Boolean(r.warning)).toBe(expected !== host);
+  });
+
+  it('reads the login limits and the dashboard switch', () => {
+    const c = loadConfig({ LOGIN_THROTTLE_LIMIT: '4', LOGIN_THROTTLE_USERNAME_LIMIT: '6', LOGIN_THROTTLE_ADDRESS_LIMIT: '9', QUEUE_DASHBOARD_WRITE: 'true' });
+    expect(c.auth.loginThrottle).toEqual({ limit: 4, usernameLimit: 6, addressLimit: 9, ttlSeconds: 60 });
+    expect(c.recalculation.dashboardWrite).toBe(true);
+    expect(loadConfig({}).recalculation.dashboardWrite).toBe(false);
+    expect(() => loadConfig({ LOGIN_THROTTLE_ADDRESS_LIMIT: '0', LOGIN_THROTTLE_USERNAME_LIMIT: 'many' })).toThrow(
+      /LOGIN_THROTTLE_USERNAME_LIMIT[\s\S]*LOGIN_THROTTLE_ADDRESS_LIMIT|LOGIN_THROTTLE_ADDRESS_LIMIT[\s\S]*LOGIN_THROTTLE_USERNAME_LIMIT/,
+    );
   });
 });

@@ -17,17 +17,28 @@ export interface AppConfig {
     relayIntervalMs: number;
     sweepAfterMs: number;
     batchChunk: number;
+    /** The queue dashboard may act on jobs (QUEUE_DASHBOARD_WRITE); read-only otherwise. */
+    dashboardWrite: boolean;
   };
   auth: {
     jwtSecret: string;
     jwtExpiresIn: number;
     adminUsername: string;
     adminPassword: string;
-    loginThrottle: { limit: number; ttlSeconds: number };
+    /** Failed logins: per address and username, per username, per address; within one window. */
+    loginThrottle: { limit: number; usernameLimit: number; addressLimit: number; ttlSeconds: number };
     /** Per minute and client IP, on the endpoints without login. */
     publicThrottleLimit: number;
   };
-  feedback: { ipLimit: number; ipWindowSeconds: number; employeeBurst: number; hashKey: string };
+  feedback: {
+    ipLimit: number;
+    ipWindowSeconds: number;
+    employeeBurst: number;
+    hashKey: string;
+    /** Service tickets per WITA day: per issuer, and naming one officer. */
+    ticketsPerIssuerDay: number;
+    ticketsPerOfficerDay: number;
+  };
   logLevel: string;
   /** Variables that fell back to development defaults; logged once at boot. */
   warnings: string[];
@@ -43,6 +54,20 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
   }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Where to listen. The development admin password is public, so a process that uses it listens on loopback
+ * only, whatever HOST says: a forgotten NODE_ENV must not put a known admin password on the network.
+ */
+export function listenHost(host: string, developmentPassword: boolean): { host: string; warning?: string } {
+  if (!developmentPassword || isLoopback(host)) return { host };
+  return {
+    host: '127.0.0.1',
+    warning: `listening on 127.0.0.1 only, not HOST=${host}: the first admin has the development password; set ADMIN_PASSWORD to listen on ${host}`,
+  };
 }
 
 function flatten(errors: ValidationError[]): string[] {
@@ -78,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       warnings.push(`ADMIN_PASSWORD is not set: the first admin "${parsed.ADMIN_USERNAME}" gets the development password "capaian-admin-dev"`);
     }
   }
+  const listen = listenHost(parsed.HOST, !parsed.ADMIN_PASSWORD);
+  if (listen.warning) warnings.push(listen.warning);
   if (Array.isArray(parsed.TRUST_PROXY)) {
     const bad = parsed.TRUST_PROXY.filter((entry) => !TRUST_NAMES.has(entry) && !isIP(entry.replace(/\/\d{1,3}$/, '')));
     if (bad.length) problems.push(`TRUST_PROXY has entries that are not an address, a subnet or ${[...TRUST_NAMES].join('/')}: ${bad.join(', ')}`);
@@ -92,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     nodeEnv: parsed.NODE_ENV,
     http: {
-      host: parsed.HOST,
+      host: listen.host,
       port: parsed.PORT,
       bodyLimit: parsed.BODY_LIMIT,
       importBodyLimit: parsed.IMPORT_BODY_LIMIT,
@@ -111,13 +138,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       relayIntervalMs: parsed.RECALC_RELAY_INTERVAL_MS,
       sweepAfterMs: parsed.RECALC_SWEEP_AFTER_MS,
       batchChunk: parsed.RECALC_BATCH_CHUNK,
+      dashboardWrite: parsed.QUEUE_DASHBOARD_WRITE,
     },
     auth: {
       jwtSecret: jwtSecret!,
       jwtExpiresIn: parsed.JWT_EXPIRES_IN,
       adminUsername: parsed.ADMIN_USERNAME,
       adminPassword: adminPassword!,
-      loginThrottle: { limit: parsed.LOGIN_THROTTLE_LIMIT, ttlSeconds: parsed.LOGIN_THROTTLE_TTL_SECONDS },
+      loginThrottle: {
+        limit: parsed.LOGIN_THROTTLE_LIMIT,
+        usernameLimit: parsed.LOGIN_THROTTLE_USERNAME_LIMIT,
+        addressLimit: parsed.LOGIN_THROTTLE_ADDRESS_LIMIT,
+        ttlSeconds: parsed.LOGIN_THROTTLE_TTL_SECONDS,
+      },
       publicThrottleLimit: parsed.PUBLIC_THROTTLE_LIMIT,
     },
     feedback: {
@@ -126,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       employeeBurst: parsed.FEEDBACK_EMPLOYEE_BURST,
       // Derived from the JWT secret when unset, so a deployment has one secret less to manage.
       hashKey: parsed.FEEDBACK_HASH_KEY ?? createHmac('sha256', jwtSecret!).update('capaian:feedback-hash').digest('hex'),
+      ticketsPerIssuerDay: parsed.FEEDBACK_TICKETS_PER_ISSUER_DAY,
+      ticketsPerOfficerDay: parsed.FEEDBACK_TICKETS_PER_OFFICER_DAY,
     },
     logLevel: parsed.LOG_LEVEL,
     warnings,

@@ -104,10 +104,28 @@ export class EnvSchema {
   @Transform(toTrustProxy)
   TRUST_PROXY: boolean | number | string[] = false;
 
+  /** Failed logins per client address and username within LOGIN_THROTTLE_TTL_SECONDS. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_THROTTLE_LIMIT = 10;
+
+  /** Failed logins per username from all client addresses together (spec §8). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_THROTTLE_USERNAME_LIMIT = 20;
+
+  /** Failed logins per client address over all usernames together (spec §8). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_THROTTLE_ADDRESS_LIMIT = 50;
+
+  /** Lets the queue dashboard (/admin/queues) retry, clean, pause or remove jobs; read-only otherwise. */
+  @Transform(toBool)
+  @IsBoolean()
+  QUEUE_DASHBOARD_WRITE = false;
 
   /** Requests per minute per client IP and endpoint to the endpoints that need no login (feedback intake, /public/*). */
   @Transform(toInt)
@@ -132,6 +150,18 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   FEEDBACK_EMPLOYEE_BURST = 20;
+
+  /** Service tickets one user or API key may issue per WITA day (spec §8 rule 5). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  FEEDBACK_TICKETS_PER_ISSUER_DAY = 500;
+
+  /** Service tickets naming one officer per WITA day, whoever issues them (spec §8 rule 5). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  FEEDBACK_TICKETS_PER_OFFICER_DAY = 20;
 
   /** Key of the HMAC that hashes feedback contacts and client IPs; changing it forgets past duplicates. */
   @Transform(emptyToUndefined)

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { SkipThrottle } from '@nestjs/throttler';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -12,7 +11,6 @@ import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { AuthService } from './auth.service';
 import { LoginDto, MeDto, TokenDto } from './dto/login.dto';
-import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -22,17 +20,22 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @UseGuards(LoginThrottlerGuard)
-  @SkipThrottle({ public: true })
   @ApiOperation({
     summary: 'Exchange a username and password for a bearer token',
-    description: 'Attempts are limited per client IP and username (LOGIN_THROTTLE_LIMIT per LOGIN_THROTTLE_TTL_SECONDS).',
+    description:
+      'Failed attempts are limited within LOGIN_THROTTLE_TTL_SECONDS per client IP and username (LOGIN_THROTTLE_LIMIT), per ' +
+      'username from all IPs (LOGIN_THROTTLE_USERNAME_LIMIT) and per client IP over all usernames (LOGIN_THROTTLE_ADDRESS_LIMIT), ' +
+      'shared by every instance through Redis; beyond any of them the answer is 429 without the password being checked. ' +
+      'A successful login does not count. Passwords are stored as argon2id (OWASP parameters) and older hashes are upgraded on login.',
   })
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({ description: 'Wrong credentials or inactive user', type: ProblemResponse })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After', type: ProblemResponse })
-  login(@Body() dto: LoginDto): Promise<TokenDto> {
-    return this.auth.login(dto);
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failed attempts for this username or from this address (`too-many-requests`), or too many passwords being checked at once (`sign-in-busy`); see Retry-After',
+    type: ProblemResponse,
+  })
+  login(@Body() dto: LoginDto, @Ip() clientAddress: string): Promise<TokenDto> {
+    return this.auth.login(dto, clientAddress);
   }
 
   @Get('me')

@@ -10,7 +10,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_ISSUER, JwtStrategy } from './jwt.strategy';
-import { LoginThrottlerGuard } from './login-throttler.guard';
+import { createLoginLimiter, LoginLimiter } from './login-limiter';
 import { createThrottlerStorage } from './throttler-storage';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -27,14 +27,10 @@ import { UsersService } from './users.service';
     }),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
-      // With REDIS_URL all API processes share the counts. The storage becomes the ThrottlerStorage provider, so
-      // Nest calls its onApplicationShutdown, which closes the Redis connection.
+      // The endpoints without login (PublicThrottlerGuard). With REDIS_URL all API processes share the counts. The
+      // storage becomes the ThrottlerStorage provider, so Nest calls its onApplicationShutdown, which closes the Redis connection.
       useFactory: async (c: AppConfig) => ({
-        // Each guard skips the other's throttler (@SkipThrottle), so a login never counts as a public request.
-        throttlers: [
-          { name: 'login', ttl: c.auth.loginThrottle.ttlSeconds * 1000, limit: c.auth.loginThrottle.limit },
-          { name: 'public', ttl: 60_000, limit: c.auth.publicThrottleLimit },
-        ],
+        throttlers: [{ name: 'public', ttl: 60_000, limit: c.auth.publicThrottleLimit }],
         storage: await createThrottlerStorage(c.redis.url),
       }),
     }),
@@ -45,7 +41,7 @@ import { UsersService } from './users.service';
     ApiKeysService,
     AuthService,
     JwtStrategy,
-    LoginThrottlerGuard,
+    { provide: LoginLimiter, inject: [APP_CONFIG], useFactory: createLoginLimiter },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [UsersService],

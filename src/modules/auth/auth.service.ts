@@ -13,8 +13,8 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(dto: LoginDto): Promise<TokenDto> {
-    const principal = await this.users.verifyCredentials(dto.username, dto.password);
+  async login(dto: LoginDto, clientAddress: string | undefined): Promise<TokenDto> {
+    const principal = await this.users.verifyCredentials(dto.username, dto.password, clientAddress);
     if (!principal) throw new UnauthorizedError('The username or password is wrong, or the user is inactive');
     const accessToken = await this.jwt.signAsync({ sub: principal.id, role: principal.role, ver: principal.tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.auth.jwtExpiresIn };

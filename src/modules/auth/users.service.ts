@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor, UserPrincipal } from '../../common/auth/principal';
@@ -10,21 +11,25 @@ import { EmployeeEntity } from '../employees/entities/employee.entity';
 import { UnitEntity } from '../units/entities/unit.entity';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
-import { hashPassword, verifyPassword } from './password';
+import { LoginLimiter } from './login-limiter';
+import { hashPassword, hashScheme, needsRehash, verifyPassword } from './password';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
-  private dummyHash?: Promise<string>;
+  /** Checked for unknown usernames, so they cost the same work as known ones. */
+  private dummyHash: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly limiter: LoginLimiter,
   ) {}
 
   /** Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD once; never resets an existing password. */
   async onApplicationBootstrap(): Promise<void> {
+    this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
     const { adminUsername, adminPassword } = this.config.auth;
     const inserted = await this.dataSource
       .createQueryBuilder()
@@ -46,15 +51,54 @@ export class UsersService implements OnApplicationBootstrap {
     }
   }
 
-  /** The principal for valid credentials of an active user, else null (same work either way). */
-  async verifyCredentials(username: string, password: string): Promise<(UserPrincipal & { tokenVersion: number }) | null> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ username: username.toLowerCase() });
-    if (!user) {
-      await verifyPassword(password, await (this.dummyHash ??= hashPassword('not-a-user')));
-      return null;
+  /**
+   * The principal for valid credentials of an active user, else null (same work either way: an unknown
+   * username is checked against a dummy hash of the same algorithm). Each sign-in counts as failed against
+   * the login limits before any hash is computed, and is given back when it succeeds (429 beyond a limit).
+   */
+  async verifyCredentials(
+    username: string,
+    password: string,
+    clientAddress: string | undefined,
+  ): Promise<(UserPrincipal & { tokenVersion: number }) | null> {
+    const giveBack = await this.limiter.reserve(username, clientAddress);
+    let user: UserEntity | null;
+    let ok: boolean;
+    try {
+      user = await this.dataSource.getRepository(UserEntity).findOneBy({ username: username.toLowerCase() });
+      ok = await verifyPassword(password, user?.passwordHash ?? this.dummyHash);
+    } catch (e) {
+      await giveBack(); // no password was checked
+      throw e;
     }
-    const ok = await verifyPassword(password, user.passwordHash);
-    return ok && user.active ? { ...toPrincipal(user), tokenVersion: user.tokenVersion } : null;
+    if (!user || !ok || !user.active) return null;
+    await giveBack();
+    if (needsRehash(user.passwordHash)) {
+      // The sign-in stands either way; a failed upgrade is tried again at the next one.
+      await this.rehash(user, password).catch((e: unknown) => this.logger.warn(`could not re-hash the password of ${user.username}: ${String(e)}`));
+    }
+    return { ...toPrincipal(user), tokenVersion: user.tokenVersion };
+  }
+
+  /** Stores a hash with the current algorithm and parameters, unless the password changed meanwhile. */
+  private async rehash(user: UserEntity, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (m) => {
+      const res = await m
+        .createQueryBuilder()
+        .update(UserEntity)
+        .set({ passwordHash })
+        .where('id = :id AND password_hash = :old', { id: user.id, old: user.passwordHash })
+        .execute();
+      if (!res.affected) return;
+      await this.audit.record(m, null, {
+        action: 'user.password-rehash',
+        entityType: 'user',
+        entityId: user.id,
+        before: { passwordScheme: hashScheme(user.passwordHash) },
+        after: { passwordScheme: hashScheme(passwordHash) },
+      });
+    });
   }
 
   /**

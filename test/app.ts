@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 import { AppConfig, loadConfig } from '../src/config/app-config';
+import { registerApiServer, unregisterApiServer } from './response-validation';
 import { TEST_ADMIN, TEST_DATABASE_URL } from './test-env';
 
 export interface TestApp {
@@ -33,8 +34,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configureApp(app, config);
   await app.init();
+  // supertest answers are checked against openapi.yaml by test/setup-response-validation.ts; so is fetch to this app.
+  registerApiServer(app.getHttpServer());
   const http = () => request(app.getHttpServer());
   const login = await http().post('/auth/login').send(TEST_ADMIN);
   if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { app, config, http, adminToken: login.body.accessToken as string, close: () => app.close() };
+  return { app, config, http, adminToken: login.body.accessToken as string, close: () => (unregisterApiServer(app.getHttpServer()), app.close()) };
 }

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
@@ -6,6 +9,8 @@ import { TEST_DATABASE_URL } from './test-env';
 
 /** Recreates the e2e database and applies the real migrations, as production would. */
 export default async function globalSetup(): Promise<void> {
+  // Each spec file adds its count of answers checked against openapi.yaml here; global-teardown.ts prints the sum.
+  process.env.OPENAPI_VALIDATION_DIR = mkdtempSync(join(tmpdir(), 'capaian-openapi-validated-'));
   await recreateDatabase(TEST_DATABASE_URL);
 }
 

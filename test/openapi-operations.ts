@@ -6,6 +6,7 @@ import { join } from 'node:path';
 export const OPENAPI = load(readFileSync(join(__dirname, '..', 'openapi.yaml'), 'utf8')) as OpenApiDocument;
 
 export interface OpenApiDocument {
+  info?: { description?: string };
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, SchemaObject> };
 }

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, portOpen, until } from './processes';
+import { registerApiOrigin } from './response-validation';
 
 /**
  * The promise of the README: with no DATABASE_URL the service starts its own PostgreSQL, keeps the data
@@ -21,6 +22,7 @@ describe('zero-config start (e2e)', () => {
   beforeAll(async () => {
     apiPort = await freePort();
     pgPort = await freePort();
+    registerApiOrigin(`http://127.0.0.1:${apiPort}`); // its answers are checked against openapi.yaml like supertest's
   });
   afterAll(() => {
     child?.kill('SIGKILL');

@@ -80,16 +80,19 @@ export class PublicServiceIndexUnpublishedDto {
   @ApiProperty({ example: 'Dinas Perhubungan' }) unitName: string;
   @ApiProperty({ format: 'uuid' }) periodId: string;
   @ApiProperty({ example: '2026-Q4' }) periodCode: string;
+  // One value per branch so a published answer matches exactly one schema of the oneOf.
   @ApiProperty({
+    type: Boolean,
+    enum: [false],
     example: false,
     description: `false: fewer than ${MIN_PUBLIC_RESPONSES} responses, or withheld so that no combination of public figures isolates fewer (spec §8); no figure at all, not even the number of responses`,
   })
-  published: boolean;
+  published: false;
 }
 
 export class PublicServiceIndexPublishedDto extends OmitType(PublicServiceIndexUnpublishedDto, ['published'] as const) {
-  @ApiProperty({ example: true, description: `true: at least ${MIN_PUBLIC_RESPONSES} responses, and no combination with the other public figures isolates fewer` })
-  published: boolean;
+  @ApiProperty({ type: Boolean, enum: [true], example: true, description: `true: at least ${MIN_PUBLIC_RESPONSES} responses, and no combination with the other public figures isolates fewer` })
+  published: true;
   @ApiProperty({ example: 124 }) responses: number;
   @ApiProperty({ example: 82.15, description: 'Mean of the nine NRR × 25 (25–100), 2 decimals' }) ikm: number;
   @ApiProperty({ enum: IKM_CATEGORIES, example: 'B' }) category: IkmCategory;

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import request from 'supertest';
+import { ObservedResponse, registerApiServer, ResponseMismatchError, unregisterApiServer, validateResponse } from './response-validation';
+
+/** The check every e2e answer goes through (setup-response-validation.ts) must be able to fail. */
+describe('response validation against openapi.yaml', () => {
+  const unit = {
+    id: randomUUID(),
+    code: 'DISHUB',
+    name: 'Dinas Perhubungan',
+    kind: 'DINAS',
+    parentId: null,
+    status: 'ACTIVE',
+    publicService: false,
+    active: true,
+    createdAt: '2026-01-05T02:00:00.000Z',
+    updatedAt: '2026-01-05T02:00:00.000Z',
+  };
+  const getUnit = (over: Partial<ObservedResponse>): ObservedResponse => ({
+    method: 'GET',
+    url: `http://127.0.0.1:4000/units/${unit.id}?x=1`,
+    status: 200,
+    contentType: 'application/json; charset=utf-8',
+    body: unit,
+    ...over,
+  });
+  const problem = { type: 'urn:capaian:problem:x', title: 'I am a teapot', status: 418, detail: 'no', instance: '/units', code: 'x' };
+
+  it('accepts a documented answer, nullable fields as null included', () => {
+    expect(() => validateResponse(getUnit({}))).not.toThrow();
+  });
+
+  it('fails on a status the operation does not document', () => {
+    const r = getUnit({ status: 418, contentType: 'application/problem+json', body: problem });
+    expect(() => validateResponse(r)).toThrow(ResponseMismatchError);
+    expect(() => validateResponse(r)).toThrow(/getUnit \(GET \/units\/\{id\}\) answered 418.*status 418 is not documented/);
+  });
+
+  it('fails on null in a field that is not nullable', () => {
+    expect(() => validateResponse(getUnit({ body: { ...unit, name: null } }))).toThrow(/\/name must be string/);
+  });
+
+  it('fails on a missing required field', () => {
+    const { code: _, ...withoutCode } = unit;
+    expect(() => validateResponse(getUnit({ body: withoutCode }))).toThrow(/must have required property 'code'/);
+  });
+
+  it('fails on a value outside the enum, a bad format and an undocumented media type', () => {
+    expect(() => validateResponse(getUnit({ body: { ...unit, kind: 'CLUB' } }))).toThrow(/\/kind must be equal to one of the allowed values/);
+    expect(() => validateResponse(getUnit({ body: { ...unit, id: 'not-a-uuid' } }))).toThrow(/\/id must match format "uuid"/);
+    expect(() => validateResponse(getUnit({ contentType: 'text/html', body: '<p>' }))).toThrow(/media type text\/html is not documented/);
+  });
+
+  it('fails on an error that is not problem+json', () => {
+    expect(() => validateResponse(getUnit({ status: 404, body: problem }))).toThrow(/must be application\/problem\+json/);
+  });
+
+  it('takes an unknown path only as a 404 problem', () => {
+    const notFound = { ...problem, type: 'urn:capaian:problem:not-found', code: 'not-found', status: 404 };
+    const unknown = { method: 'GET', url: '/no-such-thing', status: 404, contentType: 'application/problem+json', body: notFound };
+    expect(() => validateResponse(unknown)).not.toThrow();
+    expect(() => validateResponse({ ...unknown, status: 200, contentType: 'text/html', body: '' })).toThrow(/not an operation of openapi.yaml/);
+  });
+
+  it('fails on a problem whose status, type or code disagrees with the answer or the table of problem types', () => {
+    const notFound = { ...problem, type: 'urn:capaian:problem:not-found', code: 'not-found', status: 404 };
+    const r = getUnit({ status: 404, contentType: 'application/problem+json', body: notFound });
+    expect(() => validateResponse(r)).not.toThrow();
+    expect(() => validateResponse({ ...r, body: { ...notFound, status: 400 } })).toThrow(/problem's status 400 differs/);
+    expect(() => validateResponse({ ...r, body: { ...notFound, type: 'about:blank' } })).toThrow(/type about:blank does not end in its code/);
+    expect(() => validateResponse({ ...r, body: { ...notFound, code: 'lost', type: 'urn:capaian:problem:lost' } })).toThrow(/code lost is not listed/);
+    expect(() => validateResponse({ ...r, body: { ...notFound, code: 'conflict', type: 'urn:capaian:problem:conflict' } })).toThrow(/code conflict is listed with 409/);
+  });
+
+  it('leaves the mounts outside the API alone: Swagger UI and the queue dashboard', () => {
+    expect(validateResponse({ method: 'GET', url: '/docs', status: 200, contentType: 'text/html', body: '<html>' })).toBe(false);
+    expect(validateResponse({ method: 'PUT', url: '/admin/queues/api/queues/scores/pause', status: 403, body: '' })).toBe(false);
+  });
+
+  describe('installed on supertest and fetch for every spec', () => {
+    // A stand-in for the API that answers GET /units/{id} with an undocumented status.
+    const server = createServer((_req, res) => res.writeHead(418, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem)));
+    afterAll(() => (unregisterApiServer(server), new Promise((r) => server.close(r))));
+
+    it('fails the supertest request that received the answer, also when the test expected that status', async () => {
+      await expect(request(server).get(`/units/${unit.id}`)).rejects.toThrow(/getUnit \(GET \/units\/\{id\}\) answered 418/);
+      await expect(request(server).get(`/units/${unit.id}`).expect(418)).rejects.toThrow(ResponseMismatchError);
+    });
+
+    it('fails a fetch to the API', async () => {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as { port: number };
+      await expect(fetch(`http://127.0.0.1:${port}/units/${unit.id}`)).resolves.toHaveProperty('status', 418); // not known as the API yet
+      registerApiServer(server);
+      await expect(fetch(`http://127.0.0.1:${port}/units/${unit.id}`)).rejects.toThrow(/status 418 is not documented/);
+    });
+  });
+});

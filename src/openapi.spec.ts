@@ -1,8 +1,16 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplication, Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { toJsonSchema } from '../test/response-validation';
 import { AppModule } from './app.module';
+import { PROBLEM_CODES } from './common/errors/problem-codes';
+import { unsafeInput } from './common/http/safe-input.middleware';
+import { createValidationPipe } from './common/validation/validation';
 import { loadConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi';
 
@@ -45,5 +53,85 @@ describe('OpenAPI document', () => {
       }
       for (const [, res] of errors) expect(Object.keys(res.content ?? {})).toEqual(['application/problem+json']);
     }
+  });
+
+  it('documents 413 and 415 on every operation that takes a body (body parser and RequireJsonMiddleware)', () => {
+    const withBody = operations().filter(({ op }) => op.requestBody);
+    expect(withBody.length).toBeGreaterThan(30);
+    for (const { where, op } of withBody) {
+      expect({ where, statuses: Object.keys(op.responses as object) }).toEqual({ where, statuses: expect.arrayContaining(['400', '413', '415']) });
+    }
+  });
+
+  it('describes every tag and gives every operation a summary and a described tag', () => {
+    const described = new Map((doc.tags ?? []).map((t) => [t.name, t.description]));
+    expect([...described.values()].every((d) => !!d && d.length > 10)).toBe(true);
+    for (const { where, op } of operations()) {
+      const tags = (op.tags as string[] | undefined) ?? [];
+      expect({ where, summary: !!op.summary, tags: tags.length > 0 && tags.every((t) => described.has(t)) }).toEqual({ where, summary: true, tags: true });
+    }
+    const used = new Set(operations().flatMap(({ op }) => op.tags as string[]));
+    expect([...described.keys()].filter((t) => !used.has(t))).toEqual([]);
+  });
+
+  it('lists every problem code in the description', () => {
+    for (const code of Object.keys(PROBLEM_CODES)) expect(doc.info.description).toContain(`| \`${code}\` | ${PROBLEM_CODES[code as keyof typeof PROBLEM_CODES].status} |`);
+  });
+
+  /** The class of the @Body() parameter of each controller method, by method name (= operationId). */
+  function bodyTypes(): Map<string, Type> {
+    const found = new Map<string, Type>();
+    for (const module of app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        const proto = (metatype as Type).prototype as object;
+        for (const method of Object.getOwnPropertyNames(proto)) {
+          const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype as Type, method) ?? {}) as Record<string, { index: number }>;
+          const body = Object.entries(args).find(([key]) => key.startsWith(`${RouteParamtypes.BODY}:`));
+          if (body) found.set(method, (Reflect.getMetadata('design:paramtypes', proto, method) as Type[])[body[1].index]);
+        }
+      }
+    }
+    return found;
+  }
+
+  it('gives every request body an example that the document and the API accept (safe-input check and the global ValidationPipe)', async () => {
+    const types = bodyTypes();
+    const pipe = createValidationPipe();
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addSchema({ components: toJsonSchema(doc.components) }, 'openapi');
+    const withBody = operations().filter(({ op }) => op.requestBody);
+    const missing: string[] = [];
+    const refused: { where: string; name: string; errors: unknown }[] = [];
+    let examples = 0;
+    for (const { where, op } of withBody) {
+      const media = (op.requestBody as { content: Record<string, { schema: object; examples?: Record<string, { value: unknown }> }> }).content['application/json'];
+      const values = Object.entries(media?.examples ?? {});
+      const metatype = types.get(op.operationId as string);
+      if (!values.length || !metatype) {
+        missing.push(where);
+        continue;
+      }
+      const matchesSchema = ajv.compile(toJsonSchema(media.schema) as object);
+      for (const [name, { value }] of values) {
+        // As the API receives it: parsed JSON, then the safe-input middleware, then the global pipe.
+        const body = JSON.parse(JSON.stringify(value)) as unknown;
+        const unsafe = unsafeInput(body);
+        let errors: unknown[] = unsafe ? [unsafe] : [];
+        if (!errors.length && !matchesSchema(body)) errors = matchesSchema.errors ?? [];
+        if (!errors.length) {
+          errors = await pipe.transform(body, { type: 'body', metatype }).then(
+            () => [],
+            (e: { errors?: unknown[]; message?: string }) => e.errors ?? [e.message],
+          );
+        }
+        if (errors.length) refused.push({ where, name, errors });
+        examples++;
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(refused).toEqual([]);
+    expect(withBody.length).toBeGreaterThan(30);
+    expect(examples).toBeGreaterThanOrEqual(withBody.length);
   });
 });

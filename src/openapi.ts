@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ACCESS_EXTENSION, AccessRule } from './common/auth/access.decorator';
+import { problemCodeTable } from './common/errors/problem-codes';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem';
 import { MAX_JSON_DEPTH } from './common/http/safe-input.middleware';
 
@@ -17,7 +18,37 @@ Unknown body fields answer 400. Objects outside the caller's scope answer 404, a
 body nests deeper than ${MAX_JSON_DEPTH} levels, when any object has a \`__proto__\`, \`constructor\` or \`prototype\` key,
 and when a field is \`null\` that the schema does not mark \`nullable\`. Leaving an optional field out keeps its value.
 
-**Lists** take \`page\` and \`pageSize\` (at most 200) and answer \`{items, page, pageSize, total}\`.`;
+**Lists** take \`page\` and \`pageSize\` (at most 200) and answer \`{items, page, pageSize, total}\`.
+
+**Examples.** Every request body has an example. On a fresh installation the examples that need no id succeed when tried
+in this order: sign in, import units, create a unit, import employees, create an employee, an indicator and periods, then
+users, API keys, shortlists, service tickets and public feedback. Ids in the other examples are placeholders: replace them
+with ids your own calls returned.
+
+**Problem types.** An error's \`type\` is \`urn:capaian:problem:<code>\`; the codes:
+
+${problemCodeTable()}`;
+
+/** Tags in the order of a working cycle: set up the organisation, plan, record, score, publish. */
+const TAGS: [name: string, description: string][] = [
+  ['auth', 'Sign in with a username and password for a bearer token; who am I'],
+  ['users', 'People who sign in: their role (ADMIN, HR_OPERATOR, EMPLOYEE), their employee, an HR operator\'s unit subtree'],
+  ['api-keys', 'Keys for machine clients, with scopes; the secret is shown once, at creation'],
+  ['units', 'The organisation tree (perangkat daerah, bidang, UPTD); bulk import by code'],
+  ['employees', 'Civil servants (ASN) with NIP, rank, position and supervisor; bulk import by NIP; penalties and potential'],
+  ['indicators', 'The catalogue of individual performance indicators (IKI) that targets measure'],
+  ['periods', 'Appraisal periods, their status (PLANNING → OPEN → EVALUATION → CLOSED) and scoring policy'],
+  ['appraisals', 'One employee in one period (SKP): targets, agreement, behaviour, override, objection, score'],
+  ['achievements', 'Results recorded against targets with evidence, verified or rejected by the assessor (four eyes)'],
+  ['recalculation', 'Asynchronous recalculation of the scores of a period, and its progress'],
+  ['distribution', 'Organisation predicates, the distribution curve of employee predicates and assessor statistics'],
+  ['promotion-candidates', 'Consistently high performers, and shortlists with decisions for the promotion board'],
+  ['public-feedback', 'Citizen satisfaction survey (SKM): submission without login, service tickets, moderation'],
+  ['service-index', 'Service index (IKM) of a unit or an employee, for signed-in callers'],
+  ['public', 'Published figures without login: unit service indices and period summaries, never individual data'],
+  ['audit', 'The audit trail of every change'],
+  ['health', 'Liveness and readiness probes'],
+];
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -26,9 +57,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
-    .build();
-  const doc = SwaggerModule.createDocument(app, config, {
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey');
+  for (const [name, description] of TAGS) config.addTag(name, description);
+  const doc = SwaggerModule.createDocument(app, config.build(), {
     operationIdFactory: (_controller, method) => method,
   });
   return withAccessInDescriptions(withProblemMediaType(doc));
@@ -43,8 +74,9 @@ type Operation = {
 };
 
 /**
- * Error answers are served as application/problem+json; say so in the document. Every operation that
- * takes input can answer 400, so that is added where a controller did not spell it out.
+ * Error answers are served as application/problem+json; say so in the document. The answers of the HTTP
+ * layer apply to whole classes of operations (400 from validation to any input, 413 from the body parser
+ * and 415 from RequireJsonMiddleware to any body), so they are added here where a controller did not.
  */
 function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
   const problem = { schema: { $ref: '#/components/schemas/ProblemResponse' } };
@@ -52,8 +84,13 @@ function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
     for (const op of Object.values(path) as Operation[]) {
       const responses = op.responses;
       if (!responses) continue;
-      if ((op.requestBody || op.parameters?.length) && !responses['400']) {
-        responses['400'] = { description: 'Invalid input: `errors[]` names each offending field', content: { [PROBLEM_CONTENT_TYPE]: problem } };
+      const add = (status: string, description: string) => {
+        responses[status] ??= { description, content: { [PROBLEM_CONTENT_TYPE]: problem } };
+      };
+      if (op.requestBody || op.parameters?.length) add('400', 'Invalid input: `errors[]` names each offending field');
+      if (op.requestBody) {
+        add('413', 'The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports)');
+        add('415', 'The body is not `application/json`');
       }
       for (const [status, res] of Object.entries(responses)) {
         if (Number(status) >= 400 && res.content?.['application/json']) {

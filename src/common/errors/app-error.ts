@@ -1,3 +1,5 @@
+import { ProblemCode } from './problem-codes';
+
 export interface FieldError {
   field: string;
   message: string;
@@ -24,7 +26,7 @@ export type ErrorKind =
 export class AppError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ProblemCode,
     detail: string,
     readonly extra: Record<string, unknown> = {},
     readonly errors: FieldError[] = [],
@@ -41,7 +43,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, detail: string, extra: Record<string, unknown> = {}) {
+  constructor(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
     super('conflict', code, detail, extra);
   }
 }
@@ -57,7 +59,7 @@ export class ValidationFailedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(detail = 'You are not allowed to do this', code = 'forbidden') {
+  constructor(detail = 'You are not allowed to do this', code: ProblemCode = 'forbidden') {
     super('forbidden', code, detail);
   }
 }
@@ -71,7 +73,7 @@ export class UnauthorizedError extends AppError {
 /** 429 with the seconds to wait, sent as the Retry-After header and as the problem member `retryAfter`. */
 export class TooManyRequestsError extends AppError {
   constructor(
-    code: string,
+    code: ProblemCode,
     detail: string,
     readonly retryAfterSeconds: number,
   ) {

@@ -4,9 +4,11 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { AppError, TooManyRequestsError } from '../errors/app-error';
+import { ProblemCode } from '../errors/problem-codes';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_OF_KIND } from './problem';
 
-const CODE_OF_STATUS: Record<number, string> = {
+/** The codes of errors that are not AppErrors (body parser, Nest, throttler), by status. */
+export const CODE_OF_STATUS: Record<number, ProblemCode> = {
   400: 'bad-request',
   401: 'unauthorized',
   403: 'forbidden',

@@ -1,7 +1,8 @@
 import { ErrorKind, FieldError } from '../errors/app-error';
+import { ProblemCode } from '../errors/problem-codes';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-export const problemType = (code: string) => `urn:capaian:problem:${code}`;
+export const problemType = (code: ProblemCode) => `urn:capaian:problem:${code}`;
 
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   'bad-request': 400,

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiHeader,
@@ -47,6 +48,8 @@ const ASSESS = { roles: [...ROLES], scope: 'assessments:write' as const };
 const NOT_FOUND = { description: 'No such appraisal, or not visible to the caller', type: ProblemResponse };
 const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of the step fails', type: ProblemResponse };
 /** The 403s of a decision on an appraisal (spec §8 rule 1), besides the role and scope check. */
+/** The ratings of the behaviour and objection examples. */
+const EXAMPLE_RATINGS = { BERORIENTASI_PELAYANAN: 'ABOVE_EXPECTATION', AKUNTABEL: 'MEETS_EXPECTATION', KOMPETEN: 'MEETS_EXPECTATION', HARMONIS: 'MEETS_EXPECTATION', LOYAL: 'MEETS_EXPECTATION', ADAPTIF: 'ABOVE_EXPECTATION', KOLABORATIF: 'MEETS_EXPECTATION' };
 const decisionForbidden = (who: string) => ({
   description: `\`not-your-part\` (only ${who} may), \`own-appraisal\` (the caller is linked to the appraised employee: nobody decides on their own appraisal)`,
   type: ProblemResponse,
@@ -70,6 +73,15 @@ export class AppraisalsController {
   @Post()
   @Access(HR_WRITE)
   @ApiOperation({ summary: 'Create the appraisal (SKP) of one employee in one period; assessor and reviewer come from the supervisor chain' })
+  @ApiBody({
+    type: CreateAppraisalDto,
+    examples: {
+      default: {
+        summary: 'Replace the ids with those of one of your employees and periods',
+        value: { employeeId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', periodId: '1f0e9d8c-7b6a-4954-8372-6150f4e3d2c1' },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: AppraisalDto })
   @ApiConflictResponse({ description: 'Duplicate (with appraisalId), inactive employee, or closed period', type: ProblemResponse })
   async createAppraisal(@CurrentActor() actor: Actor, @Body() dto: CreateAppraisalDto, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
@@ -104,6 +116,15 @@ export class AppraisalsController {
       'also the reviewer. A request that changes neither changes nothing.',
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read, e.g. "v3"' })
+  @ApiBody({
+    type: UpdateAppraisalDto,
+    examples: {
+      assessor: {
+        summary: 'Replace assessorId with the id of an active employee',
+        value: { assessorId: '5a8d2e1f-3c4b-4f6a-9e7d-8b1c0a2f3e4d', reason: 'Kepala bidang dimutasi ke Dinas Kesehatan per 1 Oktober' },
+      },
+    },
+  })
   @ApiOkResponse({ type: AppraisalDto })
   @ApiBadRequestResponse({
     description: 'Invalid fields, `reason` missing while the assessor or reviewer changes, or an unknown employee id',
@@ -164,6 +185,12 @@ export class AppraisalsController {
   @Post(':id/targets')
   @Access(WRITE)
   @ApiOperation({ summary: 'Add a target while the appraisal is DRAFT (employee, assessor, HR or admin)' })
+  @ApiBody({
+    type: CreateTargetDto,
+    examples: {
+      default: { summary: 'Replace indicatorId with the id of one of your indicators', value: { indicatorId: 'a1b2c3d4-e5f6-4789-8abc-def012345678', target: 15, weight: 60 } },
+    },
+  })
   @ApiCreatedResponse({ type: TargetDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Not DRAFT, or the indicator already has a target here', type: ProblemResponse })
@@ -174,6 +201,7 @@ export class AppraisalsController {
   @Patch(':id/targets/:targetId')
   @Access(WRITE)
   @ApiOperation({ summary: 'Change a target value, weight or cascade while DRAFT' })
+  @ApiBody({ type: UpdateTargetDto, examples: { default: { value: { target: 12, weight: 40 } } } })
   @ApiOkResponse({ type: TargetDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
@@ -204,6 +232,10 @@ export class AppraisalsController {
   @Put(':id/behaviour')
   @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor rates the seven BerAKHLAK aspects (period OPEN or EVALUATION); sets ASSESSED' })
+  @ApiBody({
+    type: AssessBehaviourDto,
+    examples: { default: { value: { ratings: EXAMPLE_RATINGS, notes: 'Sigap melayani pemohon izin; perlu meningkatkan ketelitian laporan' } } },
+  })
   @ApiOkResponse({ type: AppraisalDto })
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
@@ -220,6 +252,12 @@ export class AppraisalsController {
   @Put(':id/result-rating-override')
   @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor overrides the computed result rating, with a mandatory reason (audited)' })
+  @ApiBody({
+    type: ResultRatingOverrideDto,
+    examples: {
+      default: { value: { rating: 'ABOVE_EXPECTATION', reason: 'Target tercapai lebih awal karena kondisi lapangan; realisasi tidak tercatat lengkap' } },
+    },
+  })
   @ApiOkResponse({ type: AppraisalDto })
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
@@ -251,6 +289,7 @@ export class AppraisalsController {
   @Post(':id/objection')
   @Access(WRITE)
   @ApiOperation({ summary: 'The employee objects to a finalised appraisal, within 14 days of finalisation (PP 30/2019 art. 59)' })
+  @ApiBody({ type: FileObjectionDto, examples: { default: { value: { reason: 'Realisasi bulan Oktober belum diverifikasi sebelum periode ditutup' } } } })
   @ApiCreatedResponse({ type: ObjectionDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Not finalised, window closed, or an objection exists', type: ProblemResponse })
@@ -274,6 +313,16 @@ export class AppraisalsController {
     summary: 'The reviewer decides the objection; final and audited',
     description: 'ACCEPTED may replace the behaviour ratings and set a result-rating override; the score is then recalculated.',
   })
+  @ApiBody({
+    type: ResolveObjectionDto,
+    examples: {
+      accepted: {
+        summary: 'Accept, with new ratings and an override',
+        value: { decision: 'ACCEPTED', note: 'Bukti dukung diterima; penilaian perilaku disesuaikan', behaviourRatings: EXAMPLE_RATINGS, resultRatingOverride: 'MEETS_EXPECTATION' },
+      },
+      rejected: { summary: 'Reject', value: { decision: 'REJECTED', note: 'Realisasi Oktober tidak didukung bukti yang sah' } },
+    },
+  })
   @ApiOkResponse({ type: ObjectionDto })
   @ApiForbiddenResponse(decisionForbidden('the reviewer or an admin'))
   @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })
@@ -294,6 +343,13 @@ export class PeriodAppraisalsController {
   @ApiOperation({
     summary: 'Create the missing appraisals of a period for every active employee in scope (idempotent)',
     description: 'HR operators generate within their subtree. Answers how many were created and how many existed.',
+  })
+  @ApiBody({
+    type: GenerateAppraisalsDto,
+    examples: {
+      all: { summary: 'Every active employee in the caller\'s scope', value: {} },
+      subtree: { summary: 'One unit subtree: replace withinUnitId with the id of one of your units', value: { withinUnitId: 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d' } },
+    },
   })
   @ApiOkResponse({ type: GenerateResultDto })
   @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })

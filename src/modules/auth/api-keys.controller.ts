@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -15,6 +15,12 @@ export class ApiKeysController {
   @Post()
   @Access({ roles: ['ADMIN'] })
   @ApiOperation({ summary: 'Issue an API key for a machine client; the key is shown only in this answer' })
+  @ApiBody({
+    type: CreateApiKeyDto,
+    examples: {
+      default: { summary: 'An HR system that imports the organisation and records achievements', value: { name: 'SIMPEG sync', scopes: ['org:read', 'org:write', 'achievements:write'] } },
+    },
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async createApiKey(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const { key, secret } = await this.apiKeys.create(actor, dto);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
+  ApiBody,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -27,6 +28,10 @@ export class AuthController {
       'username from all IPs (LOGIN_THROTTLE_USERNAME_LIMIT) and per client IP over all usernames (LOGIN_THROTTLE_ADDRESS_LIMIT), ' +
       'shared by every instance through Redis; beyond any of them the answer is 429 without the password being checked. ' +
       'A successful login does not count. Passwords are stored as argon2id (OWASP parameters) and older hashes are upgraded on login.',
+  })
+  @ApiBody({
+    type: LoginDto,
+    examples: { default: { summary: 'The first admin of an installation without ADMIN_PASSWORD', value: { username: 'admin', password: 'capaian-admin-dev' } } },
   })
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({ description: 'Wrong credentials or inactive user', type: ProblemResponse })

@@ -42,6 +42,17 @@ const EXAMPLE_EMPLOYEE = {
   unitCode: 'DISHUB',
   supervisorNip: '197805122005011002',
 };
+/** The supervisor of EXAMPLE_EMPLOYEE, so that the import example succeeds once the units import example ran. */
+const EXAMPLE_SUPERVISOR = {
+  nip: '197805122005011002',
+  name: 'I Ketut Suardana',
+  employmentType: 'PNS',
+  rank: 'III/d',
+  rankSince: '2018-10-01',
+  jobType: 'PENGAWAS',
+  positionTitle: 'Kepala Seksi Manajemen Lalu Lintas',
+  unitCode: 'DISHUB',
+};
 
 @ApiTags('employees')
 @Controller('employees')
@@ -54,7 +65,15 @@ export class EmployeesController {
     summary: 'Register an employee',
     description: 'For a PNS, gender, birth date and (by default) serviceStart come from the NIP. HR operators may only use units of their subtree.',
   })
-  @ApiBody({ type: CreateEmployeeDto, examples: { pns: { value: EXAMPLE_EMPLOYEE } } })
+  @ApiBody({
+    type: CreateEmployeeDto,
+    examples: {
+      pns: {
+        summary: 'A PNS in the unit and under the supervisor of the import examples (run those first)',
+        value: { ...EXAMPLE_EMPLOYEE, nip: '199207242019032003', name: 'Ni Luh Putu Ayu Lestari', rankSince: '2023-04-01' },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: EmployeeDto })
   @ApiBadRequestResponse({ description: 'Invalid NIP, rank or fields; unknown unit or supervisor', type: ProblemResponse })
   @ApiConflictResponse({ description: 'The NIP exists, or the unit is inactive', type: ProblemResponse })
@@ -73,7 +92,12 @@ export class EmployeesController {
       'which writes nothing when any row fails (400). A row about the caller\'s own record that would change its rank, rankSince, ' +
       'jobType, employmentType, unit or supervisor fails like any bad row (`own-record: …` in `errors`); other fields of it may change.',
   })
-  @ApiBody({ type: ImportEmployeesDto, examples: { default: { value: { employees: [EXAMPLE_EMPLOYEE] } } } })
+  @ApiBody({
+    type: ImportEmployeesDto,
+    examples: {
+      default: { summary: 'An employee and their supervisor in the unit DISHUB (run the units import example first)', value: { employees: [EXAMPLE_EMPLOYEE, EXAMPLE_SUPERVISOR] } },
+    },
+  })
   @ApiOkResponse({ type: ImportResult })
   @ApiBadRequestResponse({ description: 'Malformed body, or row errors with atomic=true', type: ProblemResponse })
   importEmployees(
@@ -114,6 +138,13 @@ export class EmployeesController {
   @Patch(':id')
   @Access(WRITE)
   @ApiOperation({ summary: 'Change any subset of an employee\'s fields; `status` INACTIVE or RETIRED deactivates' })
+  @ApiBody({
+    type: UpdateEmployeeDto,
+    examples: {
+      promotion: { summary: 'A new rank', value: { rank: 'III/b', rankSince: '2026-04-01' } },
+      retire: { summary: 'Retire (deactivates)', value: { status: 'RETIRED' } },
+    },
+  })
   @ApiOkResponse({ type: EmployeeDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Supervisor cycle, NIP taken, or inactive unit', type: ProblemResponse })
@@ -129,6 +160,7 @@ export class EmployeesController {
   @Put(':id/potential')
   @Access(WRITE)
   @ApiOperation({ summary: 'Record the assessment-centre potential (LOW, MEDIUM, HIGH or null)' })
+  @ApiBody({ type: PotentialDto, examples: { high: { value: { potential: 'HIGH' } }, clear: { summary: 'Clear it', value: { potential: null } } } })
   @ApiOkResponse({ type: EmployeeDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiForbiddenResponse(OWN_RECORD)
@@ -143,6 +175,7 @@ export class EmployeesController {
   @Post(':id/penalties')
   @Access(WRITE)
   @ApiOperation({ summary: 'Record a disciplinary penalty (PP 94/2021)' })
+  @ApiBody({ type: CreatePenaltyDto, examples: { light: { value: { level: 'LIGHT', imposedOn: '2026-03-02', description: 'Teguran tertulis atas keterlambatan laporan' } } } })
   @ApiCreatedResponse({ type: PenaltyDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiForbiddenResponse(OWN_RECORD)

@@ -77,6 +77,13 @@ export class IndicatorsController {
       'Any subset of the fields. Once a target in a CLOSED period uses the indicator, its direction, aggregation and aspect ' +
       'are frozen (409 indicator-locked): deactivate it and create a new one instead.',
   })
+  @ApiBody({
+    type: UpdateIndicatorDto,
+    examples: {
+      describe: { summary: 'Describe it and widen it to every job type', value: { description: 'Dihitung dari tanggal permohonan lengkap sampai izin terbit', jobTypes: [] } },
+      deactivate: { summary: 'Deactivate', value: { active: false } },
+    },
+  })
   @ApiOkResponse({ type: IndicatorDto })
   @ApiNotFoundResponse({ description: 'No such indicator', type: ProblemResponse })
   @ApiConflictResponse({ description: 'The code is taken (duplicate-indicator-code), or the change is locked (indicator-locked)', type: ProblemResponse })

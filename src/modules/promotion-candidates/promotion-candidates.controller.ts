@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -36,6 +36,14 @@ export class PromotionCandidatesController {
   @Post('shortlists')
   @Access(WRITE)
   @ApiOperation({ summary: 'Freeze the computed list with its parameters for Baperjakat' })
+  @ApiBody({
+    type: CreateShortlistDto,
+    examples: {
+      default: {
+        value: { name: 'Baperjakat 2027-I: Kepala Bidang', parameters: { periodType: 'ANNUAL', window: 2, minPredicate: 'BAIK', minYearsInRank: 4, jobType: 'ADMINISTRATOR' } },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: ShortlistDto })
   createShortlist(@CurrentActor() actor: Actor, @Body() dto: CreateShortlistDto): Promise<ShortlistDto> {
     return this.candidates.createShortlist(actor, dto);
@@ -53,6 +61,15 @@ export class PromotionCandidatesController {
   @Post('shortlists/:id/decisions')
   @Access(WRITE)
   @ApiOperation({ summary: "Record the board's decision on a candidate (a later decision replaces it; all are audited)" })
+  @ApiBody({
+    type: DecisionDto,
+    examples: {
+      default: {
+        summary: 'Replace employeeId with the id of a candidate on the shortlist',
+        value: { employeeId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', decision: 'APPROVED', note: 'Diusulkan untuk jabatan Kepala Bidang Angkutan' },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: DecisionViewDto })
   @ApiNotFoundResponse({ description: 'No such shortlist, or outside the caller\'s subtree', type: ProblemResponse })
   recordShortlistDecision(

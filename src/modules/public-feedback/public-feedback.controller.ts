@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBody,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -48,6 +49,23 @@ export class PublicFeedbackController {
       'officer within an hour are HELD for a moderator. The answer holds only a receipt id and the status: nothing personal is echoed, ' +
       'and the contact is kept only as a keyed hash.',
   })
+  @ApiBody({
+    type: SubmitFeedbackDto,
+    examples: {
+      default: {
+        summary: 'About the officer and unit of the import examples (run those first); send serviceTicket to make it VERIFIED',
+        value: {
+          unitCode: 'DISHUB',
+          employeeNip: '199001152015031001',
+          serviceName: 'Izin trayek angkutan',
+          channel: 'WEB',
+          answers: { U1: 4, U2: 3, U3: 3, U4: 4, U5: 3, U6: 4, U7: 4, U8: 3, U9: 3 },
+          comment: 'Petugas ramah, antrean cepat',
+          respondent: { gender: 'FEMALE', ageGroup: 'AGE_30_39', education: 'D4_S1', occupation: 'WIRAUSAHA' },
+        },
+      },
+    },
+  })
   @ApiAcceptedResponse({ type: ReceiptDto })
   @ApiBadRequestResponse({ description: 'Invalid fields, an unknown unit, officer or ticket; the field is named in `errors`', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Ticket already used (`ticket-used`) or expired (`ticket-expired`); same contact within 24 h (`duplicate-feedback`)', type: ProblemResponse })
@@ -72,6 +90,15 @@ export class PublicFeedbackController {
       'Nobody issues a ticket naming themselves. The issuer is recorded; one issuer may issue `FEEDBACK_TICKETS_PER_ISSUER_DAY` ' +
       '(default 500) tickets per WITA day, and `FEEDBACK_TICKETS_PER_OFFICER_DAY` (20) tickets name one officer per WITA day, ' +
       'whoever issues them.',
+  })
+  @ApiBody({
+    type: CreateTicketDto,
+    examples: {
+      default: {
+        summary: 'For the officer and unit of the import examples (run those first)',
+        value: { unitCode: 'DISHUB', employeeNip: '199001152015031001', serviceName: 'Izin trayek angkutan' },
+      },
+    },
   })
   @ApiCreatedResponse({ type: TicketDto })
   @ApiBadRequestResponse({ description: 'Unknown unit or officer, or a unit outside the caller\'s subtree', type: ProblemResponse })
@@ -112,6 +139,7 @@ export class PublicFeedbackController {
     summary: 'Publish a HELD (or earlier rejected) response',
     description: 'It becomes VERIFIED if it came with a ticket, else PUBLISHED, and the appraisals it can move are recalculated.',
   })
+  @ApiBody({ type: ModerationDto, examples: { default: { value: { note: 'Diperiksa: isi sesuai layanan yang diterima' } } } })
   @ApiOkResponse({ type: FeedbackViewDto })
   @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Already PUBLISHED or VERIFIED', type: ProblemResponse })
@@ -127,6 +155,7 @@ export class PublicFeedbackController {
     summary: 'Reject a response (HELD, or take down a PUBLISHED or VERIFIED one)',
     description: 'A rejected response counts nowhere; the appraisals it moved are recalculated.',
   })
+  @ApiBody({ type: ModerationDto, examples: { default: { value: { note: 'Bagian dari kiriman massal dari satu sumber' } } } })
   @ApiOkResponse({ type: FeedbackViewDto })
   @ApiNotFoundResponse({ description: 'No such feedback, or outside the caller\'s subtree', type: ProblemResponse })
   @ApiConflictResponse({ description: 'Already REJECTED', type: ProblemResponse })

@@ -31,6 +31,16 @@ export class UnitsController {
   @Post()
   @Access(WRITE)
   @ApiOperation({ summary: 'Create an organisation unit' })
+  @ApiBody({
+    type: CreateUnitDto,
+    examples: {
+      root: { summary: 'A top-level unit', value: { code: 'BAPPEDA', name: 'Badan Perencanaan Pembangunan Daerah', kind: 'BADAN' } },
+      child: {
+        summary: 'A unit under another: replace parentId with the id of one of your units',
+        value: { code: 'BAPPEDA-EKON', name: 'Bidang Perekonomian', kind: 'BIDANG', parentId: 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d' },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: UnitDto })
   @ApiBadRequestResponse({ description: 'Invalid fields or unknown parent', type: ProblemResponse })
   @ApiConflictResponse({ description: 'The code is taken', type: ProblemResponse })
@@ -86,6 +96,13 @@ export class UnitsController {
   @Patch(':id')
   @Access(WRITE)
   @ApiOperation({ summary: 'Update a unit; `{"active": false}` deactivates it' })
+  @ApiBody({
+    type: UpdateUnitDto,
+    examples: {
+      rename: { summary: 'Rename, and mark it as serving citizens', value: { name: 'Dinas Perhubungan Kota Denpasar', publicService: true } },
+      deactivate: { summary: 'Deactivate', value: { active: false } },
+    },
+  })
   @ApiOkResponse({ type: UnitDto })
   @ApiNotFoundResponse({ type: ProblemResponse })
   @ApiConflictResponse({ description: 'The code is taken, or the move would make the unit its own ancestor', type: ProblemResponse })

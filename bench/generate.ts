@@ -118,7 +118,8 @@ function databaseName(url: string): string {
   return name;
 }
 
-async function recreateDatabase(url: string): Promise<void> {
+/** Drops and creates a benchmark database (its name must contain "bench"); shared by every bench script. */
+export async function recreateDatabase(url: string): Promise<void> {
   const name = databaseName(url);
   // The database is dropped: refuse names that do not look like a benchmark's, unless told otherwise.
   if (!/bench/i.test(name) && process.env.BENCH_ALLOW_DROP !== '1') {

@@ -1,8 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
 import { freePort, TestRedis, until } from '../test/processes';
-import { argValue, positiveInt } from './generate';
+import { argValue, positiveInt, recreateDatabase } from './generate';
 
 /**
  * Spec §8 / issue point 4: a flood of wrong passwords at POST /auth/login, against the real process (started
@@ -30,19 +29,6 @@ function cpuSeconds(pid: number): number {
 function peakRssMiB(pid: number): number {
   const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Math.round(Number(kib) / 1024);
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  if (!name.includes('bench') && process.env.BENCH_ALLOW_DROP !== '1') throw new Error(`refusing to drop ${name}: its name must contain "bench"`);
-  const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
 }
 
 interface Server {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { NarrowApiKeyScopes1795980000000 } from '../migrations/1795980000000-NarrowApiKeyScopes';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 
@@ -144,6 +145,30 @@ describe('API keys (e2e)', () => {
         .set({ ...admin(), ...withKey(key) })
         .send({ code: uniqueCode('both'), name: 'X', kind: 'DINAS' });
       expectProblem(res, 403, 'missing-scope');
+    });
+  });
+
+  describe('the migration to function-level scopes', () => {
+    it('gives scores:read keys promotion:read and appraisals:write keys nothing new', async () => {
+      const ds = t.app.get(DataSource);
+      const reader = await apiKey(t, ['scores:read']);
+      const writer = await apiKey(t, ['appraisals:write']);
+      const both = await apiKey(t, ['scores:read', 'promotion:read']);
+      const runner = ds.createQueryRunner();
+      try {
+        await new NarrowApiKeyScopes1795980000000().up(runner);
+      } finally {
+        await runner.release();
+      }
+      const scopesOf = async (id: string) =>
+        (await ds.query<{ scopes: string[] }[]>('SELECT scopes FROM api_keys WHERE id = $1', [id]))[0].scopes;
+      expect(await scopesOf(reader.id)).toEqual(['scores:read', 'promotion:read']);
+      expect(await scopesOf(writer.id)).toEqual(['appraisals:write']);
+      expect(await scopesOf(both.id)).toEqual(['scores:read', 'promotion:read']);
+      // What appraisals:write no longer covers: verifying, assessing, managing periods.
+      expectProblem(await t.http().post('/periods').set(withKey(writer.key)).send({}), 403, 'missing-scope');
+      expectProblem(await t.http().post(`/achievements/${reader.id}/verify`).set(withKey(writer.key)), 403, 'missing-scope');
+      expectProblem(await t.http().put(`/appraisals/${reader.id}/behaviour`).set(withKey(writer.key)).send({}), 403, 'missing-scope');
     });
   });
 

@@ -19,6 +19,12 @@ const PASSWORD = 'correct-horse-battery';
 /** Operations whose cells share one object they all write (one decision per shortlist and employee): one cell at a time. */
 const SERIAL = new Set(['recordShortlistDecision']);
 const ANSWERS = { U1: 4, U2: 4, U3: 3, U4: 4, U5: 3, U6: 4, U7: 4, U8: 3, U9: 4 };
+/**
+ * A client address of its own for every request (TRUST_PROXY=loopback): the per-address feedback count lives in
+ * the shared e2e database, and this file's public requests must not use up the budget of 127.0.0.1 that
+ * public-feedback.e2e-spec.ts tests.
+ */
+const clientIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 interface Emp {
   id: string;
@@ -265,7 +271,7 @@ describe('access matrix (e2e, spec §8)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      // The matrix sends each public request once per caller, from one address.
+      TRUST_PROXY: 'loopback',
       FEEDBACK_IP_LIMIT: '1000',
       LOGIN_THROTTLE_LIMIT: '1000',
       LOGIN_THROTTLE_USERNAME_LIMIT: '1000',
@@ -385,7 +391,7 @@ describe('access matrix (e2e, spec §8)', () => {
           const missing = (schema.required ?? []).filter((k) => !sent.includes(k));
           if (unknown.length || missing.length) return `${caller}: the body does not fit the schema (unknown [${unknown.join(', ')}], missing [${missing.join(', ')}])`;
         }
-        let call = t.http()[o.method](fillPath(o.path, req.ids ?? {})).set(headersOf(caller));
+        let call = t.http()[o.method](fillPath(o.path, req.ids ?? {})).set(headersOf(caller)).set('X-Forwarded-For', clientIp());
         if (req.query) call = call.query(req.query);
         const res = req.body === undefined ? await call : await call.send(req.body as object);
         return describeMismatch(caller, expected(row, caller), res);
@@ -491,7 +497,7 @@ describe('access matrix (e2e, spec §8)', () => {
     );
     probe(
       'POST /public-feedback employeeNip (anonymous)',
-      (nip) => t.http().post('/public-feedback').send({ unitCode: unit.code, employeeNip: nip, channel: 'WEB', answers: ANSWERS }),
+      (nip) => t.http().post('/public-feedback').set('X-Forwarded-For', clientIp()).send({ unitCode: unit.code, employeeNip: nip, channel: 'WEB', answers: ANSWERS }),
       () => emp.Z.nip,
       () => pnsNip(),
     );

@@ -44,6 +44,40 @@ describe('OpenAPI document', () => {
     expect(unsecured.sort()).toEqual([...PUBLIC_OPERATIONS].sort());
   });
 
+  it('names the access of every operation in its description and leaves the security scopes empty (OpenAPI 3.0: OAuth2 only)', () => {
+    for (const { where, op } of operations()) {
+      const rule = op['x-capaian-access'] as { scope: string | null } | undefined;
+      const access = /\*\*Access:\*\* (.*)$/.exec((op.description as string | undefined) ?? '')?.[1];
+      const scopes = ((op.security as Record<string, string[]>[] | undefined) ?? []).flatMap((req) => Object.values(req).flat());
+      const apiKey = ((op.security as Record<string, string[]>[] | undefined) ?? []).some((req) => 'apiKey' in req);
+      expect({ where, access: !!access, scopes, apiKey }).toEqual({ where, access: true, scopes: [], apiKey: !!rule?.scope });
+      if (!rule) expect({ where, access }).toEqual({ where, access: 'no sign-in.' });
+      else if (rule.scope && rule.scope !== 'any') expect({ where, access }).toEqual({ where, access: expect.stringContaining(`API key scope \`${rule.scope}\``) });
+    }
+  });
+
+  it('documents the Retry-After header, in seconds, on every 429 answer', () => {
+    const throttled = operations().filter(({ op }) => (op.responses as Record<string, unknown>)['429']);
+    expect(throttled.length).toBeGreaterThan(0);
+    for (const { where, op } of throttled) {
+      const res = (op.responses as Record<string, { headers?: Record<string, unknown> }>)['429'];
+      expect({ where, header: res.headers?.['Retry-After'] }).toEqual({
+        where,
+        header: expect.objectContaining({ required: true, schema: expect.objectContaining({ type: 'integer' }) }),
+      });
+    }
+  });
+
+  it('documents the ETag header as always sent on every answer with an appraisal', () => {
+    const withAppraisal = operations().flatMap(({ where, op }) =>
+      Object.entries(op.responses as Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }>)
+        .filter(([, res]) => res.content?.['application/json']?.schema?.$ref === '#/components/schemas/AppraisalDto')
+        .map(([status, res]) => ({ where: `${where} ${status}`, etag: res.headers?.ETag })),
+    );
+    expect(withAppraisal.length).toBeGreaterThanOrEqual(7);
+    for (const { where, etag } of withAppraisal) expect({ where, etag }).toEqual({ where, etag: expect.objectContaining({ required: true }) });
+  });
+
   it('documents problem+json error answers on every operation', () => {
     for (const { where, op } of operations()) {
       const responses = op.responses as Record<string, { content?: Record<string, unknown> }>;

@@ -9,14 +9,20 @@ const DESCRIPTION = `Achievement-based performance appraisal of the civil servan
 
 **Authentication.** People send \`Authorization: Bearer <accessToken>\` from \`POST /auth/login\`. Machine clients send
 \`X-API-Key: <key>\`; keys are issued by admins at \`POST /api-keys\` with scopes and act across the whole organisation.
+Each operation's description ends with an **Access:** line naming the roles and the API-key scope it admits; the same
+rule is in the operation's \`x-capaian-access\` extension (\`{roles, scope}\`, scope \`null\` when no API key is admitted).
 
 **Errors** are RFC 9457 \`application/problem+json\` with \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\`, a stable
 \`code\`, the \`requestId\` (also in the \`X-Request-Id\` header) and, for validation, \`errors[]\` of \`{field, message}\`.
+Some codes add members of their own (the field, ids or statuses in conflict): each is described in \`ProblemResponse\`.
+A 429 answer says in \`Retry-After\` how many seconds to wait.
 Unknown body fields answer 400. Objects outside the caller's scope answer 404, as if they did not exist.
 
 **Input** is refused with 400 naming the field when a string (body, query or path) holds the NUL character, when a
 body nests deeper than ${MAX_JSON_DEPTH} levels, when any object has a \`__proto__\`, \`constructor\` or \`prototype\` key,
 and when a field is \`null\` that the schema does not mark \`nullable\`. Leaving an optional field out keeps its value.
+
+**Query flags** are booleans sent as \`true\` or \`false\`; any other text answers 400.
 
 **Lists** take \`page\` and \`pageSize\` (at most 200) and answer \`{items, page, pageSize, total}\`.
 
@@ -70,8 +76,10 @@ type Operation = {
   [ACCESS_EXTENSION]?: { roles: AccessRule['roles']; scope: AccessRule['scope'] | null };
   parameters?: unknown[];
   requestBody?: unknown;
-  responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
+  responses?: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, unknown> }>;
 };
+
+const RETRY_AFTER = { required: true, description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } };
 
 /**
  * Error answers are served as application/problem+json; say so in the document. The answers of the HTTP
@@ -97,19 +105,24 @@ function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
           res.content = { [PROBLEM_CONTENT_TYPE]: res.content['application/json'] };
         }
       }
+      // Every 429 (throttler, login limiter, busy hashing) sends Retry-After; the filter and the guard set it.
+      if (responses['429']) responses['429'].headers = { ...responses['429'].headers, 'Retry-After': RETRY_AFTER };
     }
   }
   return doc;
 }
 
-/** Every operation's description names who may call it, with the API-key scope (spec §8 rule 6). */
+/**
+ * Every operation's description names who may call it, with the API-key scope (spec §8 rule 6); operations
+ * without a rule are the @Public ones. The scope is named here and in the extension: OpenAPI 3.0 allows scopes
+ * in a security requirement only for OAuth2 and OpenID Connect schemes, so @Access lists `apiKey: []`.
+ */
 function withAccessInDescriptions(doc: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(doc.paths)) {
     for (const op of Object.values(path) as Operation[]) {
       const rule = op[ACCESS_EXTENSION];
-      if (!rule) continue;
-      const key = rule.scope === 'any' ? 'any API key' : rule.scope ? `API key scope \`${rule.scope}\`` : 'no API key';
-      const access = `**Access:** ${rule.roles.join(', ')}; ${key}.`;
+      const key = rule?.scope === 'any' ? 'any API key' : rule?.scope ? `API key scope \`${rule.scope}\`` : 'no API key';
+      const access = rule ? `**Access:** ${rule.roles.join(', ')}; ${key}.` : '**Access:** no sign-in.';
       op.description = op.description ? `${op.description}\n\n${access}` : access;
     }
   }

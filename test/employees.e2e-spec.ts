@@ -849,6 +849,7 @@ describe('employees (e2e)', () => {
       expectProblem(await t.http().post('/employees/import').set(auth(t.adminToken)).send({ employees: 'x' }), 400);
       expectProblem(await importRows([row(), 42]), 400);
       expectProblem(await t.http().post('/employees/import?atomic=yes').set(auth(t.adminToken)).send({ employees: [] }), 400);
+      expectProblem(await t.http().post('/employees/import?atomic=1').set(auth(t.adminToken)).send({ employees: [] }), 400);
       expectProblem(await t.http().post('/employees/import').set(auth(t.adminToken)).send({ employees: [], extra: 1 }), 400);
     });
 

@@ -292,6 +292,7 @@ describe('indicators (e2e)', () => {
       expect(codesOf(await list({ aspect: 'TIME' }))).toEqual(codes('struktural'));
       expect(codesOf(await list({ active: 'false' }))).toEqual(codes('off'));
       expect((await list({ active: 'true' })).body.total).toBe(7);
+      expectProblem(await list({ active: '1' }), 400);
     });
 
     it('pages with {items, page, pageSize, total}', async () => {

@@ -310,6 +310,7 @@ describe('promotion candidates (e2e, spec §7)', () => {
       expectProblem(await list({ withinUnitId: unit.id, minPredicate: 'LUAR_BIASA' }), 400);
       expectProblem(await list({ withinUnitId: unit.id, asOf: '2026-02-30' }), 400);
       expectProblem(await list({ withinUnitId: unit.id, window: 0 }), 400);
+      expectProblem(await list({ withinUnitId: unit.id, includeIneligible: 'yes' }), 400);
       expectProblem(await list({ withinUnitId: GHOST }), 400);
     });
 

@@ -270,7 +270,10 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
       expect(published.status).toBe(200);
       expect(published.body).toMatchObject({ id: held.body.receiptId, status: 'PUBLISHED', moderatedBy: hr.username, moderationNote: 'Warga nyata, antrean panjang' });
       expect(await marked()).toBe(true);
-      expectProblem(await moderate(held.body.receiptId, 'publish', auth(hr.token)), 409, 'feedback-state');
+      const again = await moderate(held.body.receiptId, 'publish', auth(hr.token));
+      expectProblem(again, 409, 'feedback-state');
+      // The feedback's status has its own member: `status` is the HTTP status of the problem.
+      expect(again.body).toMatchObject({ status: 409, feedbackStatus: 'PUBLISHED' });
       // A held ticketed response is published as what its ticket made it.
       expect((await moderate(heldTicketed.body.receiptId, 'publish', admin())).body.status).toBe('VERIFIED');
 
@@ -278,7 +281,9 @@ describe('public feedback: intake, tickets, abuse control, moderation (e2e)', ()
       const rejected = await moderate(heldTicketed.body.receiptId, 'reject', auth(hr.token), { note: 'Tiket dipakai oleh petugas sendiri' });
       expect(rejected.body.status).toBe('REJECTED');
       expect(await marked()).toBe(true);
-      expectProblem(await moderate(heldTicketed.body.receiptId, 'reject', auth(hr.token)), 409, 'feedback-state');
+      const rejectedAgain = await moderate(heldTicketed.body.receiptId, 'reject', auth(hr.token));
+      expectProblem(rejectedAgain, 409, 'feedback-state');
+      expect(rejectedAgain.body.feedbackStatus).toBe('REJECTED');
 
       const audit = await t.http().get(`/audit-events?entityId=${heldTicketed.body.receiptId}`).set(admin());
       expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['public-feedback.publish', 'public-feedback.reject', 'public-feedback.submit']);

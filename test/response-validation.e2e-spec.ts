@@ -25,7 +25,7 @@ describe('response validation against openapi.yaml', () => {
     body: unit,
     ...over,
   });
-  const problem = { type: 'urn:capaian:problem:x', title: 'I am a teapot', status: 418, detail: 'no', instance: '/units', code: 'x' };
+  const problem = { type: 'urn:capaian:problem:x', title: 'I am a teapot', status: 418, detail: 'no', instance: '/units', code: 'x', requestId: 'r-1' };
 
   it('accepts a documented answer, nullable fields as null included', () => {
     expect(() => validateResponse(getUnit({}))).not.toThrow();
@@ -68,6 +68,8 @@ describe('response validation against openapi.yaml', () => {
     const r = getUnit({ status: 404, contentType: 'application/problem+json', body: notFound });
     expect(() => validateResponse(r)).not.toThrow();
     expect(() => validateResponse({ ...r, body: { ...notFound, status: 400 } })).toThrow(/problem's status 400 differs/);
+    const { requestId: _, ...withoutRequestId } = notFound;
+    expect(() => validateResponse({ ...r, body: withoutRequestId })).toThrow(/must have required property 'requestId'/);
     expect(() => validateResponse({ ...r, body: { ...notFound, type: 'about:blank' } })).toThrow(/type about:blank does not end in its code/);
     expect(() => validateResponse({ ...r, body: { ...notFound, code: 'lost', type: 'urn:capaian:problem:lost' } })).toThrow(/code lost is not listed/);
     expect(() => validateResponse({ ...r, body: { ...notFound, code: 'conflict', type: 'urn:capaian:problem:conflict' } })).toThrow(/code conflict is listed with 409/);

@@ -41,6 +41,8 @@ describe('typed client: a whole appraisal cycle through clients/typescript (e2e)
     // Organisation and people: the appraisee, their supervisor (the assessor) and the head above (the reviewer).
     const units = await ok(
       admin.POST('/units/import', {
+        // A boolean in the document, serialised by the client as atomic=true.
+        params: { query: { atomic: true } },
         body: {
           units: [
             { code: `${code}-BID`, name: 'Bidang Pelayanan', kind: 'BIDANG', parentCode: code },
@@ -78,9 +80,13 @@ describe('typed client: a whole appraisal cycle through clients/typescript (e2e)
     const asAssessor = createCapaianClient(baseUrl, { bearer: assessorLogin.accessToken });
     const me = await ok(asAssessor.GET('/auth/me'));
     expect(me).toMatchObject({ kind: 'user', employeeId: assessor.id });
+    // `kind` tells a user from an API key, for the compiler too: `role` exists only once narrowed.
+    expect(me.kind === 'user' && me.role).toBe('EMPLOYEE');
     const key = await ok(admin.POST('/api-keys', { body: { name: `${code} e-kinerja`, scopes: ['achievements:write'] } }), 201);
     expect(key).toMatchObject({ status: 'ACTIVE', scopes: ['achievements:write'], revokedAt: null });
     const machine = createCapaianClient(baseUrl, { apiKey: key.key });
+    const machineMe = await ok(machine.GET('/auth/me'));
+    expect(machineMe.kind === 'api-key' && machineMe.scopes).toEqual(['achievements:write']);
 
     // An annual period in a far year (retried on a clash with another file's), still PLANNING.
     let period: Schemas['PeriodDto'] | undefined;

@@ -414,6 +414,8 @@ export interface paths {
         /**
          * Exchange a username and password for a bearer token
          * @description Failed attempts are limited within LOGIN_THROTTLE_TTL_SECONDS per client IP and username (LOGIN_THROTTLE_LIMIT), per username from all IPs (LOGIN_THROTTLE_USERNAME_LIMIT) and per client IP over all usernames (LOGIN_THROTTLE_ADDRESS_LIMIT), shared by every instance through Redis; beyond any of them the answer is 429 without the password being checked. A successful login does not count. Passwords are stored as argon2id (OWASP parameters) and older hashes are upgraded on login.
+         *
+         *     **Access:** no sign-in.
          */
         post: operations["login"];
         delete?: never;
@@ -607,7 +609,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process is up */
+        /**
+         * Liveness: the process is up
+         * @description **Access:** no sign-in.
+         */
         get: operations["live"];
         put?: never;
         post?: never;
@@ -624,7 +629,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers, and Redis when REDIS_URL is set */
+        /**
+         * Readiness: the database answers, and Redis when REDIS_URL is set
+         * @description **Access:** no sign-in.
+         */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -994,6 +1002,8 @@ export interface paths {
         /**
          * Give feedback on a service received (SKM, no login)
          * @description The nine SKM elements (PermenPAN-RB 14/2017), each 1–4. With a valid `serviceTicket` the response is VERIFIED and can move the appraisal of the officer the ticket names (an `employeeNip` sent along must be that officer's; a ticket naming nobody verifies feedback about the unit only and is refused with an `employeeNip`); without one it is PUBLISHED and counts only in the unit's index. Without a ticket, one client IP may send `FEEDBACK_IP_LIMIT` responses (default 5) per `FEEDBACK_IP_WINDOW_SECONDS` (600); behind a proxy set `TRUST_PROXY`. One contact may respond once per unit and officer within 24 h. More than `FEEDBACK_EMPLOYEE_BURST` (20) responses about one officer within an hour are HELD for a moderator. The answer holds only a receipt id and the status: nothing personal is echoed, and the contact is kept only as a keyed hash.
+         *
+         *     **Access:** no sign-in.
          */
         post: operations["submitPublicFeedback"];
         delete?: never;
@@ -1098,6 +1108,8 @@ export interface paths {
         /**
          * Public per-unit predicate counts of a CLOSED period; no login
          * @description For each unit, the FINALIZED appraisals of the period whose own unit (the employee's unit when the appraisal was created) is that unit, by predicate; `withoutPredicate` counts those finalised without one. Ordered by unit code. **Privacy:** a unit is listed only with at least 5 appraisals (`minAppraisals`). Counts are per unit, never per subtree, and there is no grand total: either would let anyone subtract the listed units and uncover a group smaller than the threshold. No name, NIP, employee id or score of anyone is returned. Only CLOSED periods are summarised, so the counts are final.
+         *
+         *     **Access:** no sign-in.
          */
         get: operations["getPublicPeriodSummary"];
         put?: never;
@@ -1118,6 +1130,8 @@ export interface paths {
         /**
          * Public service index (IKM) of a unit and every unit below it in a period; no login
          * @description Counts PUBLISHED and VERIFIED feedback about the unit or any descendant dated within the period (WITA dates, inclusive). NRR of element Ui = mean of its answers; ikm = mean of the nine NRR × 25; ikm and nrr have 2 decimals. **Privacy:** a published answer has `published: true` and the figures (responses, ikm, category, label, nrr); a withheld one `published: false` and no figure at all, not even the number of responses. A figure with fewer than 10 responses is withheld, and so is one that, together with the other public figures, would let sums and differences single out fewer than that many responses (a parent unit minus its children, a quarter minus its months, a year minus its quarters; spec §8). Which figures are published is decided for all units and all periods overlapping the asked one (in practice its calendar year) at once, whichever is asked: units nearer the root first, then by code, and for each unit longer periods first (ANNUAL, QUARTERLY, MONTHLY), then by start date; a figure is published unless it would make a group of 1 to 9 responses computable from the figures before it. So a unit with enough responses may still answer `published: false`. No individual response, comment, respondent or employee data is ever returned.
+         *
+         *     **Access:** no sign-in.
          */
         get: operations["getPublicServiceIndex"];
         put?: never;
@@ -1372,6 +1386,18 @@ export interface components {
             /** @enum {string} */
             status: "ACTIVE" | "REVOKED";
         };
+        ApiKeyMeDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "api-key";
+            /** @example SIMPEG sync */
+            name: string;
+            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read")[];
+        };
         AppraisalDto: {
             /** Format: date-time */
             agreedAt: string | null;
@@ -1552,6 +1578,13 @@ export interface components {
             assessedAt: string;
             notes: string | null;
             ratings: components["schemas"]["BehaviourRatingsDto"];
+        };
+        BrokenCurveUnitDto: {
+            failures: components["schemas"]["CurveFailureDto"][];
+            /** @example DISHUB */
+            unitCode: string;
+            /** Format: uuid */
+            unitId: string;
         };
         CalibrationPopulationDto: {
             /**
@@ -2165,6 +2198,10 @@ export interface components {
              */
             existing: number;
         };
+        HealthCheckDto: {
+            /** @enum {string} */
+            status: "up" | "down";
+        };
         ImportEmployeesDto: {
             employees: components["schemas"]["EmployeeImportRow"][];
         };
@@ -2220,23 +2257,15 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
+        };
         LoginDto: {
             /** @example capaian-admin-dev */
             password: string;
             /** @example admin */
             username: string;
-        };
-        MeDto: {
-            employeeId?: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "user" | "api-key";
-            name?: string;
-            role?: string;
-            scopes?: string[];
-            unitId?: string | null;
-            username?: string;
         };
         ModerationDto: {
             /** @description Why; kept with the feedback and in the audit log */
@@ -2422,23 +2451,147 @@ export interface components {
         };
         ProblemResponse: {
             /**
-             * @description Stable machine-readable error code
+             * @description The achievement's status: SUBMITTED, VERIFIED or REJECTED (`achievement-not-submitted`)
+             * @example VERIFIED
+             */
+            achievementStatus?: string;
+            /** @description Achievements recorded against the target (`target-in-use`) */
+            achievements?: number;
+            /**
+             * @description The statuses the period may move to: none or one (`invalid-transition`)
+             * @example [
+             *       "EVALUATION"
+             *     ]
+             */
+            allowed?: string[];
+            /**
+             * Format: uuid
+             * @description The appraisal concerned (`duplicate-appraisal`: the existing one; `appraisal-not-agreed`)
+             */
+            appraisalId?: string;
+            /** @description Up to 100 of the appraisals still DRAFT or AGREED (`appraisals-not-assessed`) */
+            appraisalIds?: string[];
+            /**
+             * @description The appraisal's status: DRAFT, AGREED, ASSESSED or FINALIZED (`invalid-appraisal-status`, `appraisal-not-agreed`)
+             * @example FINALIZED
+             */
+            appraisalStatus?: string;
+            /** @description Targets cascaded from the target (`target-in-use`) */
+            cascades?: number;
+            /** @description Each dependency, up or down (`not-ready`) */
+            checks?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                };
+            } | null;
+            /**
+             * @description Codes of the CLOSED periods whose targets use the indicator (`indicator-locked`)
+             * @example [
+             *       "2025"
+             *     ]
+             */
+            closedPeriods?: string[];
+            /**
+             * @description Stable machine-readable error code: one of the codes of the problem table in the description of this API; new codes may be added
              * @example validation-failed
              */
             code: string;
+            /**
+             * @description The condition of spec §8 rule 3 that the assignee breaks (`invalid-assessor`): `assessor-is-reviewer`, `inactive`, `appraisee`, `caller` or `supervised-by-appraisee`
+             * @example supervised-by-appraisee
+             */
+            condition?: string;
+            /**
+             * @description How many appraisals are still DRAFT or AGREED (`appraisals-not-assessed`)
+             * @example 3
+             */
+            count?: number;
+            /** @description What still refers to the unit, by kind, e.g. `{"employee(s)": 3}` (`unit-in-use`) */
+            dependants?: {
+                [key: string]: number;
+            };
             /** @example The request has invalid fields */
             detail: string;
+            /** @description Validation: each offending field */
             errors?: components["schemas"]["FieldErrorDto"][];
+            /**
+             * @description The appraisal's current ETag (`etag-mismatch`)
+             * @example "v4"
+             */
+            etag?: string;
+            /**
+             * @description The current status of the feedback: PUBLISHED, VERIFIED, HELD or REJECTED (`feedback-state`)
+             * @example REJECTED
+             */
+            feedbackStatus?: string;
+            /**
+             * @description The field in conflict (`duplicate-*`, `unit-inactive`, `unit-cycle`, `supervisor-cycle`, `duplicate-target`, `employee-inactive`, `invalid-assessor`)
+             * @example code
+             */
+            field?: string;
+            /**
+             * @description The fields that cannot change (`indicator-locked`)
+             * @example [
+             *       "unit"
+             *     ]
+             */
+            fields?: string[];
+            /**
+             * @description The period's current status (`invalid-transition`)
+             * @example OPEN
+             */
+            from?: string;
             /** @example /employees */
             instance: string;
-            /** @example 5f0c6a52-8f1e-4d7e-9d8e-2b7d9c1f3a10 */
-            requestId?: string;
-            /** @example 400 */
+            /**
+             * Format: uuid
+             * @description The period concerned (`period-not-open-for-achievements`)
+             */
+            periodId?: string;
+            /**
+             * @description The period's status: PLANNING, OPEN, EVALUATION or CLOSED (`period-not-open-for-achievements`, `period-not-closed`)
+             * @example OPEN
+             */
+            periodStatus?: string;
+            /**
+             * @description Also sent in the `X-Request-Id` header; quote it when reporting
+             * @example 5f0c6a52-8f1e-4d7e-9d8e-2b7d9c1f3a10
+             */
+            requestId: string;
+            /**
+             * @description Seconds to wait, as in the `Retry-After` header (429 from a domain limit)
+             * @example 30
+             */
+            retryAfter?: number;
+            /** @description The failed rows (`import-rejected`); `errors` names them too */
+            rowErrors?: components["schemas"]["ImportRowError"][];
+            /**
+             * @description The HTTP status code of the answer
+             * @example 400
+             */
             status: number;
+            /**
+             * @description How many targets the appraisal has (`weights-not-100`, `no-targets`)
+             * @example 3
+             */
+            targetCount?: number;
             /** @example Bad Request */
             title: string;
+            /**
+             * @description The status asked for (`invalid-transition`)
+             * @example CLOSED
+             */
+            to?: string;
             /** @example urn:capaian:problem:validation-failed */
             type: string;
+            /** @description The units whose subtree breaks the curve (`distribution-curve-broken`) */
+            units?: components["schemas"]["BrokenCurveUnitDto"][];
+            /**
+             * @description The sum of the target weights (`weights-not-100`, `no-targets`)
+             * @example 90
+             */
+            weightTotal?: number;
         };
         ProgressDto: {
             /** @example 1500 */
@@ -2553,9 +2706,51 @@ export interface components {
              */
             withoutPredicate: number;
         };
+        ReadinessDto: {
+            /**
+             * @description Every dependency checked
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details: {
+                [key: string]: components["schemas"]["HealthCheckDto"];
+            };
+            /**
+             * @description The dependencies that are down: none in a 200 answer
+             * @example {}
+             */
+            error: {
+                [key: string]: components["schemas"]["HealthCheckDto"];
+            };
+            /**
+             * @description The dependencies that are up: `database`, and `redis` when REDIS_URL is set
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info: {
+                [key: string]: components["schemas"]["HealthCheckDto"];
+            };
+            /** @enum {string} */
+            status: "ok";
+        };
         ReasonDto: {
-            /** @example RANK_TOO_RECENT */
-            code: string;
+            /**
+             * @example RANK_TOO_RECENT
+             * @enum {string}
+             */
+            code: "NOT_ACTIVE" | "NOT_ENOUGH_CLOSED_PERIODS" | "MISSING_FINALIZED_APPRAISAL" | "PREDICATE_BELOW_MINIMUM" | "RANK_TOO_RECENT" | "RECENT_PENALTY";
             /** @example in rank since 2023-04-01; 4 years are reached on 2027-04-01 */
             message: string;
         };
@@ -2606,6 +2801,28 @@ export interface components {
              * @enum {string}
              */
             resultRatingOverride?: "ABOVE_EXPECTATION" | "MEETS_EXPECTATION" | "BELOW_EXPECTATION";
+        };
+        ResolvedParameters: {
+            /** Format: date */
+            asOf: string;
+            includeIneligible: boolean;
+            /**
+             * @description null: every job type
+             * @enum {string|null}
+             */
+            jobType: "JPT_UTAMA" | "JPT_MADYA" | "JPT_PRATAMA" | "ADMINISTRATOR" | "PENGAWAS" | "PELAKSANA" | "FUNGSIONAL" | null;
+            /** @enum {string} */
+            minPredicate: "SANGAT_BAIK" | "BAIK" | "BUTUH_PERBAIKAN" | "KURANG" | "SANGAT_KURANG";
+            minYearsInRank: number;
+            penaltyYears: number;
+            /** @enum {string} */
+            periodType: "MONTHLY" | "QUARTERLY" | "ANNUAL";
+            window: number;
+            /**
+             * Format: uuid
+             * @description null: the caller's whole scope
+             */
+            withinUnitId: string | null;
         };
         RespondentDto: {
             /** @enum {string} */
@@ -2799,9 +3016,7 @@ export interface components {
             items: components["schemas"]["CandidateDto"][];
             name: string;
             /** @description The parameters with every default filled in */
-            parameters: {
-                [key: string]: unknown;
-            };
+            parameters: components["schemas"]["ResolvedParameters"];
         };
         SubmitFeedbackDto: {
             answers: components["schemas"]["AnswersDto"];
@@ -3179,6 +3394,29 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             /** @example operator.dishub */
+            username: string;
+        };
+        UserMeDto: {
+            /**
+             * Format: uuid
+             * @description The employee the user is, if linked
+             */
+            employeeId: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "user";
+            /** @enum {string} */
+            role: "ADMIN" | "HR_OPERATOR" | "EMPLOYEE";
+            /**
+             * Format: uuid
+             * @description An HR operator's unit subtree
+             */
+            unitId: string | null;
+            /** @example admin */
             username: string;
         };
     };
@@ -3951,6 +4189,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4026,8 +4266,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description Version of the appraisal */
-                    ETag?: string;
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,6 +4332,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4189,6 +4431,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4259,6 +4503,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4588,6 +4834,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4676,6 +4924,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Version of the appraisal, for If-Match */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5210,6 +5460,8 @@ export interface operations {
             /** @description Too many failed attempts for this username or from this address (`too-many-requests`), or too many passwords being checked at once (`sign-in-busy`); see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5227,12 +5479,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A signed-in user or an API key, told apart by `kind` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeDto"];
+                    "application/json": components["schemas"]["UserMeDto"] | components["schemas"]["ApiKeyMeDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -5454,7 +5707,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description true: all rows or none (any row error answers 400 and writes nothing) */
-                atomic?: "true" | "false";
+                atomic?: boolean;
             };
             header?: never;
             path?: never;
@@ -5962,12 +6215,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process is up */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LivenessDto"];
                 };
             };
         };
@@ -5981,15 +6235,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every dependency is up */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
-            /** @description A dependency is down */
+            /** @description A dependency is down (`not-ready`): `checks` says which */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6010,7 +6265,8 @@ export interface operations {
                 /** @description Indicators usable by an employee of this unit: unscoped ones and those scoped to the unit or one of its ancestors */
                 unitId?: string;
                 aspect?: "QUANTITY" | "QUALITY" | "TIME" | "COST";
-                active?: "true" | "false";
+                /** @description Only active (true) or only inactive (false) ones */
+                active?: boolean;
                 /** @description Case-insensitive match on code or name */
                 q?: string;
             };
@@ -7510,6 +7766,8 @@ export interface operations {
             /** @description Too many responses without a ticket from this address (`feedback-rate-limited`, answered before the unit or officer is looked up, so it reveals neither), or more than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7591,6 +7849,8 @@ export interface operations {
             /** @description `ticket-rate-limited`: a daily cap is reached; Retry-After is the seconds until the next midnight WITA */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7889,6 +8149,8 @@ export interface operations {
             /** @description More than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint from this address; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7940,6 +8202,8 @@ export interface operations {
             /** @description More than PUBLIC_THROTTLE_LIMIT requests a minute to this endpoint from this address; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8015,7 +8279,8 @@ export interface operations {
                 /** @description Only the direct children of this unit */
                 parentId?: string;
                 kind?: "SEKRETARIAT" | "DINAS" | "BADAN" | "KECAMATAN" | "KELURAHAN" | "BAGIAN" | "BIDANG" | "UPTD" | "OTHER";
-                active?: "true" | "false";
+                /** @description Only active (true) or only inactive (false) ones */
+                active?: boolean;
                 /** @description Case-insensitive match on code or name */
                 q?: string;
             };
@@ -8145,7 +8410,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description true: all rows or none (any row error answers 400 and writes nothing) */
-                atomic?: "true" | "false";
+                atomic?: boolean;
             };
             header?: never;
             path?: never;
@@ -8609,6 +8874,8 @@ export interface operations {
             /** @description Too many passwords are being hashed at this moment (`sign-in-busy`); retry after Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8761,6 +9028,8 @@ export interface operations {
             /** @description Too many passwords are being hashed at this moment (`sign-in-busy`); retry after Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -25,7 +25,8 @@ export function Access(rule: AccessRule) {
     // Read back by the OpenAPI builder, which names the rule in every operation's description.
     ApiExtension(ACCESS_EXTENSION, { roles: rule.roles, scope: rule.scope ?? null }),
     ApiBearerAuth('bearer'),
-    ...(rule.scope ? [ApiSecurity('apiKey', rule.scope === 'any' ? [] : [rule.scope])] : []),
+    // No scopes in the requirement: OpenAPI 3.0 allows them only for OAuth2; the extension names the scope.
+    ...(rule.scope ? [ApiSecurity('apiKey', [])] : []),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ProblemResponse }),
     ApiForbiddenResponse({ description: `Not allowed (${who.join('; ')})`, type: ProblemResponse }),
   );

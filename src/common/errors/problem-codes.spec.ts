@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DECORATORS } from '@nestjs/swagger';
 import * as ts from 'typescript';
+import { ProblemResponse } from '../http/problem.dto';
 import { CODE_OF_STATUS } from '../http/problem.filter';
 import { STATUS_OF_KIND } from '../http/problem';
 import { PROBLEM_CODES, problemCodeTable } from './problem-codes';
@@ -94,6 +96,38 @@ function errorClasses(raised: Raised[], unknown: string[]): Map<string, ErrorCla
   return classes;
 }
 
+/**
+ * The extension members of the problems raised in src: the keys of the object literals passed to an error's
+ * constructor or to AppError's super call; `unknown` lists objects passed as anything but a literal.
+ */
+function raisedMembers(): { members: Map<string, string>; unknown: string[] } {
+  const classes = errorClasses([], []);
+  const members = new Map<string, string>();
+  const unknown: string[] = [];
+  const ctors = nodesOf(ts.isClassDeclaration)
+    .filter((c) => c.name && classes.has(c.name.text))
+    .map((c) => [c.name!.text, c.members.find(ts.isConstructorDeclaration)] as const);
+  // Where each class takes its `extra` members: those passed along are checked at the callers.
+  const extraArg = new Map(ctors.map(([name, ctor]) => [name, ctor?.parameters.findIndex((p) => p.name.getText() === 'extra') ?? -1]));
+  const superCalls = ctors
+    .flatMap(([, ctor]) => ctor?.body?.statements ?? [])
+    .map((s) => (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) ? s.expression : undefined))
+    .filter((call): call is ts.CallExpression => call?.expression.kind === ts.SyntaxKind.SuperKeyword);
+  const news = nodesOf(ts.isNewExpression).filter((n) => classes.has(n.expression.getText()));
+  for (const call of [...news, ...superCalls]) {
+    const index = ts.isNewExpression(call) ? (extraArg.get(call.expression.getText()) ?? -1) : -1;
+    for (const [i, arg] of (call.arguments ?? []).entries()) {
+      if (ts.isObjectLiteralExpression(arg)) {
+        for (const p of arg.properties) {
+          if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) members.set(p.name.text, where(call));
+          else unknown.push(`${where(call)} ${p.getText()}`);
+        }
+      } else if (i === index) unknown.push(`${where(call)} ${arg.getText()}`);
+    }
+  }
+  return { members, unknown };
+}
+
 /** Every code an error raised in src carries, with the status it answers; `unknown` lists codes that are not literals. */
 function raisedCodes(): { raised: Raised[]; unknown: string[] } {
   const raised: Raised[] = [];
@@ -140,6 +174,18 @@ describe('problem codes', () => {
     };
     sources.filter((sf) => !sf.fileName.endsWith('problem-codes.ts')).forEach(visit);
     expect(Object.keys(PROBLEM_CODES).filter((code) => !mentioned.has(code))).toEqual([]);
+  });
+
+  it('declares every extension member a problem carries in ProblemResponse, none of them a standard member', () => {
+    const { members, unknown } = raisedMembers();
+    expect(unknown).toEqual([]);
+    // The scan itself works: members of ConflictError, AppError and a subclass's super call are all found.
+    expect([...members.keys()]).toEqual(expect.arrayContaining(['field', 'checks', 'retryAfter', 'rowErrors']));
+    const declared = ((Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, ProblemResponse.prototype) ?? []) as string[]).map((p) => p.slice(1));
+    const standard = ['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors'];
+    const wrong = [...members].filter(([m]) => standard.includes(m) || !declared.includes(m)).map(([m, at]) => `${at}: ${m}`);
+    expect(wrong).toEqual([]);
+    expect(declared.filter((m) => !standard.includes(m) && !members.has(m))).toEqual([]);
   });
 
   it('renders one Markdown row per code, ordered by status', () => {

@@ -49,7 +49,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   toProblem(exception: unknown, req: Request & { id?: string }): Problem {
-    const base = { instance: req.originalUrl ?? req.url, requestId: req.id ? String(req.id) : undefined };
+    // configureApp's first middleware gives every request an id, so every problem carries one.
+    const base = { instance: req.originalUrl ?? req.url, requestId: String(req.id) };
     if (exception instanceof AppError) {
       const status = STATUS_OF_KIND[exception.kind];
       // Extension members never override the standard ones.
@@ -95,7 +96,7 @@ export class ProblemFilter implements ExceptionFilter {
     return this.generic(HttpStatus.INTERNAL_SERVER_ERROR, 'An unexpected error occurred; quote the request id when reporting it', base);
   }
 
-  private generic(status: number, detail: string, base: { instance: string; requestId?: string }): Problem {
+  private generic(status: number, detail: string, base: { instance: string; requestId: string }): Problem {
     const code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal-error' : 'bad-request');
     return { type: problemType(code), title: STATUS_CODES[status] ?? 'Error', status, detail, code, ...base };
   }

@@ -26,7 +26,7 @@ export interface Problem {
   detail: string;
   instance: string;
   code: string;
-  requestId?: string;
+  requestId: string;
   errors?: FieldError[];
   [extra: string]: unknown;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsOptional, validateSync } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { IsBoolean, IsOptional, validateSync } from 'class-validator';
 import { AppError } from '../errors/app-error';
+import { QueryBoolean } from '../validation/query-boolean';
 import { toFieldErrors, withNullErrors } from '../validation/validation';
 
 export class ImportRowError {
@@ -19,15 +20,11 @@ export class ImportResult {
 }
 
 export class ImportQueryDto {
-  @ApiPropertyOptional({
-    enum: ['true', 'false'],
-    default: 'false',
-    description: 'true: all rows or none (any row error answers 400 and writes nothing)',
-  })
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'true: all rows or none (any row error answers 400 and writes nothing)' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
-  @IsIn(['true', 'false'])
-  atomic?: 'true' | 'false';
+  @QueryBoolean()
+  @IsBoolean()
+  atomic?: boolean;
 }
 
 /** Validates one import row against its DTO class; unknown fields are errors, like everywhere else. */

@@ -50,6 +50,8 @@ const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of 
 /** The 403s of a decision on an appraisal (spec §8 rule 1), besides the role and scope check. */
 /** The ratings of the behaviour and objection examples. */
 const EXAMPLE_RATINGS = { BERORIENTASI_PELAYANAN: 'ABOVE_EXPECTATION', AKUNTABEL: 'MEETS_EXPECTATION', KOMPETEN: 'MEETS_EXPECTATION', HARMONIS: 'MEETS_EXPECTATION', LOYAL: 'MEETS_EXPECTATION', ADAPTIF: 'ABOVE_EXPECTATION', KOLABORATIF: 'MEETS_EXPECTATION' };
+/** Every answer with an appraisal carries its version (see respond). */
+const WITH_ETAG = { type: AppraisalDto, headers: { ETag: { required: true, description: 'Version of the appraisal, for If-Match', schema: { type: 'string', example: '"v3"' } } } };
 const decisionForbidden = (who: string) => ({
   description: `\`not-your-part\` (only ${who} may), \`own-appraisal\` (the caller is linked to the appraised employee: nobody decides on their own appraisal)`,
   type: ProblemResponse,
@@ -82,7 +84,7 @@ export class AppraisalsController {
       },
     },
   })
-  @ApiCreatedResponse({ type: AppraisalDto })
+  @ApiCreatedResponse(WITH_ETAG)
   @ApiConflictResponse({ description: 'Duplicate (with appraisalId), inactive employee, or closed period', type: ProblemResponse })
   async createAppraisal(@CurrentActor() actor: Actor, @Body() dto: CreateAppraisalDto, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
     return this.respond(res, await this.appraisals.create(actor, dto));
@@ -99,7 +101,7 @@ export class AppraisalsController {
   @Get(':id')
   @Access(READ)
   @ApiOperation({ summary: 'Read an appraisal; the ETag header carries its version for If-Match' })
-  @ApiOkResponse({ type: AppraisalDto, headers: { ETag: { description: 'Version of the appraisal', schema: { type: 'string', example: '"v3"' } } } })
+  @ApiOkResponse(WITH_ETAG)
   @ApiNotFoundResponse(NOT_FOUND)
   async getAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
     return this.respond(res, await this.appraisals.get(actor, id));
@@ -125,7 +127,7 @@ export class AppraisalsController {
       },
     },
   })
-  @ApiOkResponse({ type: AppraisalDto })
+  @ApiOkResponse(WITH_ETAG)
   @ApiBadRequestResponse({
     description: 'Invalid fields, `reason` missing while the assessor or reviewer changes, or an unknown employee id',
     type: ProblemResponse,
@@ -154,7 +156,7 @@ export class AppraisalsController {
   @HttpCode(200)
   @Access(WRITE)
   @ApiOperation({ summary: 'The assessor agrees the targets: DRAFT → AGREED (at least one target, weights summing to 100)' })
-  @ApiOkResponse({ type: AppraisalDto })
+  @ApiOkResponse(WITH_ETAG)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async agreeAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
@@ -236,7 +238,7 @@ export class AppraisalsController {
     type: AssessBehaviourDto,
     examples: { default: { value: { ratings: EXAMPLE_RATINGS, notes: 'Sigap melayani pemohon izin; perlu meningkatkan ketelitian laporan' } } },
   })
-  @ApiOkResponse({ type: AppraisalDto })
+  @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
@@ -258,7 +260,7 @@ export class AppraisalsController {
       default: { value: { rating: 'ABOVE_EXPECTATION', reason: 'Target tercapai lebih awal karena kondisi lapangan; realisasi tidak tercatat lengkap' } },
     },
   })
-  @ApiOkResponse({ type: AppraisalDto })
+  @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
@@ -274,7 +276,7 @@ export class AppraisalsController {
   @Delete(':id/result-rating-override')
   @Access(ASSESS)
   @ApiOperation({ summary: 'The assessor withdraws the override; the computed rating applies again' })
-  @ApiOkResponse({ type: AppraisalDto })
+  @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)

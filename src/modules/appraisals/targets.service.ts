@@ -79,7 +79,7 @@ export class TargetsService {
         throw new ConflictError(
           'target-in-use',
           `The target has ${use.achievements} achievement(s) and ${use.cascades} cascaded target(s) below it`,
-          use,
+          { achievements: use.achievements, cascades: use.cascades },
         );
       }
       await this.appraisals.deleteTarget(targetId, m);

@@ -1,17 +1,19 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Access, CurrentActor, Public } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { AuthService } from './auth.service';
-import { LoginDto, MeDto, TokenDto } from './dto/login.dto';
+import { ApiKeyMeDto, LoginDto, MeDto, TokenDto, UserMeDto } from './dto/login.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -46,7 +48,14 @@ export class AuthController {
   @Get('me')
   @Access({ roles: [...ROLES], scope: 'any' })
   @ApiOperation({ summary: 'Who the presented credentials belong to' })
-  @ApiOkResponse({ type: MeDto })
+  @ApiExtraModels(UserMeDto, ApiKeyMeDto)
+  @ApiOkResponse({
+    description: 'A signed-in user or an API key, told apart by `kind`',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(UserMeDto) }, { $ref: getSchemaPath(ApiKeyMeDto) }],
+      discriminator: { propertyName: 'kind', mapping: { user: getSchemaPath(UserMeDto), 'api-key': getSchemaPath(ApiKeyMeDto) } },
+    },
+  })
   me(@CurrentActor() actor: Actor): MeDto {
     return { ...actor.principal };
   }

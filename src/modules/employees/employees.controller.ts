@@ -105,7 +105,7 @@ export class EmployeesController {
     @Body() dto: ImportEmployeesDto,
     @Query() q: ImportQueryDto,
   ): Promise<ImportResult> {
-    return this.employees.import(actor, dto, q.atomic === 'true');
+    return this.employees.import(actor, dto, q.atomic ?? false);
   }
 
   @Get()

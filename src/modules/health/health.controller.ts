@@ -1,13 +1,15 @@
 import { Controller, Get, Inject, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '../../common/auth/access.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { HealthCheckDto, LivenessDto, ReadinessDto } from './health.dto';
 
 @ApiTags('health')
+@ApiExtraModels(HealthCheckDto)
 @Controller('health')
 export class HealthController implements OnModuleDestroy {
   private readonly redis?: Redis;
@@ -34,17 +36,17 @@ export class HealthController implements OnModuleDestroy {
   @Get()
   @Public()
   @ApiOperation({ summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ description: 'The process is up', type: LivenessDto })
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
   @ApiOperation({ summary: 'Readiness: the database answers, and Redis when REDIS_URL is set' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } } } })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down', type: ProblemResponse })
-  async ready(): Promise<unknown> {
+  @ApiOkResponse({ description: 'Every dependency is up', type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down (`not-ready`): `checks` says which', type: ProblemResponse })
+  async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.db.pingCheck('database', { timeout: 2000 }),

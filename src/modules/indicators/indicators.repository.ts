@@ -45,7 +45,7 @@ export class IndicatorsRepository {
       );
     }
     if (q.aspect) qb.andWhere('i.aspect = :aspect', { aspect: q.aspect });
-    if (q.active) qb.andWhere('i.active = :active', { active: q.active === 'true' });
+    if (q.active !== undefined) qb.andWhere('i.active = :active', { active: q.active });
     if (q.q) qb.andWhere('(i.code ILIKE :q OR i.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
     return qb.orderBy('i.code', 'ASC').offset(offsetOf(q)).limit(q.pageSize).getManyAndCount();
   }

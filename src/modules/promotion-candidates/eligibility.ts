@@ -29,13 +29,15 @@ export interface EligibilityParams {
   asOf: string; // YYYY-MM-DD
 }
 
-export type ReasonCode =
-  | 'NOT_ACTIVE'
-  | 'NOT_ENOUGH_CLOSED_PERIODS'
-  | 'MISSING_FINALIZED_APPRAISAL'
-  | 'PREDICATE_BELOW_MINIMUM'
-  | 'RANK_TOO_RECENT'
-  | 'RECENT_PENALTY';
+export const REASON_CODES = [
+  'NOT_ACTIVE',
+  'NOT_ENOUGH_CLOSED_PERIODS',
+  'MISSING_FINALIZED_APPRAISAL',
+  'PREDICATE_BELOW_MINIMUM',
+  'RANK_TOO_RECENT',
+  'RECENT_PENALTY',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
 
 export interface Reason {
   code: ReasonCode;

@@ -183,7 +183,9 @@ export class PublicFeedbackService {
       const to: FeedbackStatus = decision === 'reject' ? 'REJECTED' : f.ticketId ? 'VERIFIED' : 'PUBLISHED';
       const allowed = decision === 'reject' ? f.status !== 'REJECTED' : f.status === 'HELD' || f.status === 'REJECTED';
       if (!allowed) {
-        throw new ConflictError('feedback-state', `Feedback that is ${f.status} cannot be ${decision === 'reject' ? 'rejected' : 'published'}`, { status: f.status });
+        throw new ConflictError('feedback-state', `Feedback that is ${f.status} cannot be ${decision === 'reject' ? 'rejected' : 'published'}`, {
+          feedbackStatus: f.status,
+        });
       }
       const p = actor.principal;
       Object.assign(f, { status: to, moderatedAt: new Date(), moderatedBy: p.kind === 'user' ? p.username : p.name, moderationNote: dto.note ?? null });

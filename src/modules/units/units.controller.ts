@@ -73,7 +73,7 @@ export class UnitsController {
   @ApiOkResponse({ type: ImportResult })
   @ApiBadRequestResponse({ description: 'Malformed body, or row errors with atomic=true', type: ProblemResponse })
   importUnits(@CurrentActor() actor: Actor, @Body() dto: ImportUnitsDto, @Query() q: ImportQueryDto): Promise<ImportResult> {
-    return this.units.import(actor, dto, q.atomic === 'true');
+    return this.units.import(actor, dto, q.atomic ?? false);
   }
 
   @Get()

@@ -81,7 +81,7 @@ export class UnitsRepository {
     if (q.withinUnitId) qb.andWhere('u.id IN (SELECT unit_subtree(:within))', { within: q.withinUnitId });
     if (q.parentId) qb.andWhere('u.parentId = :parentId', { parentId: q.parentId });
     if (q.kind) qb.andWhere('u.kind = :kind', { kind: q.kind });
-    if (q.active) qb.andWhere('u.active = :active', { active: q.active === 'true' });
+    if (q.active !== undefined) qb.andWhere('u.active = :active', { active: q.active });
     if (q.q) qb.andWhere('(u.code ILIKE :q OR u.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
     return qb.orderBy('u.code', 'ASC').offset(offsetOf(q)).limit(q.pageSize).getManyAndCount();
   }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { API_SCOPES, ApiScope, Role, ROLES } from '../../../common/auth/principal';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -19,13 +20,21 @@ export class TokenDto {
   @ApiProperty({ example: 3600, description: 'Lifetime of the token in seconds' }) expiresIn: number;
 }
 
-export class MeDto {
-  @ApiProperty({ enum: ['user', 'api-key'] }) kind: string;
+export class UserMeDto {
+  @ApiProperty({ enum: ['user'] }) kind: 'user';
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ required: false }) username?: string;
-  @ApiProperty({ required: false }) role?: string;
-  @ApiProperty({ required: false, nullable: true, type: String }) employeeId?: string | null;
-  @ApiProperty({ required: false, nullable: true, type: String }) unitId?: string | null;
-  @ApiProperty({ required: false }) name?: string;
-  @ApiProperty({ required: false, isArray: true, type: String }) scopes?: string[];
+  @ApiProperty({ example: 'admin' }) username: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The employee the user is, if linked' }) employeeId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'An HR operator\'s unit subtree' }) unitId: string | null;
 }
+
+export class ApiKeyMeDto {
+  @ApiProperty({ enum: ['api-key'] }) kind: 'api-key';
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'SIMPEG sync' }) name: string;
+  @ApiProperty({ enum: API_SCOPES, isArray: true }) scopes: ApiScope[];
+}
+
+/** A signed-in user or an API key, told apart by `kind`. */
+export type MeDto = UserMeDto | ApiKeyMeDto;

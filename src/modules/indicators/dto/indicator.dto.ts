@@ -15,6 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { JOB_TYPES, JobType } from '../../employees/entities/employee.entity';
 import {
   INDICATOR_AGGREGATIONS,
@@ -122,10 +123,11 @@ export class IndicatorQueryDto extends PageQueryDto {
   @IsIn(INDICATOR_ASPECTS)
   aspect?: IndicatorAspect;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @ApiPropertyOptional({ type: Boolean, description: 'Only active (true) or only inactive (false) ones' })
   @IsOptional()
-  @IsIn(['true', 'false'])
-  active?: 'true' | 'false';
+  @QueryBoolean()
+  @IsBoolean()
+  active?: boolean;
 
   @ApiPropertyOptional({ description: 'Case-insensitive match on code or name' })
   @IsOptional()

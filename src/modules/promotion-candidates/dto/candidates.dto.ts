@@ -2,12 +2,13 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { PREDICATES, Predicate } from '../../appraisals/scoring/types';
 import { JOB_TYPES, JobType, POTENTIALS } from '../../employees/entities/employee.entity';
 import { PERIOD_TYPES, PeriodType } from '../../periods/entities/period.entity';
 import { SHORTLIST_DECISIONS, ShortlistDecision } from '../entities/shortlist.entity';
+import { REASON_CODES, ReasonCode } from '../eligibility';
 
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 /** Digits become a number; anything else (an empty `?window=` too) stays text and fails @IsInt. */
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
@@ -34,20 +35,20 @@ export class CandidateQueryDto extends IntersectionType(CandidateParametersDto, 
   @Transform(toInt) override window?: number;
   @Transform(toInt) override minYearsInRank?: number;
   @Transform(toInt) override penaltyYears?: number;
-  @Transform(toBool) override includeIneligible?: boolean;
+  @QueryBoolean() override includeIneligible?: boolean;
 }
 
 /** Parameters with every default applied: what a shortlist stores. */
-export interface ResolvedParameters {
-  periodType: PeriodType;
-  window: number;
-  minPredicate: Predicate;
-  minYearsInRank: number;
-  penaltyYears: number;
-  withinUnitId: string | null;
-  jobType: JobType | null;
-  asOf: string;
-  includeIneligible: boolean;
+export class ResolvedParameters {
+  @ApiProperty({ enum: PERIOD_TYPES }) periodType: PeriodType;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10 }) window: number;
+  @ApiProperty({ enum: PREDICATES }) minPredicate: Predicate;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 40 }) minYearsInRank: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 20 }) penaltyYears: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: the caller\'s whole scope' }) withinUnitId: string | null;
+  @ApiProperty({ enum: JOB_TYPES, nullable: true, description: 'null: every job type' }) jobType: JobType | null;
+  @ApiProperty({ format: 'date' }) asOf: string;
+  @ApiProperty() includeIneligible: boolean;
 }
 
 class CandidateEmployeeDto {
@@ -68,7 +69,7 @@ class CandidatePeriodDto {
 }
 
 class ReasonDto {
-  @ApiProperty({ example: 'RANK_TOO_RECENT' }) code: string;
+  @ApiProperty({ enum: REASON_CODES, example: 'RANK_TOO_RECENT' }) code: ReasonCode;
   @ApiProperty({ example: 'in rank since 2023-04-01; 4 years are reached on 2027-04-01' }) message: string;
 }
 
@@ -106,7 +107,7 @@ export class DecisionViewDto {
 export class ShortlistDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The parameters with every default filled in' }) parameters: object;
+  @ApiProperty({ type: ResolvedParameters, description: 'The parameters with every default filled in' }) parameters: ResolvedParameters;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: [CandidateDto], description: 'Exactly as computed when the shortlist was made' }) items: object[];
   @ApiProperty({ type: [DecisionViewDto] }) decisions: DecisionViewDto[];

@@ -1,13 +1,14 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { EmployeeEntity } from '../../employees/entities/employee.entity';
 import { UnitEntity } from '../../units/entities/unit.entity';
+import type { ResolvedParameters } from '../dto/candidates.dto';
 
 /** A promotion-candidate list frozen for Baperjakat: its parameters and items exactly as computed then. */
 @Entity('promotion_shortlists')
 export class ShortlistEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 200 }) name: string;
-  @Column({ type: 'jsonb' }) parameters: object;
+  @Column({ type: 'jsonb' }) parameters: ResolvedParameters;
   @Column({ type: 'jsonb' }) items: object[];
 
   /** The unit subtree the list was computed over (null: the whole organisation); HR access follows it. */

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { UNIT_KINDS, UnitEntity, UnitKind } from '../entities/unit.entity';
 
 export const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,49}$/;
@@ -61,10 +62,11 @@ export class UnitQueryDto extends PageQueryDto {
   @IsIn(UNIT_KINDS)
   kind?: UnitKind;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @ApiPropertyOptional({ type: Boolean, description: 'Only active (true) or only inactive (false) ones' })
   @IsOptional()
-  @IsIn(['true', 'false'])
-  active?: 'true' | 'false';
+  @QueryBoolean()
+  @IsBoolean()
+  active?: boolean;
 
   @ApiPropertyOptional({ description: 'Case-insensitive match on code or name' })
   @IsOptional()

@@ -40,7 +40,8 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
     const problem = this.toProblem(exception, req);
-    if (problem.status >= 500) {
+    // A 5xx raised on purpose (503 not-ready) is logged where it is raised, with its reason; only the unexpected is an error here.
+    if (problem.status >= 500 && !(exception instanceof AppError)) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
     if (res.headersSent) return;

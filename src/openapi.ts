@@ -16,7 +16,8 @@ rule is in the operation's \`x-capaian-access\` extension (\`{roles, scope}\`, s
 \`code\`, the \`requestId\` (also in the \`X-Request-Id\` header) and, for validation, \`errors[]\` of \`{field, message}\`.
 Some codes add members of their own (the field, ids or statuses in conflict): each is described in \`ProblemResponse\`.
 A 429 answer says in \`Retry-After\` how many seconds to wait.
-Unknown body fields answer 400. Objects outside the caller's scope answer 404, as if they did not exist.
+Unknown body fields answer 400. An id outside the caller's scope answers exactly as a missing one: 404 in the path, 400
+naming the field in a body or query.
 
 **Input** is refused with 400 naming the field when a string (body, query or path) holds the NUL character, when a
 body nests deeper than ${MAX_JSON_DEPTH} levels, when any object has a \`__proto__\`, \`constructor\` or \`prototype\` key,

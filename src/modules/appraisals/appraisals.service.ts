@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor } from '../../common/auth/principal';
+import { Actor, ownEmployeeId } from '../../common/auth/principal';
 import { AppError, ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
 import { EmployeeEntity } from '../employees/entities/employee.entity';
@@ -136,7 +136,7 @@ export class AppraisalsService {
     }
     if (standing.status !== 'ACTIVE') throw invalidAssessor(field, 'inactive', `Employee ${candidateId} is ${standing.status}, not ACTIVE`);
     if (candidateId === appraiseeId) throw invalidAssessor(field, 'appraisee', 'The appraised employee cannot assess or review their own appraisal');
-    if (actor.principal.kind === 'user' && actor.principal.employeeId === candidateId) {
+    if (ownEmployeeId(actor.principal) === candidateId) {
       throw invalidAssessor(field, 'caller', 'You cannot make yourself the assessor or reviewer');
     }
     if (standing.supervisedByAppraisee) {

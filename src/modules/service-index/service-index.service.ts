@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor, isOrgWide } from '../../common/auth/principal';
 import { ConflictError, NotFoundError } from '../../common/errors/app-error';
-import { IKM_ELEMENTS, IkmElement, ikmOfSums, IkmResult } from '../appraisals/scoring/ikm';
+import { IKM_ELEMENTS, IkmElement, ikmOfSums, IkmResult, zeroElementSums } from '../appraisals/scoring/ikm';
 import { round2 } from '../appraisals/scoring/rounding';
 import { PREDICATES } from '../appraisals/scoring/types';
 import { EmployeesRepository } from '../employees/employees.repository';
@@ -30,7 +30,6 @@ function rounded(sums: FeedbackSums): Figures | null {
   return { responses: r.responses, ikm: round2(r.ikm), category: r.category, label: r.label, nrr };
 }
 
-const zeroSums = (): FeedbackSums => ({ responses: 0, ...(Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>) });
 const addSums = (a: FeedbackSums, b: FeedbackSums): FeedbackSums =>
   ({ responses: a.responses + b.responses, ...Object.fromEntries(IKM_ELEMENTS.map((e) => [e, a[e] + b[e]])) }) as FeedbackSums;
 
@@ -77,7 +76,7 @@ export class ServiceIndexService {
     const island = await this.repo.periodIsland(periodId);
     const cells = await this.repo.feedbackCells(slotBounds(island));
     if (!publishedFigures(island, cells, MIN_PUBLIC_RESPONSES).has(figureKey(unit.code, periodId))) return { ...head, published: false };
-    const sums = cells.filter((c) => inFigure(c, unit.code, period)).reduce(addSums, zeroSums());
+    const sums = cells.filter((c) => inFigure(c, unit.code, period)).reduce(addSums, { responses: 0, ...zeroElementSums() });
     return { ...head, published: true, ...rounded(sums)! };
   }
 

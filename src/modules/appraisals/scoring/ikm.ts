@@ -37,7 +37,7 @@ export interface IkmResult {
  * with a single division, so e.g. all 3s give exactly 75. Throws on an answer that is not 1, 2, 3 or 4.
  */
 export function ikmOf(answers: readonly IkmAnswers[]): IkmResult | null {
-  const sums = Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>;
+  const sums = zeroElementSums();
   for (const [index, answer] of answers.entries()) {
     for (const element of IKM_ELEMENTS) {
       const value = answer[element];
@@ -49,6 +49,9 @@ export function ikmOf(answers: readonly IkmAnswers[]): IkmResult | null {
   }
   return ikmOfSums(sums, answers.length);
 }
+
+/** Per-element sums of no answer at all, to add answers or sums to. */
+export const zeroElementSums = (): Record<IkmElement, number> => Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>;
 
 /**
  * The same index from per-element sums of answers over `responses` responses, as an SQL aggregate gives

@@ -37,9 +37,13 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request & { id?: string }>();
-    const res = ctx.getResponse<Response>();
-    const problem = this.toProblem(exception, req);
+    this.send(exception, ctx.getRequest<Request>(), ctx.getResponse<Response>());
+  }
+
+  /** Answers the error; also for Express middleware mounted outside Nest's routing (the queue dashboard). */
+  send(exception: unknown, req: Request, res: Response): void {
+    // configureApp's first middleware sets every request id, as a string.
+    const problem = this.toProblem(exception, req as Request & { id?: string });
     // A 5xx raised on purpose (503 not-ready) is logged where it is raised, with its reason; only the unexpected is an error here.
     if (problem.status >= 500 && !(exception instanceof AppError)) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');

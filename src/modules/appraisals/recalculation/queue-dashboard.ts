@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { ArgumentsHost, INestApplication, MethodNotAllowedException } from '@nestjs/common';
+import { INestApplication, MethodNotAllowedException } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../../../common/errors/app-error';
@@ -48,8 +48,7 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
 
   // Middleware outside Nest's routing: answer its errors through the one problem+json filter.
   const filter = new ProblemFilter();
-  const fail = (req: Request, res: Response, error: unknown) =>
-    filter.catch(error, { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as ArgumentsHost);
+  const fail = (req: Request, res: Response, error: unknown) => filter.send(error, req, res);
 
   const guard = (req: Request, res: Response, next: NextFunction) => {
     if (!SAFE_METHODS.has(req.method)) {

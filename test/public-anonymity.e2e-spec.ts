@@ -185,4 +185,15 @@ describe('anonymity of public figures (e2e, spec §8)', () => {
     }
     expect(figures.map((f) => f.body.responses)).toEqual([36, 36, 12, 12, 12]);
   });
+
+  it('answers published: false, with no figures, for a year without feedback next to a published one', async () => {
+    const busy = nextYear++;
+    const quiet = nextYear++;
+    const annual = (year: number) => insertPeriod(t, { start: `${year}-01-01`, end: `${year}-12-31`, type: 'ANNUAL' });
+    const [busyYear, quietYear] = [await annual(busy), await annual(quiet)];
+    const unit = await unitUnder();
+    await plant(unit, `${busy}-06-15`, 12);
+    expect((await read(unit, busyYear)).body).toMatchObject({ published: true, responses: 12 });
+    expect((await read(unit, quietYear)).body).toEqual({ unitCode: unit.code, unitName: `Unit ${unit.code}`, periodId: quietYear.id, periodCode: quietYear.code, published: false });
+  });
 });

@@ -239,6 +239,17 @@ describe('separation of duties: own records, own feedback, ticket caps (e2e)', (
       expect(stored).toHaveLength(2);
     });
 
+    it('answers 404, not 403, to an HR operator out of scope moderating feedback about themselves', async () => {
+      const o = await office();
+      const hr = await userToken(t, { role: 'HR_OPERATOR', employeeId: o.me.id, unitId: o.other.id });
+      const [held] = await insertFeedback(t, { unitId: o.unit.id, employeeId: o.me.id, status: 'HELD', submittedOn: witaDate() });
+      for (const action of ['publish', 'reject']) {
+        expectProblem(await t.http().post(`/public-feedback/${held}/${action}`).set(auth(hr.token)).send({}), 404, 'not-found');
+      }
+      expect(await db.query('SELECT status::text, moderated_by FROM public_feedback WHERE id = $1', [held])).toEqual([{ status: 'HELD', moderated_by: null }]);
+      expect(await auditBy(hr.id)).toBe(0);
+    });
+
     it('records the issuing user or API key on every ticket', async () => {
       const o = await office();
       const hr = await userToken(t, { role: 'HR_OPERATOR', unitId: o.parent.id });
@@ -282,6 +293,31 @@ describe('separation of duties: own records, own feedback, ticket caps (e2e)', (
       expect((await issue(last, { unitCode: o.unit.code })).status).toBe(201);
       await db.query(`UPDATE service_tickets SET created_at = created_at - interval '1 day' WHERE employee_id = $1`, [o.colleague.id]);
       expect((await issue(last, { unitCode: o.unit.code, employeeNip: o.colleague.nip })).status).toBe(201);
+    });
+
+    it('does not count a ticket refused for its officer (another unit, unknown NIP) towards either cap', async () => {
+      const o = await office();
+      const elsewhere = await createEmployee(t, { unitId: o.other.id });
+      const key = await apiKey(t, ['feedback:tickets']);
+      const headers = { 'X-API-Key': key.key };
+      const refusedBodies = [
+        { unitCode: o.unit.code, employeeNip: elsewhere.nip },
+        { unitCode: o.unit.code, employeeNip: pnsNip() },
+        { unitCode: o.other.code, employeeNip: o.colleague.nip },
+      ];
+      for (let i = 0; i <= ISSUER_CAP; i++) {
+        for (const body of refusedBodies) {
+          const res = await issue(headers, body);
+          expectProblem(res, 400, 'validation-failed');
+          expect(res.body.errors).toEqual([expect.objectContaining({ field: 'employeeNip' })]);
+        }
+      }
+      expect(await tickets('issuer_id', key.id)).toBe(0);
+      // Both caps are still whole: OFFICER_CAP tickets naming the colleague, then the rest of the issuer's day.
+      for (let i = 0; i < OFFICER_CAP; i++) expect((await issue(headers, { unitCode: o.unit.code, employeeNip: o.colleague.nip })).status).toBe(201);
+      expectCapped(await issue(headers, { unitCode: o.unit.code, employeeNip: o.colleague.nip }));
+      for (let i = OFFICER_CAP; i < ISSUER_CAP; i++) expect((await issue(headers, { unitCode: o.unit.code })).status).toBe(201);
+      expectCapped(await issue(headers, { unitCode: o.unit.code }));
     });
 
     it('admits exactly the issuer cap when ten requests arrive at once', async () => {

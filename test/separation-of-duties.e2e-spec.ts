@@ -177,20 +177,51 @@ describe('separation of duties (e2e)', () => {
       await refused(a.id, () => verify(id, as(u.kabid)), 403, 'four-eyes');
       expect((await verify(id, admin())).body.status).toBe('VERIFIED');
     });
+
+    it('makes the appraisee who corrects what an API key submitted its submitter: the assessor verifies it, the appraisee may not', async () => {
+      const key = await apiKey(t, ['achievements:write']);
+      const id = await submit(a, { 'X-API-Key': key.key });
+      const changed = await http().patch(`/achievements/${id}`).set(as(u.staff)).send({ value: 8 });
+      expect(changed.body).toMatchObject({ status: 'SUBMITTED', value: 8, submittedBy: u.staff.id });
+      await refused(a.id, () => verify(id, as(u.staff)), 403, 'own-appraisal');
+      await refused(a.id, () => reject(id, as(u.staff)), 403, 'own-appraisal');
+      expect((await verify(id, as(u.kabid))).body).toMatchObject({ status: 'VERIFIED', decidedBy: u.kabid.id, submittedBy: u.staff.id });
+    });
   });
 
   // ---------------------------------------------------------------------------------------------
   describe('rule 3: reassigning the assessor or reviewer (reason, invalid-assessor)', () => {
     it('needs a reason whenever the assessor or reviewer changes: 400 naming reason', async () => {
       const a = await appraisalOf(e.staff, as(u.staff), null);
-      for (const body of [{ assessorId: e.colleague }, { reviewerId: null }, { assessorId: e.colleague, reason: '   ' }, { reviewerId: e.colleague, reason: null }]) {
+      for (const body of [
+        { assessorId: e.colleague },
+        { assessorId: null },
+        { reviewerId: null },
+        { assessorId: e.colleague, reason: '   ' },
+        { reviewerId: e.colleague, reason: null },
+      ]) {
         const res = await refused(a.id, () => reassign(a.id, admin(), body), 400, 'validation-failed');
         expect((res.body.errors as { field: string }[]).map((x) => x.field)).toEqual(['reason']);
       }
-      // Naming the current assessor changes nothing, so it needs no reason and writes nothing.
+      // Naming the current assessor or reviewer changes nothing, so it needs no reason and writes nothing.
       const before = await stored(a.id);
-      expect((await reassign(a.id, admin(), { assessorId: e.kabid })).status).toBe(200);
+      for (const body of [{ assessorId: e.kabid }, { reviewerId: e.kadis }, { assessorId: e.kabid, reviewerId: e.kadis }]) {
+        const res = await reassign(a.id, admin(), body);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ assessorId: e.kabid, reviewerId: e.kadis });
+        const [{ n }] = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1', [res.headers['x-request-id']]);
+        expect(n).toBe(0);
+      }
       expect(await stored(a.id)).toEqual(before);
+    });
+
+    it('answers 409 invalid-appraisal-status to reassigning a FINALIZED appraisal, with a reason or without', async () => {
+      const a = await appraisalOf(e.staff, as(u.staff), as(u.kabid));
+      await db.query(`UPDATE appraisals SET status = 'FINALIZED', finalized_at = now() WHERE id = $1`, [a.id]);
+      for (const body of [{ assessorId: e.colleague, reason: 'Mutasi jabatan' }, { reviewerId: e.colleague }, { assessorId: e.retired, reason: 'Mutasi jabatan' }]) {
+        const res = await refused(a.id, () => reassign(a.id, admin(), body), 409, 'invalid-appraisal-status');
+        expect(res.body.appraisalStatus).toBe('FINALIZED');
+      }
     });
 
     it.each([

@@ -79,6 +79,31 @@ describe('sign-in (e2e)', () => {
     expectRefused(await login(0, office, staff[0], PASSWORD));
   });
 
+  it('answers 400 to a 10,000-character username or a NUL byte, counting no attempt and computing no hash', async () => {
+    const from = address();
+    const victim = await createUser();
+    const malformed = [
+      { username: 'a'.repeat(10_000), password: WRONG },
+      { username: `${victim}\u0000`, password: WRONG },
+      { username: victim, password: `${WRONG}\u0000` },
+    ];
+    const verify = jest.spyOn(argon2, 'verify');
+    try {
+      // 12 refusals from one address, 4 of them naming the victim: past every limit, were they counted.
+      for (let i = 0; i < 12; i++) {
+        const res = await (i % 2 ? b : a).http().post('/auth/login').set('X-Forwarded-For', from).send(malformed[i % 3]);
+        expectProblem(res, 400, 'validation-failed');
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: i % 3 === 2 ? 'password' : 'username' })]);
+      }
+      expect(verify).not.toHaveBeenCalled();
+    } finally {
+      verify.mockRestore();
+    }
+    // The address and the victim's counters are untouched: LOGIN_THROTTLE_LIMIT (4) failures still answer 401.
+    for (let i = 0; i < 4; i++) expectProblem(await login(i, from, victim, WRONG), 401);
+    expectRefused(await login(0, from, victim, WRONG));
+  });
+
   it('computes at most LOGIN_THROTTLE_ADDRESS_LIMIT hashes for a concurrent burst of wrong passwords', async () => {
     const burst = address();
     const real = await createUser();

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, ValidateIf, ValidateNested } from 'class-validator';
+import { RequiredObject } from '../../../common/validation/nested-object';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import {
   APPRAISAL_STATUSES,
@@ -75,10 +76,7 @@ export class BehaviourRatingsDto implements BehaviourRatings {
 
 export class AssessBehaviourDto {
   @ApiProperty({ type: BehaviourRatingsDto, description: `All seven BerAKHLAK aspects: ${BEHAVIOUR_ASPECTS.join(', ')}` })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => BehaviourRatingsDto)
+  @RequiredObject(() => BehaviourRatingsDto)
   ratings: BehaviourRatingsDto;
 
   @ApiPropertyOptional({ maxLength: 4000 })

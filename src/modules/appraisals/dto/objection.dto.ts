@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { OptionalObject } from '../../../common/validation/nested-object';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Rating, RATINGS } from '../entities/appraisal.entity';
 import { OBJECTION_STATUSES, ObjectionEntity, ObjectionStatus } from '../entities/objection.entity';
 import { BehaviourRatingsDto } from './appraisal.dto';
@@ -23,10 +23,7 @@ export class ResolveObjectionDto {
   note: string;
 
   @ApiPropertyOptional({ type: BehaviourRatingsDto, description: 'ACCEPTED only: replaces the behaviour ratings' })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => BehaviourRatingsDto)
+  @OptionalObject(() => BehaviourRatingsDto)
   behaviourRatings?: BehaviourRatingsDto;
 
   @ApiPropertyOptional({ enum: RATINGS, description: 'ACCEPTED only: sets the result-rating override, with the note as its reason' })

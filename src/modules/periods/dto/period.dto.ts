@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { OptionalObject } from '../../../common/validation/nested-object';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { PERIOD_STATUSES, PERIOD_TYPES, PeriodEntity, PeriodStatus, PeriodType } from '../entities/period.entity';
 import { ScoringPolicyDto, ScoringPolicyPatchDto } from './scoring-policy.dto';
@@ -30,10 +31,7 @@ export class CreatePeriodDto {
   endDate: string;
 
   @ApiPropertyOptional({ type: ScoringPolicyPatchDto, description: 'Keys that differ from the defaults of spec §5; the rest take the defaults' })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ScoringPolicyPatchDto)
+  @OptionalObject(() => ScoringPolicyPatchDto)
   policy?: ScoringPolicyPatchDto;
 }
 

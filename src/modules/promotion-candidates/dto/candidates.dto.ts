@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { RequiredObject } from '../../../common/validation/nested-object';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { PREDICATES, Predicate } from '../../appraisals/scoring/types';
@@ -86,7 +87,7 @@ export class CandidateDto {
 
 export class CreateShortlistDto {
   @ApiProperty({ example: 'Baperjakat 2027-I: Kepala Bidang' }) @IsString() @Length(1, 200) name: string;
-  @ApiProperty({ type: CandidateParametersDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => CandidateParametersDto) parameters: CandidateParametersDto;
+  @ApiProperty({ type: CandidateParametersDto }) @RequiredObject(() => CandidateParametersDto) parameters: CandidateParametersDto;
 }
 
 export class DecisionDto {

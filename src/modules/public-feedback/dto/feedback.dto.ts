@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { OptionalObject, RequiredObject } from '../../../common/validation/nested-object';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { UNIT_CODE_PATTERN, upper } from '../../units/dto/unit.dto';
 import {
@@ -47,7 +48,7 @@ export class SubmitFeedbackDto {
 
   @ApiPropertyOptional({ example: 'Penerbitan KTP-el', maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200) serviceName?: string;
   @ApiProperty({ enum: FEEDBACK_CHANNELS }) @IsIn(FEEDBACK_CHANNELS) channel: FeedbackChannel;
-  @ApiProperty({ type: AnswersDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AnswersDto) answers: AnswersDto;
+  @ApiProperty({ type: AnswersDto }) @RequiredObject(() => AnswersDto) answers: AnswersDto;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 
   @ApiPropertyOptional({ example: 'K7QM-2X9D-PA4T-V1HN-C8RW-E5JB', description: 'A service ticket (case and dashes do not matter): makes the feedback VERIFIED' })
@@ -59,7 +60,7 @@ export class SubmitFeedbackDto {
   })
   @IsOptional() @IsString() @MaxLength(254) contact?: string;
 
-  @ApiPropertyOptional({ type: RespondentDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => RespondentDto) respondent?: RespondentDto;
+  @ApiPropertyOptional({ type: RespondentDto }) @OptionalObject(() => RespondentDto) respondent?: RespondentDto;
 }
 
 export class ReceiptDto {

@@ -32,7 +32,8 @@ describe('indicators (e2e)', () => {
   const codesOf = (res: { body: { items: { code: string }[] } }) => res.body.items.map((i) => i.code).sort();
 
   // Period codes are global: each period of this file takes its own year, far from a random base.
-  let year = randomInt(2100, 9000);
+  // Walks up from here: it stays below 9000, where public-anonymity's and the typed client's years are.
+  let year = randomInt(2100, 8500);
   const nextYear = () => (year += randomInt(5, 12));
 
   describe('create and read', () => {

@@ -4,7 +4,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { BEHAVIOUR_ASPECTS } from '../src/modules/appraisals/entities/appraisal.entity';
 import { IndicatorAggregation, IndicatorAspect, IndicatorDirection } from '../src/modules/indicators/entities/indicator.entity';
-import { DEFAULT_SCORING_POLICY } from '../src/modules/periods/scoring-policy';
+import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
 
 /**
  * Data generator for the recalculation benchmark: a Denpasar-scale OPEN monthly period, written with

@@ -6,11 +6,11 @@ import { AppConfig, loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { AchievementsRepository } from '../src/modules/appraisals/achievements.repository';
 import { AppraisalEntity } from '../src/modules/appraisals/entities/appraisal.entity';
-import { MarksRepository } from '../src/modules/appraisals/recalculation/marks.repository';
-import { markForRecalculation } from '../src/modules/appraisals/recalculation/recalculation-marks';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
-import { RecalculationRelay } from '../src/modules/appraisals/recalculation/relay.service';
-import { ScoreCalculator } from '../src/modules/appraisals/recalculation/score-calculator';
+import { MarksRepository } from '../src/modules/recalculation/marks.repository';
+import { markForRecalculation } from '../src/modules/recalculation/recalculation-marks';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
+import { RecalculationRelay } from '../src/modules/recalculation/relay.service';
+import { ScoreCalculator } from '../src/modules/recalculation/score-calculator';
 import {
   argValue,
   BENCH_PERIOD,

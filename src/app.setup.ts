@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './app.module';
 import { AppConfig } from './config/app-config';
-import { mountQueueDashboard } from './modules/appraisals/recalculation/queue-dashboard';
+import { mountQueueDashboard } from './modules/recalculation/queue-dashboard';
 import { setupOpenApi } from './openapi';
 
 /** Everything main.ts and the e2e tests share beyond the module graph. */

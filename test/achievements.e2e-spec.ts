@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DEFAULT_SCORING_POLICY } from '../src/modules/periods/scoring-policy';
+import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
 import { RetentionService } from '../src/modules/retention/retention.service';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';

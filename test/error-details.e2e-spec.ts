@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConflictError } from '../src/common/errors/app-error';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { auth } from './factories';
 import { insertPeriod } from './planning-fixtures';

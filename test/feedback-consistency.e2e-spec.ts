@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit } from './factories';
 import { all, Answers, insertFeedback } from './feedback-fixtures';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
-import { markForFeedback } from '../src/modules/appraisals/recalculation/feedback-marks';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
+import { markForFeedback } from '../src/modules/recalculation/feedback-marks';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit } from './factories';
 import { all, insertFeedback } from './feedback-fixtures';

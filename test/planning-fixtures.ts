@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DEFAULT_SCORING_POLICY } from '../src/modules/periods/scoring-policy';
+import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
 import { TestApp } from './app';
 import { auth, createEmployee, createUnit, uniqueCode, userToken } from './factories';
 

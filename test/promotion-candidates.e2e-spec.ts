@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BEHAVIOUR_ASPECTS } from '../src/modules/appraisals/entities/appraisal.entity';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
 import { insertIndicator } from './planning-fixtures';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { witaDate } from '../src/common/time/wita';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { RetentionService } from '../src/modules/retention/retention.service';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';

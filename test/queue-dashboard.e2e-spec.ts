@@ -1,5 +1,5 @@
 import type { Queue } from 'bull';
-import { SCORES_QUEUE_TOKEN } from '../src/modules/appraisals/recalculation/relay.service';
+import { SCORES_QUEUE_TOKEN } from '../src/modules/recalculation/relay.service';
 import { createTestApp, TestApp } from './app';
 import { expectProblem } from './factories';
 import { TestRedis } from './processes';

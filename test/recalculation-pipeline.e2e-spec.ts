@@ -2,12 +2,11 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { ChildProcess, spawn } from 'node:child_process';
 import { DataSource } from 'typeorm';
-import { SCORES_QUEUE } from '../src/modules/appraisals/recalculation/queue';
-import { NightlySchedule } from '../src/modules/appraisals/recalculation/nightly-schedule.service';
-import { ScoreCalculator } from '../src/modules/appraisals/recalculation/score-calculator';
-import { aggregate } from '../src/modules/appraisals/scoring/aggregate';
-import { computeScore } from '../src/modules/appraisals/scoring/score';
-import { DEFAULT_SCORING_POLICY } from '../src/modules/periods/scoring-policy';
+import { SCORES_QUEUE } from '../src/modules/recalculation/queue';
+import { NightlySchedule } from '../src/modules/recalculation/nightly-schedule.service';
+import { ScoreCalculator } from '../src/modules/recalculation/score-calculator';
+import { computeScore } from '../src/modules/scoring/score';
+import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
 import { createTestApp, TestApp } from './app';
 import { auth, expectProblem } from './factories';
 import { recreateDatabase } from './global-setup';
@@ -112,6 +111,18 @@ describe('recalculation pipeline under faults (e2e)', () => {
       'the score to converge',
     );
 
+  /**
+   * The test's own reading of §3 for the two aggregations it uses, independent of the SQL: SUM adds the rows,
+   * LATEST takes the latest occurredOn, ties to the later submission.
+   */
+  function referenceRealisation(aggregation: 'SUM' | 'LATEST', rows: { value: string; occurred_on: string; created_at: Date }[]): number | null {
+    if (!rows.length) return null;
+    if (aggregation === 'SUM') return rows.reduce((total, r) => total + Number(r.value), 0);
+    const later = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
+      a.occurred_on !== b.occurred_on ? a.occurred_on > b.occurred_on : a.created_at.getTime() >= b.created_at.getTime();
+    return Number(rows.reduce((latest, r) => (later(r, latest) ? r : latest)).value);
+  }
+
   /** The score recomputed from scratch in TypeScript: raw verified rows, the reference aggregation, §5. */
   async function fromScratch(appraisalId: string) {
     const targets = await db.query<{ id: string; code: string; weight: string; target: string; direction: 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER'; aggregation: 'SUM' | 'LATEST' }[]>(
@@ -125,7 +136,7 @@ describe('recalculation pipeline under faults (e2e)', () => {
         `SELECT value, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, created_at FROM achievements WHERE target_id = $1 AND status = 'VERIFIED'`,
         [x.id],
       );
-      const realisation = aggregate(x.aggregation, rows.map((r) => ({ value: Number(r.value), occurredOn: r.occurred_on, submittedAt: r.created_at.toISOString() })));
+      const realisation = referenceRealisation(x.aggregation, rows);
       inputs.push({ targetId: x.id, indicatorCode: x.code, weight: Number(x.weight), target: Number(x.target), direction: x.direction, aggregation: x.aggregation, realisation });
     }
     return computeScore(

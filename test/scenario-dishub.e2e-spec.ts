@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { RecalculationService } from '../src/modules/appraisals/recalculation/recalculation.service';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { auth, expectProblem, pnsNip, uniqueCode, userToken } from './factories';
 

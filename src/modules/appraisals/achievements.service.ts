@@ -19,7 +19,7 @@ import {
 } from './dto/achievement.dto';
 import { AchievementEntity } from './entities/achievement.entity';
 import { AppraisalEntity, AppraisalStatus } from './entities/appraisal.entity';
-import { markForRecalculation } from './recalculation/recalculation-marks';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 export const CREATE_OPERATION = 'achievements.create';
 

@@ -22,7 +22,7 @@ import {
   UpdateAppraisalDto,
 } from './dto/appraisal.dto';
 import { AppraisalEntity } from './entities/appraisal.entity';
-import { markForRecalculation } from './recalculation/recalculation-marks';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 @Injectable()
 export class AppraisalsService {

@@ -9,7 +9,7 @@ import { objectionWindowOpen, OBJECTION_WINDOW_DAYS } from './appraisal-rules';
 import { AppraisalsRepository } from './appraisals.repository';
 import { FileObjectionDto, ResolveObjectionDto } from './dto/objection.dto';
 import { ObjectionEntity } from './entities/objection.entity';
-import { markForRecalculation } from './recalculation/recalculation-marks';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 /** Keberatan (PP 30/2019 art. 59): filed by the employee, decided once and for all by the reviewer. */
 @Injectable()

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../common/errors/app-error';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { ScoreDto } from './dto/score.dto';
 import { AppraisalScoreEntity } from './entities/appraisal-score.entity';
-import { MarksRepository } from './recalculation/marks.repository';
+import { MarksRepository } from '../recalculation/marks.repository';
 
 @Injectable()
 export class ScoresService {

@@ -13,7 +13,7 @@ import { notInStatus } from './appraisals.service';
 import { CreateTargetDto, UpdateTargetDto } from './dto/target.dto';
 import { AppraisalEntity } from './entities/appraisal.entity';
 import { TargetEntity } from './entities/target.entity';
-import { markForRecalculation } from './recalculation/recalculation-marks';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 /** Rencana hasil kerja: editable while the appraisal is DRAFT, by the employee, the assessor, HR or an admin. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { ORGANISATION_PREDICATES, OrganisationPredicate } from '../appraisals/entities/organisation-predicate.entity';
+import { ORGANISATION_PREDICATES, OrganisationPredicate } from './entities/organisation-predicate.entity';
 import { checkCurve, CurveRuleCode, emptyCounts, PredicateCounts, predicateShares, scoredTotal } from './curve';
 
 /** Counts with the given predicates; every other predicate 0. */

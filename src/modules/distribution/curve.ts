@@ -1,5 +1,5 @@
-import type { OrganisationPredicate } from '../appraisals/entities/organisation-predicate.entity';
-import { PREDICATES, type Predicate } from '../appraisals/scoring/types';
+import type { OrganisationPredicate } from './entities/organisation-predicate.entity';
+import { PREDICATES, type Predicate } from '../scoring/types';
 import { roundedShare } from './numbers';
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { OrganisationPredicate, OrganisationPredicateEntity } from '../appraisals/entities/organisation-predicate.entity';
-import { PREDICATES } from '../appraisals/scoring/types';
+import { OrganisationPredicate, OrganisationPredicateEntity } from './entities/organisation-predicate.entity';
+import { PREDICATES } from '../scoring/types';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { emptyCounts, PredicateCounts } from './curve';
 

@@ -5,7 +5,7 @@ import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import { OrganisationPredicateEntity } from '../appraisals/entities/organisation-predicate.entity';
+import { OrganisationPredicateEntity } from './entities/organisation-predicate.entity';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { UnitEntity } from '../units/entities/unit.entity';
 import { UnitsRepository } from '../units/units.repository';

@@ -6,7 +6,7 @@ import { AppraisalStatus } from '../appraisals/entities/appraisal.entity';
 import { PeriodQueryDto } from './dto/period.dto';
 import { PeriodEntity, PeriodStatus } from './entities/period.entity';
 import { UNASSESSED_APPRAISAL_STATUSES } from './period-transitions';
-import { ScoringPolicy } from './scoring-policy';
+import { ScoringPolicy } from '../scoring/policy';
 
 export interface FinalizedAppraisal {
   id: string;

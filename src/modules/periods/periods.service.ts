@@ -5,8 +5,8 @@ import { AuditService } from '../../common/audit/audit.service';
 import { Actor, Principal } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
-import { markForRecalculation } from '../appraisals/recalculation/recalculation-marks';
-import { RecalculationService } from '../appraisals/recalculation/recalculation.service';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
+import { RecalculationService } from '../recalculation/recalculation.service';
 import { DistributionService } from '../distribution/distribution.service';
 import { CreatePeriodDto, PeriodQueryDto, TransitionPeriodDto } from './dto/period.dto';
 import { ScoringPolicyPatchDto } from './dto/scoring-policy.dto';
@@ -14,12 +14,11 @@ import { PeriodEntity } from './entities/period.entity';
 import { checkPeriodCalendar } from './period-calendar';
 import { nextStatus } from './period-transitions';
 import { PeriodsRepository } from './periods.repository';
-import { checkScoringPolicy, DEFAULT_SCORING_POLICY, ScoringPolicy } from './scoring-policy';
+import { checkScoringPolicy, DEFAULT_SCORING_POLICY, policyOf, samePolicy, ScoringPolicy, withPolicyChanges } from '../scoring/policy';
 
 /** At most this many blocking appraisal ids are listed in a refused close. */
 export const MAX_LISTED_APPRAISALS = 1000;
 
-const POLICY_KEYS = Object.keys(DEFAULT_SCORING_POLICY) as (keyof ScoringPolicy)[];
 const isAdminUser = (p: Principal) => p.kind === 'user' && p.role === 'ADMIN';
 
 @Injectable()
@@ -46,7 +45,7 @@ export class PeriodsService {
   async create(actor: Actor, dto: CreatePeriodDto): Promise<PeriodEntity> {
     const calendarErrors = checkPeriodCalendar(dto);
     if (calendarErrors.length) throw new ValidationFailedError(calendarErrors);
-    const policy = mergePolicy(DEFAULT_SCORING_POLICY, dto.policy ?? {});
+    const policy = withPolicyChanges(DEFAULT_SCORING_POLICY, dto.policy ?? {});
     const policyErrors = checkScoringPolicy(policy);
     if (policyErrors.length) throw new ValidationFailedError(policyErrors.map((e) => ({ ...e, field: `policy.${e.field}` })));
     return this.dataSource
@@ -74,10 +73,10 @@ export class PeriodsService {
         throw new ConflictError('period-closed', `Period ${period.code} is CLOSED: its scoring policy can no longer change`);
       }
       const before = period.policy;
-      const after = mergePolicy(before, dto);
+      const after = withPolicyChanges(policyOf(period), dto);
       const errors = checkScoringPolicy(after);
       if (errors.length) throw new ValidationFailedError(errors);
-      if (POLICY_KEYS.every((k) => before[k] === after[k])) return before;
+      if (samePolicy(policyOf(period), after)) return before;
       await this.periods.setPolicy(id, after, m);
       await markForRecalculation(m, { periodId: id }, 'policy-edit');
       await this.audit.record(m, actor, { action: 'period.policy-update', entityType: 'period', entityId: id, before, after });
@@ -125,7 +124,7 @@ export class PeriodsService {
         forcedCount = unassessed.count;
         // Scores are computed from the rows as they stand at the close, then frozen with the appraisals.
         await this.recalculation.recalculatePeriod(id, m);
-        if ({ ...DEFAULT_SCORING_POLICY, ...before.policy }.enforceDistribution) {
+        if (policyOf(before).enforceDistribution) {
           const breaking = await this.distribution.unitsBreakingCurve(id, m);
           if (breaking.length) {
             throw new ConflictError(
@@ -173,16 +172,6 @@ export class PeriodsService {
       return after;
     });
   }
-}
-
-/** The keys the patch sets, over `base`; keys it leaves out keep their value. */
-function mergePolicy(base: Readonly<ScoringPolicy>, patch: Partial<ScoringPolicy>): ScoringPolicy {
-  const merged: ScoringPolicy = { ...DEFAULT_SCORING_POLICY, ...base };
-  for (const k of POLICY_KEYS) {
-    const v = patch[k];
-    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
-  }
-  return merged;
 }
 
 const duplicateCode = (code: string) =>

@@ -1,4 +1,4 @@
-import type { Predicate } from '../appraisals/scoring/types';
+import type { Predicate } from '../scoring/types';
 import type { Potential } from '../employees/entities/employee.entity';
 import {
   addYears,

@@ -1,5 +1,5 @@
-import { round2 } from '../appraisals/scoring/rounding';
-import { PREDICATES, Predicate } from '../appraisals/scoring/types';
+import { round2 } from '../scoring/rounding';
+import { PREDICATES, Predicate } from '../scoring/types';
 import type { Potential } from '../employees/entities/employee.entity';
 
 /** SANGAT_BAIK > BAIK > BUTUH_PERBAIKAN > KURANG > SANGAT_KURANG (spec §7). */

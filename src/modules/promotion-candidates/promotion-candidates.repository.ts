@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Predicate } from '../appraisals/scoring/types';
+import { Predicate } from '../scoring/types';
 import { JobType, Potential } from '../employees/entities/employee.entity';
 import { PeriodType } from '../periods/entities/period.entity';
 import { WindowPeriod } from './eligibility';

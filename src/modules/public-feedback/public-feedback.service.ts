@@ -14,7 +14,7 @@ import { UnitsRepository } from '../units/units.repository';
 import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
 import { answerColumns, answersOf, FeedbackStatus, PublicFeedbackEntity } from './entities/public-feedback.entity';
 import { ServiceTicketEntity } from './entities/service-ticket.entity';
-import { markForFeedback } from '../appraisals/recalculation/feedback-marks';
+import { markForFeedback } from '../recalculation/feedback-marks';
 import { keyedHash, newTicket, normalizeContact, ticketHash } from './feedback-secrets';
 import { PublicFeedbackRepository } from './public-feedback.repository';
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { IKM_ELEMENTS, IkmElement } from '../appraisals/scoring/ikm';
-import { MAX_UNIT_DEPTH } from '../appraisals/recalculation/feedback-marks';
-import { Predicate, PREDICATES } from '../appraisals/scoring/types';
+import { IKM_ELEMENTS, IkmElement } from '../scoring/ikm';
+import { MAX_UNIT_DEPTH } from '../recalculation/feedback-marks';
+import { Predicate, PREDICATES } from '../scoring/types';
 import { Cell, IslandPeriod } from './public-figures';
 
 /** Per-element sums of the answers and the number of responses, as `ikmOfSums` takes them. */

@@ -16,7 +16,7 @@ import {
 import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle, findCycle, parentsFirst } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
-import { markForUnitChanges } from '../appraisals/recalculation/feedback-marks';
+import { markForUnitChanges } from '../recalculation/feedback-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BEHAVIOUR_ASPECTS, Rating, RATINGS } from '../entities/appraisal.entity';
 import { AppraisalScoreEntity } from '../entities/appraisal-score.entity';
-import { AspectBreakdown, Predicate, PREDICATES, TargetBreakdown } from '../scoring/types';
+import { AspectBreakdown, Predicate, PREDICATES, TargetBreakdown } from '../../scoring/types';
 
 class TargetBreakdownDto implements TargetBreakdown {
   @ApiProperty({ format: 'uuid' }) targetId: string;

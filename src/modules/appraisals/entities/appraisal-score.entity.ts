@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { decimal } from '../../../database/decimal.transformer';
-import { PREDICATES, type Predicate, type PredicateCode, type AspectBreakdown, type TargetBreakdown } from '../scoring/types';
+import { PREDICATES, type Predicate, type PredicateCode, type AspectBreakdown, type TargetBreakdown } from '../../scoring/types';
 import { AppraisalEntity, Rating, RATINGS } from './appraisal.entity';
 
 export interface ScoreBreakdown {

@@ -11,24 +11,13 @@ import {
 } from 'typeorm';
 import { EmployeeEntity } from '../../employees/entities/employee.entity';
 import { PeriodEntity } from '../../periods/entities/period.entity';
+import { BehaviourRatings, Rating, RATINGS } from '../../scoring/types';
 import { UnitEntity } from '../../units/entities/unit.entity';
+
+export { BEHAVIOUR_ASPECTS, RATINGS, type BehaviourAspect, type BehaviourRatings, type Rating } from '../../scoring/types';
 
 export const APPRAISAL_STATUSES = ['DRAFT', 'AGREED', 'ASSESSED', 'FINALIZED'] as const;
 export type AppraisalStatus = (typeof APPRAISAL_STATUSES)[number];
-export const RATINGS = ['ABOVE_EXPECTATION', 'MEETS_EXPECTATION', 'BELOW_EXPECTATION'] as const;
-export type Rating = (typeof RATINGS)[number];
-/** BerAKHLAK core values (SE MenPAN-RB 20/2021), rated by the assessor. */
-export const BEHAVIOUR_ASPECTS = [
-  'BERORIENTASI_PELAYANAN',
-  'AKUNTABEL',
-  'KOMPETEN',
-  'HARMONIS',
-  'LOYAL',
-  'ADAPTIF',
-  'KOLABORATIF',
-] as const;
-export type BehaviourAspect = (typeof BEHAVIOUR_ASPECTS)[number];
-export type BehaviourRatings = Record<BehaviourAspect, Rating>;
 
 /** SKP: one employee in one period. */
 @Entity('appraisals')

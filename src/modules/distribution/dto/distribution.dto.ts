@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { ORGANISATION_PREDICATES, OrganisationPredicate } from '../../appraisals/entities/organisation-predicate.entity';
+import { ORGANISATION_PREDICATES, OrganisationPredicate } from '../entities/organisation-predicate.entity';
 import { CURVE_RULE_CODES, CurveRuleCode } from '../curve';
 
 export class DistributionQueryDto {

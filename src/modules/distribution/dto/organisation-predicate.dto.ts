@@ -4,7 +4,7 @@ import {
   ORGANISATION_PREDICATES,
   OrganisationPredicate,
   OrganisationPredicateEntity,
-} from '../../appraisals/entities/organisation-predicate.entity';
+} from '../entities/organisation-predicate.entity';
 
 export class SetOrganisationPredicateDto {
   @ApiProperty({ enum: ORGANISATION_PREDICATES, example: 'BAIK', description: 'Predikat kinerja organisasi of the unit for the period' })

@@ -1,13 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { JOB_TYPES, JobType } from '../../employees/entities/employee.entity';
+import { INDICATOR_AGGREGATIONS, INDICATOR_DIRECTIONS, IndicatorAggregation, IndicatorDirection } from '../../scoring/types';
 import { UnitEntity } from '../../units/entities/unit.entity';
+
+export { INDICATOR_AGGREGATIONS, INDICATOR_DIRECTIONS, type IndicatorAggregation, type IndicatorDirection } from '../../scoring/types';
 
 export const INDICATOR_ASPECTS = ['QUANTITY', 'QUALITY', 'TIME', 'COST'] as const;
 export type IndicatorAspect = (typeof INDICATOR_ASPECTS)[number];
-export const INDICATOR_DIRECTIONS = ['HIGHER_IS_BETTER', 'LOWER_IS_BETTER'] as const;
-export type IndicatorDirection = (typeof INDICATOR_DIRECTIONS)[number];
-export const INDICATOR_AGGREGATIONS = ['SUM', 'AVERAGE', 'LATEST', 'MAX', 'MIN'] as const;
-export type IndicatorAggregation = (typeof INDICATOR_AGGREGATIONS)[number];
 
 /** Indikator Kinerja Individu: a measurable KPI of the catalogue. */
 @Entity('indicators')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNumber, Max, Min, ValidateIf } from 'class-validator';
-import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../scoring-policy';
+import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../../scoring/policy';
 
 const NUMBER = { allowNaN: false, allowInfinity: false };
 /** A key left out keeps its value; `null` is validated, hence refused. */

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ScoringPolicy } from '../scoring-policy';
+import type { ScoringPolicy } from '../../scoring/policy';
 
 export const PERIOD_TYPES = ['MONTHLY', 'QUARTERLY', 'ANNUAL'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];

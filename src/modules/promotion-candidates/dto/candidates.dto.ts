@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { QueryBoolean } from '../../../common/validation/query-boolean';
-import { PREDICATES, Predicate } from '../../appraisals/scoring/types';
+import { PREDICATES, Predicate } from '../../scoring/types';
 import { JOB_TYPES, JobType, POTENTIALS } from '../../employees/entities/employee.entity';
 import { PERIOD_TYPES, PeriodType } from '../../periods/entities/period.entity';
 import { SHORTLIST_DECISIONS, ShortlistDecision } from '../entities/shortlist.entity';

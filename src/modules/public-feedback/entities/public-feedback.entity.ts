@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { IKM_ELEMENTS, IkmElement } from '../../appraisals/scoring/ikm';
+import { IKM_ELEMENTS, IkmElement } from '../../scoring/ikm';
 import { EmployeeEntity } from '../../employees/entities/employee.entity';
 import { UnitEntity } from '../../units/entities/unit.entity';
 import { ServiceTicketEntity } from './service-ticket.entity';

@@ -1,7 +1,7 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsUUID, Matches } from 'class-validator';
-import { IKM_CATEGORIES, IkmCategory, IkmLabel } from '../../appraisals/scoring/ikm';
+import { IKM_CATEGORIES, IkmCategory, IkmLabel } from '../../scoring/ikm';
 import { PERIOD_TYPES, PeriodType } from '../../periods/entities/period.entity';
 import { UNIT_CODE_PATTERN, upper } from '../../units/dto/unit.dto';
 import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from '../thresholds';

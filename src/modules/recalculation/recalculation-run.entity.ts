@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PeriodEntity } from '../../periods/entities/period.entity';
+import { PeriodEntity } from '../periods/entities/period.entity';
 
 export const RUN_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MarksRepository } from './marks.repository';
 import { MARKS_CHANNEL } from './recalculation-marks';
 import { appraisalJobId, ScoresJob, SCORES_QUEUE } from './queue';

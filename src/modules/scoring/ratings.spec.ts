@@ -1,5 +1,5 @@
-import { DEFAULT_SCORING_POLICY } from '../../periods/scoring-policy';
-import { RATINGS, type Rating } from '../entities/appraisal.entity';
+import { DEFAULT_SCORING_POLICY } from './policy';
+import { RATINGS, type Rating } from './types';
 import { ASPECT_VALUES, PREDICATE_CODES, predicateOf, ratingOf } from './ratings';
 import { PREDICATES, type Predicate, type PredicateCode } from './types';
 

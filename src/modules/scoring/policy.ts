@@ -25,6 +25,25 @@ export const DEFAULT_SCORING_POLICY: Readonly<ScoringPolicy> = Object.freeze({
   enforceDistribution: false,
 });
 
+export const POLICY_KEYS = Object.keys(DEFAULT_SCORING_POLICY) as readonly (keyof ScoringPolicy)[];
+
+/** The keys `patch` sets over the complete `base`; keys it leaves out keep their value. */
+export function withPolicyChanges(base: Readonly<ScoringPolicy>, patch: Partial<ScoringPolicy>): ScoringPolicy {
+  const merged: ScoringPolicy = { ...base };
+  for (const k of POLICY_KEYS) {
+    const v = patch[k];
+    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  }
+  return merged;
+}
+
+/** A period's complete policy: its stored keys over the defaults, so a key added after it was stored reads as its default. */
+export function policyOf(period: { policy: Partial<ScoringPolicy> }): ScoringPolicy {
+  return withPolicyChanges(DEFAULT_SCORING_POLICY, period.policy);
+}
+
+export const samePolicy = (a: Readonly<ScoringPolicy>, b: Readonly<ScoringPolicy>) => POLICY_KEYS.every((k) => a[k] === b[k]);
+
 /** Rules across keys; single-key ranges are checked by the DTO. Returns field errors, empty when valid. */
 export function checkScoringPolicy(p: ScoringPolicy): { field: string; message: string }[] {
   const errors: { field: string; message: string }[] = [];

@@ -4,10 +4,10 @@ import { ExpressAdapter } from '@bull-board/express';
 import { INestApplication, MethodNotAllowedException } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../../../common/errors/app-error';
-import { ProblemFilter } from '../../../common/http/problem.filter';
-import { AppConfig } from '../../../config/app-config';
-import { UsersService } from '../../auth/users.service';
+import { ForbiddenError, UnauthorizedError } from '../../common/errors/app-error';
+import { ProblemFilter } from '../../common/http/problem.filter';
+import { AppConfig } from '../../config/app-config';
+import { UsersService } from '../auth/users.service';
 import { SCORES_QUEUE_TOKEN } from './relay.service';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AppConfig } from '../../../config/app-config';
+import { AppConfig } from '../../config/app-config';
 import { MarksRepository } from './marks.repository';
 import { NightlySchedule } from './nightly-schedule.service';
 import { SCORES_QUEUE } from './queue';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { AppraisalEntity } from '../entities/appraisal.entity';
+import { AppraisalEntity } from '../appraisals/entities/appraisal.entity';
 
 /**
  * Durable "needs recalculation" mark (spec §6), written in the same transaction as the change that

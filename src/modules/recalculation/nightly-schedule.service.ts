@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
-import { WITA, witaDate } from '../../../common/time/wita';
-import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { WITA, witaDate } from '../../common/time/wita';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { RecalculationService } from './recalculation.service';
 import { ScoresWorker } from './scores-worker.service';
 

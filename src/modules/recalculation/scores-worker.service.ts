@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { batchJobId, ScoresJob, ScoresJobData } from './queue';
 import { RecalculationService } from './recalculation.service';
 import { SCORES_QUEUE_TOKEN } from './relay.service';

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Access, CurrentActor } from '../../../common/auth/access.decorator';
-import { Actor } from '../../../common/auth/principal';
-import { ProblemResponse } from '../../../common/http/problem.dto';
+import { Access, CurrentActor } from '../../common/auth/access.decorator';
+import { Actor } from '../../common/auth/principal';
+import { ProblemResponse } from '../../common/http/problem.dto';
 import { RecalculationRunEntity, RUN_STATUSES, RUN_TRIGGERS, RunStatus, RunTrigger } from './recalculation-run.entity';
 import { RecalculationService } from './recalculation.service';
 import { ScoresWorker } from './scores-worker.service';

@@ -1,4 +1,4 @@
-import type { ScoringPolicy } from '../../periods/scoring-policy';
+import type { ScoringPolicy } from './policy';
 import { aspectBreakdown, behaviourScoreOf } from './behaviour';
 import { capaian } from './capaian';
 import { PREDICATE_CODES, predicateOf, ratingOf } from './ratings';

@@ -1,4 +1,4 @@
-import type { IndicatorDirection } from '../../indicators/entities/indicator.entity';
+import type { IndicatorDirection } from './types';
 import { capaian } from './capaian';
 import { round2 } from './rounding';
 

@@ -1,4 +1,4 @@
-import type { IndicatorDirection } from '../../indicators/entities/indicator.entity';
+import type { IndicatorDirection } from './types';
 
 /**
  * Capaian (achievement percentage) of one target, spec §5.1, at full precision (rounding happens when the

@@ -1,5 +1,5 @@
-import { DEFAULT_SCORING_POLICY } from '../../periods/scoring-policy';
-import { BEHAVIOUR_ASPECTS, type BehaviourRatings, type Rating } from '../entities/appraisal.entity';
+import { DEFAULT_SCORING_POLICY } from './policy';
+import { BEHAVIOUR_ASPECTS, type BehaviourRatings, type Rating } from './types';
 import { aspectBreakdown, behaviourScoreOf, type FeedbackPolicy } from './behaviour';
 import type { PublicFeedbackInput } from './types';
 

@@ -1,5 +1,5 @@
-import type { ScoringPolicy } from '../../periods/scoring-policy';
-import type { Rating } from '../entities/appraisal.entity';
+import type { ScoringPolicy } from './policy';
+import type { Rating } from './types';
 import { round2 } from './rounding';
 import type { Predicate, PredicateCode } from './types';
 

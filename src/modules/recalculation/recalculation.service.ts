@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../../../common/audit/audit.service';
-import { Actor } from '../../../common/auth/principal';
-import { AppError, ConflictError, NotFoundError } from '../../../common/errors/app-error';
-import { APP_CONFIG, AppConfig } from '../../../config/app-config';
-import { PeriodEntity } from '../../periods/entities/period.entity';
+import { AuditService } from '../../common/audit/audit.service';
+import { Actor } from '../../common/auth/principal';
+import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { PeriodEntity } from '../periods/entities/period.entity';
 import { MarksRepository } from './marks.repository';
 import { RecalculationRunEntity, RunTrigger } from './recalculation-run.entity';
 import { ScoreCalculator } from './score-calculator';

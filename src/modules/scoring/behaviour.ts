@@ -1,5 +1,5 @@
-import type { ScoringPolicy } from '../../periods/scoring-policy';
-import { BEHAVIOUR_ASPECTS, type BehaviourAspect, type BehaviourRatings } from '../entities/appraisal.entity';
+import type { ScoringPolicy } from './policy';
+import { BEHAVIOUR_ASPECTS, type BehaviourAspect, type BehaviourRatings } from './types';
 import { ASPECT_VALUES } from './ratings';
 import type { AspectBreakdown, PublicFeedbackInput } from './types';
 

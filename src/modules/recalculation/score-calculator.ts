@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { IndicatorAggregation, IndicatorDirection } from '../../indicators/entities/indicator.entity';
-import { DEFAULT_SCORING_POLICY, ScoringPolicy } from '../../periods/scoring-policy';
-import { BehaviourRatings, Rating } from '../entities/appraisal.entity';
+import { IndicatorAggregation, IndicatorDirection } from '../indicators/entities/indicator.entity';
+import { policyOf, ScoringPolicy } from '../scoring/policy';
+import { BehaviourRatings, Rating } from '../appraisals/entities/appraisal.entity';
 import { computeScore } from '../scoring/score';
 import { ScoreResult, TargetScoreInput } from '../scoring/types';
 import { feedbackInputs } from './feedback-inputs';
@@ -112,7 +112,7 @@ export class ScoreCalculator {
     const rows = await m.query<{ id: string; policy: Partial<ScoringPolicy> }[]>('SELECT id, policy FROM periods WHERE id = ANY($1::uuid[])', [periodIds]);
     return new Map(
       rows.map((r) => {
-        const policy = { ...DEFAULT_SCORING_POLICY, ...r.policy };
+        const policy = policyOf(r);
         return [r.id, { policy, json: JSON.stringify(policy) }];
       }),
     );

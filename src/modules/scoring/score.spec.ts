@@ -1,5 +1,5 @@
-import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '../../periods/scoring-policy';
-import { BEHAVIOUR_ASPECTS, type BehaviourRatings, type Rating } from '../entities/appraisal.entity';
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy';
+import { BEHAVIOUR_ASPECTS, type BehaviourRatings, type Rating } from './types';
 import { ASPECT_VALUES } from './ratings';
 import { computeScore } from './score';
 import type { AspectBreakdown, PublicFeedbackInput, ScoreInput, ScoreResult, TargetScoreInput } from './types';

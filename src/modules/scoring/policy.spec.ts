@@ -1,4 +1,4 @@
-import { checkScoringPolicy, DEFAULT_SCORING_POLICY, ScoringPolicy } from './scoring-policy';
+import { checkScoringPolicy, DEFAULT_SCORING_POLICY, ScoringPolicy } from './policy';
 
 describe('checkScoringPolicy', () => {
   const fields = (patch: Partial<ScoringPolicy>) => checkScoringPolicy({ ...DEFAULT_SCORING_POLICY, ...patch }).map((e) => e.field);

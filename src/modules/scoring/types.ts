@@ -1,18 +1,29 @@
-import type { IndicatorAggregation, IndicatorDirection } from '../../indicators/entities/indicator.entity';
-import type { ScoringPolicy } from '../../periods/scoring-policy';
-import type { BehaviourAspect, BehaviourRatings, Rating } from '../entities/appraisal.entity';
+import type { ScoringPolicy } from './policy';
+
+/** The vocabulary of spec §3 and §5; the entities and DTOs take their enums from here. */
+export const RATINGS = ['ABOVE_EXPECTATION', 'MEETS_EXPECTATION', 'BELOW_EXPECTATION'] as const;
+export type Rating = (typeof RATINGS)[number];
+/** BerAKHLAK core values (SE MenPAN-RB 20/2021), rated by the assessor. */
+export const BEHAVIOUR_ASPECTS = [
+  'BERORIENTASI_PELAYANAN',
+  'AKUNTABEL',
+  'KOMPETEN',
+  'HARMONIS',
+  'LOYAL',
+  'ADAPTIF',
+  'KOLABORATIF',
+] as const;
+export type BehaviourAspect = (typeof BEHAVIOUR_ASPECTS)[number];
+export type BehaviourRatings = Record<BehaviourAspect, Rating>;
+export const INDICATOR_DIRECTIONS = ['HIGHER_IS_BETTER', 'LOWER_IS_BETTER'] as const;
+export type IndicatorDirection = (typeof INDICATOR_DIRECTIONS)[number];
+export const INDICATOR_AGGREGATIONS = ['SUM', 'AVERAGE', 'LATEST', 'MAX', 'MIN'] as const;
+export type IndicatorAggregation = (typeof INDICATOR_AGGREGATIONS)[number];
 
 export const PREDICATES = ['SANGAT_BAIK', 'BAIK', 'BUTUH_PERBAIKAN', 'KURANG', 'SANGAT_KURANG'] as const;
 export type Predicate = (typeof PREDICATES)[number];
 /** SIASN kuadran code of a predicate (PermenPAN-RB 6/2022). */
 export type PredicateCode = 1 | 2 | 3 | 4 | 5;
-
-/** One verified achievement, as the aggregation of §3 needs it. */
-export interface AchievementInput {
-  value: number;
-  occurredOn: string; // YYYY-MM-DD
-  submittedAt: string; // ISO timestamp; breaks LATEST ties
-}
 
 export interface TargetScoreInput {
   targetId: string;
@@ -21,7 +32,7 @@ export interface TargetScoreInput {
   target: number;
   direction: IndicatorDirection;
   aggregation: IndicatorAggregation;
-  /** Combined VERIFIED achievements (see `aggregate`), or null when there is none. */
+  /** The VERIFIED achievements combined by the indicator's aggregation (§3), or null when there is none. */
   realisation: number | null;
 }
 

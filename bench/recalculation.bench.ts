@@ -1,16 +1,20 @@
 import 'reflect-metadata';
 import { cpus } from 'node:os';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditRepository } from '../src/common/audit/audit.repository';
 import { AuditService } from '../src/common/audit/audit.service';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { AchievementsRepository } from '../src/modules/appraisals/achievements.repository';
-import { AppraisalEntity } from '../src/modules/appraisals/entities/appraisal.entity';
+import { AppraisalsRepository } from '../src/modules/appraisals/appraisals.repository';
+import { PeriodsRepository } from '../src/modules/periods/periods.repository';
 import { MarksRepository } from '../src/modules/recalculation/marks.repository';
+import { RecalculationRunsRepository } from '../src/modules/recalculation/recalculation-runs.repository';
 import { markForRecalculation } from '../src/modules/recalculation/recalculation-marks';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { RecalculationRelay } from '../src/modules/recalculation/relay.service';
 import { ScoreCalculator } from '../src/modules/recalculation/score-calculator';
+import { ScoreInputsRepository } from '../src/modules/recalculation/score-inputs.repository';
 import {
   argValue,
   BENCH_PERIOD,
@@ -166,7 +170,7 @@ const PHASES = [
 type Phase = (typeof PHASES)[number];
 
 function phaseOf(sql: string): Phase {
-  // First: the feedback query (feedback-inputs.ts) also joins periods p.
+  // First: the feedback query (ScoreInputsRepository.feedback) also joins periods p.
   if (sql.includes('public_feedback')) return 'feedback query';
   if (sql.includes('FROM appraisal_targets t')) return 'targets query';
   if (sql.includes('FROM appraisals a') || sql.includes('FROM periods')) return 'appraisals query';
@@ -183,7 +187,7 @@ interface Profile {
   firstChunk: TimedQuery[];
 }
 
-async function profilePhases(ds: DataSource, calculator: ScoreCalculator, marks: MarksRepository, periodId: string, chunk: number): Promise<Profile> {
+async function profilePhases(ds: DataSource, calculator: ScoreCalculator, inputs: ScoreInputsRepository, marks: MarksRepository, periodId: string, chunk: number): Promise<Profile> {
   const phases = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
   let after = '00000000-0000-0000-0000-000000000000';
   let chunks = 0;
@@ -203,21 +207,12 @@ async function profilePhases(ds: DataSource, calculator: ScoreCalculator, marks:
         phases[phase] += now() - t;
         return r;
       };
-      const rows = await timed(
-        'select ids',
-        m.query<{ id: string }[]>(
-          `SELECT id FROM appraisals WHERE period_id = $1 AND status <> 'FINALIZED' AND id > $2 ORDER BY id LIMIT $3`,
-          [periodId, after, chunk],
-        ),
-      );
-      ids = rows.map((r) => r.id);
+      ids = await timed('select ids', inputs.nextChunk(periodId, after, chunk, m));
       if (!ids.length) {
         await qr.commitTransaction();
         break;
       }
-      const locked = (
-        await timed('lock', m.query<{ id: string }[]>('SELECT id FROM appraisals WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]))
-      ).map((r) => r.id);
+      const locked = await timed('lock', inputs.lock(ids, m));
       const versions = await timed('mark versions', marks.versions(locked, m));
       const sink: TimedQuery[] = [];
       const t = now();
@@ -322,7 +317,9 @@ async function measureLatency(
   );
   const random = prng(o.seed);
   const achievements = new AchievementsRepository(ds);
-  const audit = new AuditService(ds);
+  const appraisals = new AppraisalsRepository(ds);
+  const periods = new PeriodsRepository(ds);
+  const audit = new AuditService(new AuditRepository(ds));
   const days = Math.round((Date.parse(BENCH_PERIOD.end) - Date.parse(BENCH_PERIOD.start)) / 86_400_000) + 1;
 
   // Record the size and duration of every drain the relay does.
@@ -335,7 +332,7 @@ async function measureLatency(
     return n;
   };
   const workerConfig: AppConfig = { ...config, recalculation: { ...config.recalculation, worker: true } };
-  const relay = new RecalculationRelay(ds, marks, recalculation, workerConfig, undefined);
+  const relay = new RecalculationRelay(marks, recalculation, workerConfig, undefined);
 
   const events: WriteEvent[] = [];
   const pending = new Map<string, WriteEvent[]>();
@@ -376,9 +373,9 @@ async function measureLatency(
       const appraisalId = await ds.transaction(async (m) => {
         const target = await achievements.findTarget(targetId, m);
         if (!target) throw new Error(`target ${targetId} vanished`);
-        const appraisal = await m.getRepository(AppraisalEntity).findOne({ where: { id: target.appraisalId }, lock: { mode: 'pessimistic_write' } });
+        const appraisal = await appraisals.findByIdForUpdate(target.appraisalId, m);
         if (!appraisal) throw new Error(`appraisal ${target.appraisalId} vanished`);
-        const period = await achievements.findPeriod(appraisal.periodId, m);
+        const period = await periods.findById(appraisal.periodId, m);
         if (period?.status !== 'OPEN') throw new Error('the bench period is not OPEN');
         const created = await achievements.insert(
           {
@@ -462,8 +459,9 @@ async function main(): Promise<void> {
   await ds.initialize();
   try {
     const marks = new MarksRepository(ds);
-    const calculator = new ScoreCalculator();
-    const recalculation = new RecalculationService(ds, marks, calculator, config, new AuditService(ds));
+    const inputs = new ScoreInputsRepository();
+    const calculator = new ScoreCalculator(inputs);
+    const recalculation = new RecalculationService(ds, marks, calculator, inputs, new RecalculationRunsRepository(ds), config, new AuditService(new AuditRepository(ds)));
     const chunk = config.recalculation.batchChunk;
 
     const [{ version }] = await ds.query<{ version: string }[]>('SELECT version()');
@@ -530,7 +528,7 @@ async function main(): Promise<void> {
     console.log(`  ratio batch/floor                   ${(batch.best / floor.best).toFixed(2)}${written ? `  (every score written: ${(written.best / floor.best).toFixed(2)})` : ''}   goal ≤ 2`);
 
     // Where the batch time goes (scores present and unchanged, as in (b)).
-    const profile = await profilePhases(ds, calculator, marks, periodId, chunk);
+    const profile = await profilePhases(ds, calculator, inputs, marks, periodId, chunk);
     console.log(`\nbatch phases, scores unchanged (${profile.chunks} chunks of ≤ ${chunk}; total ${secs(profile.total)}):`);
     for (const p of PHASES) {
       const t = profile.phases[p];

@@ -14,7 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { TypeOrmNestLogger } from './database/typeorm-logger';
 import { AppraisalsModule } from './modules/appraisals/appraisals.module';
-import { RecalculationModule } from './modules/recalculation/recalculation.module';
+import { ScoresQueueModule } from './modules/recalculation/scores-queue.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DistributionModule } from './modules/distribution/distribution.module';
 import { EmployeesModule } from './modules/employees/employees.module';
@@ -78,7 +78,7 @@ export class AppModule implements NestModule {
         PublicFeedbackModule,
         ServiceIndexModule,
         RetentionModule,
-        RecalculationModule.forRoot(config),
+        ScoresQueueModule.forRoot(config),
         HealthModule,
       ],
       providers: [

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './app.module';
 import { AppConfig } from './config/app-config';
+import { UsersService } from './modules/auth/users.service';
 import { mountQueueDashboard } from './modules/recalculation/queue-dashboard';
 import { setupOpenApi } from './openapi';
 
@@ -35,6 +36,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Registered first: a body parsed here is left alone by the general parser below.
   app.use(['/units/import', '/employees/import'], json({ limit: config.http.importBodyLimit, type }));
   app.useBodyParser('json', { limit: config.http.bodyLimit, type });
-  mountQueueDashboard(app, config);
+  const users = app.get(UsersService);
+  mountQueueDashboard(app, config, (username, password, ip) => users.verifyCredentials(username, password, ip));
   setupOpenApi(app);
 }

@@ -21,9 +21,11 @@ const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:
 const ONE_IKM = 0.005 + 0.005 / 1.2;
 
 /**
- * The staff service index (service-index.repository.ts) and the BERORIENTASI_PELAYANAN aspect of the score
- * (recalculation/feedback-inputs.ts) count feedback in different SQL; spec §4/§5.3 say they are the same IKM.
- * Each case checks both against hand-computed figures and against each other.
+ * The staff service index (service-index.repository.ts, one unit or employee and period) and the
+ * BERORIENTASI_PELAYANAN aspect of the score (recalculation/score-inputs.repository.ts, a chunk of appraisals at
+ * once) are different queries built from the one feedback SQL module, src/modules/feedback-index/feedback-index.sql.ts
+ * (counted statuses, answer sums, the walk to the nearest publicService unit); spec §4/§5.3 say they are the same
+ * IKM. Each case checks both against hand-computed figures and against each other.
  */
 describe('service index and score agree on the IKM (e2e, spec §4, §5.3)', () => {
   let t: TestApp;
@@ -129,6 +131,30 @@ describe('service index and score agree on the IKM (e2e, spec §4, §5.3)', () =
     expect(index).toMatchObject({ responses: 33, ikm: 77.36 });
     expect(aspect).toMatchObject({ publicSource: 'UNIT', publicValue: 92.83, value: 98.21 });
     // 92.83/1.2 = 77.3583…, 0.0017 from 77.36.
+    expect(Math.abs(aspect.publicValue / 1.2 - index.ikm)).toBeLessThanOrEqual(ONE_IKM);
+  });
+
+  it('unit source: the walk up stops at the nearest publicService unit, whose index is the one behind publicValue', async () => {
+    // top (publicService) ── mid (publicService) ── leaf
+    const top = await createUnit(t, { publicService: true });
+    const mid = await createUnit(t, { parentId: top.id, publicService: true });
+    const leaf = await createUnit(t, { parentId: mid.id });
+    const a = await appraisal(leaf.id);
+    const feedback = (unitId: string, status: string, answers: Answers, count: number) =>
+      insertFeedback(t, { unitId, status, answers, count, submittedOn: period.startDate });
+    // Counted in mid's subtree, 31 responses: 25 × 26 = 650 and 6 × 25 = 150.
+    await feedback(leaf.id, 'PUBLISHED', [3, 3, 3, 3, 3, 3, 3, 3, 2], 25);
+    await feedback(mid.id, 'VERIFIED', [2, 3, 3, 3, 2, 3, 3, 3, 3], 6);
+    // Not counted: top is above mid. Walking on to top would give 41 responses, IKM 25·890/369 = 60.30.
+    await feedback(top.id, 'PUBLISHED', all(1), 10);
+
+    const index = await serviceIndex(`/units/${mid.id}/service-index`);
+    const aspect = await serviceAspect(a.id);
+    // total 800 over 31: IKM = 25·800/(9·31) = 71.6845… → 71.68; publicValue = 1.2·71.6845… = 86.0215… → 86.02;
+    // value = 0.75·100 + 0.25·86.0215… = 96.5053… → 96.51.
+    expect(index).toMatchObject({ responses: 31, ikm: 71.68 });
+    expect(aspect).toMatchObject({ publicSource: 'UNIT', publicValue: 86.02, value: 96.51 });
+    // 86.02/1.2 = 71.6833…, 0.0017 from 71.68.
     expect(Math.abs(aspect.publicValue / 1.2 - index.ikm)).toBeLessThanOrEqual(ONE_IKM);
   });
 });

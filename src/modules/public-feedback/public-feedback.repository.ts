@@ -6,15 +6,15 @@ import { offsetOf } from '../../common/pagination/page';
 import { WITA } from '../../common/time/wita';
 import { FeedbackQueryDto } from './dto/feedback.dto';
 import { PublicFeedbackEntity } from './entities/public-feedback.entity';
-import { ServiceTicketEntity } from './entities/service-ticket.entity';
 
-/** Namespaces of the transaction locks that make each abuse check race-free (first key of pg_advisory_xact_lock). */
+/**
+ * Namespaces of the transaction locks that make each abuse check of the intake race-free (first key of
+ * pg_advisory_xact_lock; the ticket caps' are in ServiceTicketsRepository).
+ */
 enum FeedbackLock {
   Ip = 2001,
   Contact = 2002,
   Employee = 2003,
-  TicketIssuer = 2004,
-  TicketOfficer = 2005,
 }
 
 @Injectable()
@@ -23,8 +23,7 @@ export class PublicFeedbackRepository {
 
   /**
    * Serialises submissions sharing a key until the transaction ends, so two at once cannot both pass a count.
-   * Callers take them in the order Ip, Contact, Employee (intake) and TicketIssuer, TicketOfficer (tickets), so two
-   * transactions never wait on each other in a cycle.
+   * Callers take them in the order Ip, Contact, Employee, so two transactions never wait on each other in a cycle.
    */
   async lock(m: EntityManager, kind: keyof typeof FeedbackLock, key: string): Promise<void> {
     await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [FeedbackLock[kind], key]);
@@ -61,27 +60,6 @@ export class PublicFeedbackRepository {
     return row.count;
   }
 
-  /**
-   * Tickets issued since the last WITA midnight by one issuer (`issuerId`) or naming one officer (`employeeId`),
-   * and the seconds until the next WITA midnight, when the count starts again.
-   */
-  async ticketsToday(m: EntityManager, by: 'issuerId' | 'employeeId', id: string): Promise<{ count: number; retryAfter: number }> {
-    const column = by === 'issuerId' ? 'issuer_id' : 'employee_id';
-    const [row] = await m.query<{ count: number; retry_after: number }[]>(
-      `SELECT count(*)::int AS count,
-              ceil(extract(epoch FROM (date_trunc('day', now() AT TIME ZONE $2) + interval '1 day') AT TIME ZONE $2 - now()))::int AS retry_after
-         FROM service_tickets
-        WHERE ${column} = $1 AND created_at >= date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2`,
-      [id, WITA],
-    );
-    return { count: row.count, retryAfter: Math.max(1, row.retry_after) };
-  }
-
-  /** The ticket, locked until the transaction ends: of two submissions with it, the second sees it used. */
-  ticketForUpdate(m: EntityManager, tokenHash: string): Promise<ServiceTicketEntity | null> {
-    return m.getRepository(ServiceTicketEntity).findOne({ where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
-  }
-
   /** Inserts with the database clock: submittedAt and its WITA date (spec §4) come from the same instant. */
   async insert(m: EntityManager, row: Omit<PublicFeedbackEntity, 'id' | 'submittedAt' | 'submittedOn' | 'moderatedAt' | 'moderatedBy' | 'moderationNote'>): Promise<PublicFeedbackEntity> {
     const result = await m
@@ -109,6 +87,11 @@ export class PublicFeedbackRepository {
 
   findByIdForUpdate(id: string, m: EntityManager): Promise<PublicFeedbackEntity | null> {
     return m.getRepository(PublicFeedbackEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Stores a moderation decision taken on a response read with findByIdForUpdate. */
+  async saveModeration(m: EntityManager, f: PublicFeedbackEntity): Promise<void> {
+    await m.getRepository(PublicFeedbackEntity).save(f);
   }
 
   async list(q: FeedbackQueryDto, scope: DataScope): Promise<[PublicFeedbackEntity[], number]> {

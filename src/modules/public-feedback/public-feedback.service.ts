@@ -14,15 +14,14 @@ import { UnitsRepository } from '../units/units.repository';
 import { CreateTicketDto, FeedbackQueryDto, FeedbackViewDto, ModerationDto, ReceiptDto, SubmitFeedbackDto, TicketDto } from './dto/feedback.dto';
 import { answerColumns, answersOf, FeedbackStatus, PublicFeedbackEntity } from './entities/public-feedback.entity';
 import { ServiceTicketEntity } from './entities/service-ticket.entity';
+import { countsInAnIndex } from '../feedback-index/feedback-index.sql';
 import { markForFeedback } from '../recalculation/feedback-marks';
 import { keyedHash, newTicket, normalizeContact, ticketHash } from './feedback-secrets';
 import { PublicFeedbackRepository } from './public-feedback.repository';
+import { ServiceTicketsRepository, TicketCap } from './service-tickets.repository';
 
 /** How long a service ticket can be used (spec §4). */
 export const TICKET_VALIDITY_DAYS = 30;
-
-/** Statuses that count in an index (spec §4); a change into or out of them moves scores. */
-const COUNTED: readonly FeedbackStatus[] = ['PUBLISHED', 'VERIFIED'];
 
 export function feedbackView(f: PublicFeedbackEntity): FeedbackViewDto {
   return {
@@ -61,6 +60,7 @@ export class PublicFeedbackService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: PublicFeedbackRepository,
+    private readonly tickets: ServiceTicketsRepository,
     private readonly units: UnitsRepository,
     private readonly employees: EmployeesRepository,
     private readonly audit: AuditService,
@@ -120,8 +120,8 @@ export class PublicFeedbackService {
         ipHash: ticket ? null : ipHash,
         status: held ? 'HELD' : ticket ? 'VERIFIED' : 'PUBLISHED',
       });
-      if (ticket) await m.getRepository(ServiceTicketEntity).update(ticket.id, { usedAt: saved.submittedAt });
-      if (COUNTED.includes(saved.status)) await markForFeedback(m, saved, 'feedback.submit');
+      if (ticket) await this.tickets.markUsed(m, ticket.id, saved.submittedAt);
+      if (countsInAnIndex(saved.status)) await markForFeedback(m, saved, 'feedback.submit');
       const actor: PublicActor = { public: true, requestId };
       await this.audit.record(m, actor, { action: 'public-feedback.submit', entityType: 'public-feedback', entityId: saved.id, after: auditOf(saved) });
       return { receiptId: saved.id, status: saved.status };
@@ -141,7 +141,7 @@ export class PublicFeedbackService {
       await this.withinTicketCap(m, 'issuerId', p.id, ticketsPerIssuerDay, 'by one issuer');
       if (employee) await this.withinTicketCap(m, 'employeeId', employee.id, ticketsPerOfficerDay, 'naming one officer');
       const ticket = newTicket();
-      const saved = await m.getRepository(ServiceTicketEntity).save({
+      const saved = await this.tickets.insert(m, {
         tokenHash: ticketHash(ticket),
         unitId: unit.id,
         employeeId: employee?.id ?? null,
@@ -189,8 +189,8 @@ export class PublicFeedbackService {
       }
       const p = actor.principal;
       Object.assign(f, { status: to, moderatedAt: new Date(), moderatedBy: p.kind === 'user' ? p.username : p.name, moderationNote: dto.note ?? null });
-      await m.getRepository(PublicFeedbackEntity).save(f);
-      if (COUNTED.includes(before.status) || COUNTED.includes(to)) await markForFeedback(m, f, `feedback.${decision}`);
+      await this.repo.saveModeration(m, f);
+      if (countsInAnIndex(before.status) || countsInAnIndex(to)) await markForFeedback(m, f, `feedback.${decision}`);
       await this.audit.record(m, actor, { action: `public-feedback.${decision}`, entityType: 'public-feedback', entityId: id, before, after: auditOf(f) });
       return feedbackView(f);
     });
@@ -207,9 +207,9 @@ export class PublicFeedbackService {
    * Spec §8 rule 5: the tickets of one WITA day per issuer, and naming one officer, are capped. The count runs
    * under a lock held until commit (issuer before officer), so a burst cannot pass the cap together.
    */
-  private async withinTicketCap(m: EntityManager, by: 'issuerId' | 'employeeId', id: string, limit: number, what: string): Promise<void> {
-    await this.repo.lock(m, by === 'issuerId' ? 'TicketIssuer' : 'TicketOfficer', id);
-    const today = await this.repo.ticketsToday(m, by, id);
+  private async withinTicketCap(m: EntityManager, by: TicketCap, id: string, limit: number, what: string): Promise<void> {
+    await this.tickets.lock(m, by, id);
+    const today = await this.tickets.countToday(m, by, id);
     if (today.count >= limit) {
       throw new TooManyRequestsError(
         'ticket-rate-limited',
@@ -236,7 +236,7 @@ export class PublicFeedbackService {
 
   /** A ticket this service issued, unused and unexpired, locked until the transaction ends. */
   private async usableTicket(raw: string, m: EntityManager): Promise<ServiceTicketEntity> {
-    const ticket = await this.repo.ticketForUpdate(m, ticketHash(raw));
+    const ticket = await this.tickets.findByTokenForUpdate(m, ticketHash(raw));
     if (!ticket) throw ValidationFailedError.field('serviceTicket', 'is not a ticket this service issued');
     if (ticket.usedAt) throw new ConflictError('ticket-used', 'This service ticket has already been used');
     if (ticket.expiresAt.getTime() <= Date.now()) throw new ConflictError('ticket-expired', `This service ticket expired at ${ticket.expiresAt.toISOString()}`);

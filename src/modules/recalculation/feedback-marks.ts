@@ -1,29 +1,6 @@
 import { EntityManager } from 'typeorm';
+import { unitsIndexingSubtreesOf } from '../feedback-index/feedback-index.sql';
 import { markForRecalculation } from './recalculation-marks';
-
-/** Guards the unit walks against a corrupt parent cycle; real trees are a handful of levels deep. */
-export const MAX_UNIT_DEPTH = 64;
-
-/**
- * CTEs `ancestors` and `indexed`: from the units in the uuid[] parameter `$n` up to the root, and then every unit
- * whose nearest publicService unit (from the unit up) is one of those ancestors, i.e. every unit whose unit
- * index is over a subtree containing a starting unit. The walk down never enters another publicService unit:
- * its own subtree, not containing the starting unit, is what its units use.
- */
-const indexedUnits = (n: number) => `
-  ancestors AS (
-    SELECT u.id, u.parent_id, u.public_service, 0 AS depth FROM units u WHERE u.id = ANY($${n}::uuid[])
-    UNION
-    SELECT p.id, p.parent_id, p.public_service, a.depth + 1
-      FROM ancestors a JOIN units p ON p.id = a.parent_id
-     WHERE a.depth < ${MAX_UNIT_DEPTH}
-  ), indexed AS (
-    SELECT id, 0 AS depth FROM ancestors WHERE public_service
-    UNION
-    SELECT c.id, i.depth + 1
-      FROM indexed i JOIN units c ON c.parent_id = i.id AND NOT c.public_service
-     WHERE i.depth < ${MAX_UNIT_DEPTH}
-  )`;
 
 /**
  * Marks, inside the caller's transaction, every non-finalised appraisal whose score this feedback can move
@@ -38,7 +15,7 @@ export async function markForFeedback(
   reason: string,
 ): Promise<number> {
   const rows = await m.query<{ id: string }[]>(
-    `WITH RECURSIVE ${indexedUnits(1)}
+    `WITH RECURSIVE ${unitsIndexingSubtreesOf(1)}
      SELECT a.id FROM appraisals a
        JOIN periods p ON p.id = a.period_id AND $3::date BETWEEN p.start_date AND p.end_date
       WHERE a.status <> 'FINALIZED'
@@ -66,7 +43,7 @@ export async function markForUnitChanges(m: EntityManager, changes: { before: Un
     .flatMap(({ before, after }) => [before.parentId, after.parentId])
     .filter((p): p is string => p !== null);
   const rows = await m.query<{ id: string }[]>(
-    `WITH RECURSIVE ${indexedUnits(1)}
+    `WITH RECURSIVE ${unitsIndexingSubtreesOf(1)}
      SELECT a.id FROM appraisals a
       WHERE a.status <> 'FINALIZED'
         AND (a.unit_id IN (SELECT id FROM indexed)

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { MARKS_CHANNEL } from './recalculation-marks';
 
 export interface ClaimedMark {
   appraisalId: string;
@@ -60,6 +62,18 @@ export class MarksRepository {
         WHERE s.appraisal_id = v.appraisal_id AND s.version = v.version`,
       [[...versions.keys()], [...versions.values()]],
     );
+  }
+
+  /** A connection of its own, outside the pool, to LISTEN for new marks on; the caller wires its events first. */
+  newListener(): Client {
+    const { url } = this.dataSource.options as { url?: string };
+    return new Client({ connectionString: url, application_name: 'capaian-relay' });
+  }
+
+  /** Connects the listener and subscribes it to the marks channel. */
+  async listen(client: Client): Promise<void> {
+    await client.connect();
+    await client.query(`LISTEN ${MARKS_CHANNEL}`);
   }
 
   async pending(appraisalId: string): Promise<boolean> {

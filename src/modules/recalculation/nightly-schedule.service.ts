@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
-import { DataSource } from 'typeorm';
 import { WITA, witaDate } from '../../common/time/wita';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { RecalculationRunsRepository } from './recalculation-runs.repository';
 import { RecalculationService } from './recalculation.service';
 import { ScoresWorker } from './scores-worker.service';
 
@@ -18,7 +17,7 @@ export class NightlySchedule implements OnApplicationBootstrap {
   private readonly logger = new Logger(NightlySchedule.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: RecalculationRunsRepository,
     private readonly recalculation: RecalculationService,
     private readonly worker: ScoresWorker,
     private readonly registry: SchedulerRegistry,
@@ -35,9 +34,8 @@ export class NightlySchedule implements OnApplicationBootstrap {
   /** Creates and starts today's runs; answers the ids of the runs it created. */
   async fire(now = new Date()): Promise<string[]> {
     const day = witaDate(now);
-    const periods = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM periods WHERE status IN ('OPEN', 'EVALUATION')`);
     const created: string[] = [];
-    for (const { id } of periods) {
+    for (const id of await this.runs.periodsToRecalculate()) {
       try {
         const run = await this.recalculation.createRun(id, 'SCHEDULE', null, `SCHEDULE:${id}:${day}`);
         if (!run) continue;

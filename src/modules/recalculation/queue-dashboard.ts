@@ -7,10 +7,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../../common/errors/app-error';
 import { ProblemFilter } from '../../common/http/problem.filter';
 import { AppConfig } from '../../config/app-config';
-import { UsersService } from '../auth/users.service';
 import { SCORES_QUEUE_TOKEN } from './relay.service';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+
+/** Checks a username and password through the login limits; answers the user's role, or null. */
+export type CredentialCheck = (username: string, password: string, ip: string | undefined) => Promise<{ role: string } | null>;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
@@ -37,10 +39,9 @@ export function fromSameOrigin(req: Pick<Request, 'get' | 'host'>): boolean {
  * QUEUE_DASHBOARD_WRITE=true; then, since the browser sends Basic credentials along on any site's request,
  * writes are taken only from the dashboard's own page.
  */
-export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
+export function mountQueueDashboard(app: INestApplication, config: AppConfig, verifyCredentials: CredentialCheck): void {
   if (!config.redis.url) return; // no Redis, no queue to show
   const queue = app.get<Queue>(SCORES_QUEUE_TOKEN);
-  const users = app.get(UsersService);
   const writable = config.recalculation.dashboardWrite;
   const board = new ExpressAdapter();
   board.setBasePath(QUEUE_DASHBOARD_PATH);
@@ -69,8 +70,7 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return refuse();
-    users
-      .verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), req.ip)
+    verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), req.ip)
       .then((p) => (p?.role === 'ADMIN' ? next() : refuse()))
       .catch((e: unknown) => fail(req, res, e));
   };

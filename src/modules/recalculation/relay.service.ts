@@ -1,12 +1,9 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { Client } from 'pg';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MarksRepository } from './marks.repository';
-import { MARKS_CHANNEL } from './recalculation-marks';
 import { appraisalJobId, ScoresJob, SCORES_QUEUE } from './queue';
 import { RecalculationService } from './recalculation.service';
 
@@ -38,7 +35,6 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
   private listenRetry?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly marks: MarksRepository,
     private readonly recalculation: RecalculationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,8 +67,7 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
   /** A dedicated connection that LISTENs for new marks; reopened after any failure. */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const { url } = this.dataSource.options as { url?: string };
-    const client = new Client({ connectionString: url, application_name: 'capaian-relay' });
+    const client = this.marks.newListener();
     const retry = (e?: Error) => {
       if (this.listener === client) this.listener = undefined;
       client.removeAllListeners();
@@ -87,8 +82,7 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
     client.on('error', retry);
     client.on('end', () => retry(new Error('connection closed')));
     try {
-      await client.connect();
-      await client.query(`LISTEN ${MARKS_CHANNEL}`);
+      await this.marks.listen(client);
       if (this.stopped) return void client.end().catch(() => undefined);
       this.listener = client;
       this.wake(); // marks committed while nobody listened

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { IKM_ELEMENTS, IkmElement } from '../../scoring/ikm';
+import { AnswerColumn, answerColumn } from '../../feedback-index/feedback-index.sql';
 import { EmployeeEntity } from '../../employees/entities/employee.entity';
 import { UnitEntity } from '../../units/entities/unit.entity';
 import { ServiceTicketEntity } from './service-ticket.entity';
@@ -24,11 +25,11 @@ export interface RespondentProfile {
 const answer = (n: number) => `u${n} BETWEEN 1 AND 4`;
 
 /** The answers U1…U9 of the API as the columns u1…u9, and back. */
-export type AnswerColumns = Pick<PublicFeedbackEntity, 'u1' | 'u2' | 'u3' | 'u4' | 'u5' | 'u6' | 'u7' | 'u8' | 'u9'>;
+export type AnswerColumns = Pick<PublicFeedbackEntity, AnswerColumn>;
 export const answerColumns = (a: Record<IkmElement, number>): AnswerColumns =>
-  Object.fromEntries(IKM_ELEMENTS.map((e) => [e.toLowerCase(), a[e]])) as unknown as AnswerColumns;
+  Object.fromEntries(IKM_ELEMENTS.map((e) => [answerColumn(e), a[e]])) as unknown as AnswerColumns;
 export const answersOf = (f: AnswerColumns): Record<IkmElement, number> =>
-  Object.fromEntries(IKM_ELEMENTS.map((e) => [e, f[e.toLowerCase() as keyof AnswerColumns]])) as Record<IkmElement, number>;
+  Object.fromEntries(IKM_ELEMENTS.map((e) => [e, f[answerColumn(e)]])) as Record<IkmElement, number>;
 
 /**
  * One citizen's SKM response (spec §4). The nine answers are columns so the service index is a plain SQL

@@ -1,0 +1,229 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ANSWER_TOTAL, EMPLOYEE_INDEX_COUNTS, nearestServiceUnits, subtrees, UNIT_INDEX_COUNTS } from '../feedback-index/feedback-index.sql';
+import { ScoringPolicy } from '../scoring/policy';
+import { BehaviourRatings, IndicatorAggregation, IndicatorDirection, Rating, ScoreResult } from '../scoring/types';
+
+export interface TargetRow {
+  appraisal_id: string;
+  target_id: string;
+  indicator_code: string;
+  weight: string;
+  target: string;
+  direction: IndicatorDirection;
+  aggregation: IndicatorAggregation;
+  realisation: string | null;
+}
+
+export interface AppraisalRow {
+  id: string;
+  period_id: string;
+  behaviour_ratings: BehaviourRatings | null;
+  result_rating_override: Rating | null;
+  /** Of the stored score, if any. */
+  input_digest: string | null;
+}
+
+export interface FeedbackRow {
+  appraisal_id: string;
+  employee_responses: string;
+  employee_total: string | null;
+  service_unit_id: string | null;
+  unit_responses: string | null;
+  unit_total: string | null;
+}
+
+export interface ComputedScore {
+  appraisalId: string;
+  score: ScoreResult;
+  digest: string;
+}
+
+/** The stored numbers of a score row, for comparing a recomputation with what is there. */
+const NUMBERS = (t: string) =>
+  `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown)`;
+
+/**
+ * The SQL of the recalculation (spec §6): the source rows a score is computed from, set-based per chunk of
+ * appraisals, and the one statement that writes the scores. Every method runs in the caller's transaction.
+ */
+@Injectable()
+export class ScoreInputsRepository {
+  /** Row locks in id order: one worker at a time per appraisal, without deadlocks between batches. */
+  async lock(ids: string[], m: EntityManager): Promise<string[]> {
+    const rows = await m.query<{ id: string }[]>('SELECT id FROM appraisals WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
+    return rows.map((r) => r.id);
+  }
+
+  /** The next `limit` ids, after `after`, of the period's appraisals that are not FINALIZED (keyset over ids). */
+  async nextChunk(periodId: string, after: string, limit: number, m: EntityManager): Promise<string[]> {
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT id FROM appraisals WHERE period_id = $1 AND status <> 'FINALIZED' AND id > $2 ORDER BY id LIMIT $3`,
+      [periodId, after, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** How many appraisals of the period a batch recomputes: those not FINALIZED. */
+  async countToScore(periodId: string, m: EntityManager): Promise<number> {
+    const [{ total }] = await m.query<{ total: number }[]>(
+      `SELECT count(*)::int AS total FROM appraisals WHERE period_id = $1 AND status <> 'FINALIZED'`,
+      [periodId],
+    );
+    return total;
+  }
+
+  /**
+   * Each target of the appraisals with its VERIFIED achievements combined (§3): the one home of the
+   * aggregation rule. The achievements of the chunk are found through a covering partial index on
+   * appraisal_id; LATEST takes the latest occurredOn, ties to the later submission.
+   */
+  targets(ids: string[], m: EntityManager): Promise<TargetRow[]> {
+    return m.query<TargetRow[]>(
+      `WITH verified AS (
+         SELECT a.target_id, sum(a.value) AS s, avg(a.value) AS av, max(a.value) AS mx, min(a.value) AS mn
+           FROM achievements a
+          WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
+          GROUP BY a.target_id
+       ), latest AS (
+         SELECT DISTINCT ON (a.target_id) a.target_id, a.value
+           FROM achievements a
+           JOIN appraisal_targets t ON t.id = a.target_id AND t.appraisal_id = ANY($1::uuid[])
+           JOIN indicators i ON i.id = t.indicator_id AND i.aggregation = 'LATEST'
+          WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
+          ORDER BY a.target_id, a.occurred_on DESC, a.created_at DESC, a.id DESC
+       )
+       SELECT t.appraisal_id, t.id AS target_id, i.code AS indicator_code, t.weight, t.target, i.direction, i.aggregation,
+              CASE i.aggregation
+                WHEN 'SUM' THEN v.s WHEN 'AVERAGE' THEN v.av WHEN 'MAX' THEN v.mx WHEN 'MIN' THEN v.mn
+                ELSE l.value
+              END AS realisation
+         FROM appraisal_targets t
+         JOIN indicators i ON i.id = t.indicator_id
+         LEFT JOIN verified v ON v.target_id = t.id
+         LEFT JOIN latest l ON l.target_id = t.id
+        WHERE t.appraisal_id = ANY($1::uuid[])
+        ORDER BY t.appraisal_id, t.created_at, t.id`,
+      [ids],
+    );
+  }
+
+  appraisals(ids: string[], m: EntityManager): Promise<AppraisalRow[]> {
+    return m.query<AppraisalRow[]>(
+      `SELECT a.id, a.period_id, a.behaviour_ratings, a.result_rating_override, s.input_digest
+         FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
+        WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /**
+   * The citizen feedback behind the BERORIENTASI_PELAYANAN aspect (spec §4, §5.3) for a chunk of appraisals, in one
+   * query: per appraisal, the responses and answer total of each index (pg returns bigints as text). The employee
+   * index counts the appraisal employee's VERIFIED feedback; the unit index is that of the nearest publicService
+   * unit among the appraisal's unit (its snapshot) and its ancestors, over that unit's whole subtree, with
+   * PUBLISHED and VERIFIED feedback. Both take feedback submitted within the period's dates. The counted statuses,
+   * the answer sums and both unit walks are those of the service index (feedback-index.sql.ts).
+   *
+   * The unit index is computed once per distinct (service unit, period) and the employee index once per distinct
+   * (employee, period), through the partial indexes ix_public_feedback_unit_on and ix_public_feedback_employee_on.
+   * The LATERAL subqueries force one index range scan per (subtree unit, period) and per (employee, period): the
+   * planner cannot estimate the recursive subtree and otherwise merge-joins the whole unit index (a year of
+   * feedback) for every chunk.
+   */
+  feedback(appraisalIds: string[], m: EntityManager): Promise<FeedbackRow[]> {
+    return m.query<FeedbackRow[]>(
+      `WITH RECURSIVE ap AS (
+         SELECT a.id, a.employee_id, a.unit_id, a.period_id, p.start_date, p.end_date
+           FROM appraisals a JOIN periods p ON p.id = a.period_id
+          WHERE a.id = ANY($1::uuid[])
+       ), ${nearestServiceUnits('SELECT unit_id FROM ap')},
+       ${subtrees('SELECT DISTINCT service_unit_id FROM nearest')}, unit_periods AS (
+         SELECT DISTINCT n.service_unit_id, ap.period_id, ap.start_date, ap.end_date
+           FROM ap JOIN nearest n ON n.origin = ap.unit_id
+       ), unit_index AS (
+         SELECT upr.service_unit_id, upr.period_id, sum(x.responses) AS responses, sum(x.total) AS total
+           FROM unit_periods upr
+           JOIN subtree st ON st.root = upr.service_unit_id
+           CROSS JOIN LATERAL (
+             SELECT count(*) AS responses, sum(${ANSWER_TOTAL}) AS total
+               FROM public_feedback f
+              WHERE f.unit_id = st.id AND ${UNIT_INDEX_COUNTS}
+                AND f.submitted_on BETWEEN upr.start_date AND upr.end_date
+           ) x
+          GROUP BY upr.service_unit_id, upr.period_id
+       ), employee_periods AS (
+         SELECT DISTINCT employee_id, period_id, start_date, end_date FROM ap
+       ), employee_index AS (
+         SELECT ep.employee_id, ep.period_id, x.responses, x.total
+           FROM employee_periods ep
+           CROSS JOIN LATERAL (
+             SELECT count(*) AS responses, sum(${ANSWER_TOTAL}) AS total
+               FROM public_feedback f
+              WHERE f.employee_id = ep.employee_id AND ${EMPLOYEE_INDEX_COUNTS}
+                AND f.submitted_on BETWEEN ep.start_date AND ep.end_date
+           ) x
+       )
+       SELECT ap.id AS appraisal_id, coalesce(ei.responses, 0) AS employee_responses, ei.total AS employee_total,
+              n.service_unit_id, coalesce(ui.responses, 0) AS unit_responses, ui.total AS unit_total
+         FROM ap
+         LEFT JOIN employee_index ei ON ei.employee_id = ap.employee_id AND ei.period_id = ap.period_id
+         LEFT JOIN nearest n ON n.origin = ap.unit_id
+         LEFT JOIN unit_index ui ON ui.service_unit_id = n.service_unit_id AND ui.period_id = ap.period_id`,
+      [appraisalIds],
+    );
+  }
+
+  /** The stored policies of the periods, as they are; `policyOf` completes them. */
+  policies(periodIds: string[], m: EntityManager): Promise<{ id: string; policy: Partial<ScoringPolicy> }[]> {
+    return m.query('SELECT id, policy FROM periods WHERE id = ANY($1::uuid[])', [periodIds]);
+  }
+
+  /**
+   * Upserts the scores. computed_at is when the numbers last changed: new inputs giving the same numbers only
+   * refresh the digest, and a row whose digest and numbers are unchanged is not written at all.
+   */
+  async write(scores: ComputedScore[], now: Date, m: EntityManager): Promise<void> {
+    if (!scores.length) return;
+    const rows = scores.map(({ appraisalId, score: s, digest }) => ({
+      appraisal_id: appraisalId,
+      input_digest: digest,
+      result_score: s.resultScore,
+      behaviour_score: s.behaviourScore,
+      final_score: s.finalScore,
+      result_rating: s.resultRating,
+      behaviour_rating: s.behaviourRating,
+      predicate: s.predicate,
+      predicate_code: s.predicateCode,
+      breakdown: {
+        targets: s.targets,
+        aspects: s.aspects,
+        computedResultRating: s.computedResultRating,
+        resultRatingOverridden: s.resultRatingOverridden,
+      },
+    }));
+    await m.query(
+      `INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating,
+                                     predicate, predicate_code, breakdown, input_digest, computed_at)
+       SELECT v.appraisal_id, v.result_score, v.behaviour_score, v.final_score, v.result_rating, v.behaviour_rating,
+              v.predicate, v.predicate_code, v.breakdown, v.input_digest, $2
+         FROM jsonb_to_recordset($1::jsonb) AS v(appraisal_id uuid, result_score numeric, behaviour_score numeric,
+              final_score numeric, result_rating rating, behaviour_rating rating, predicate predicate, predicate_code smallint,
+              breakdown jsonb, input_digest char(64))
+       ON CONFLICT (appraisal_id) DO UPDATE SET
+         result_score = EXCLUDED.result_score, behaviour_score = EXCLUDED.behaviour_score, final_score = EXCLUDED.final_score,
+         result_rating = EXCLUDED.result_rating, behaviour_rating = EXCLUDED.behaviour_rating, predicate = EXCLUDED.predicate,
+         predicate_code = EXCLUDED.predicate_code, breakdown = EXCLUDED.breakdown, input_digest = EXCLUDED.input_digest,
+         computed_at = CASE WHEN ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}
+                            THEN EXCLUDED.computed_at ELSE appraisal_scores.computed_at END
+       WHERE appraisal_scores.input_digest IS DISTINCT FROM EXCLUDED.input_digest
+          OR ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}`,
+      [JSON.stringify(rows), now],
+    );
+  }
+
+  /** An appraisal whose targets were all removed has no score. */
+  async deleteScores(appraisalIds: string[], m: EntityManager): Promise<void> {
+    if (appraisalIds.length) await m.query('DELETE FROM appraisal_scores WHERE appraisal_id = ANY($1::uuid[])', [appraisalIds]);
+  }
+}

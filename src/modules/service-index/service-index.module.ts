@@ -7,7 +7,6 @@ import { ServiceIndexController } from './service-index.controller';
 import { ServiceIndexRepository } from './service-index.repository';
 import { ServiceIndexService } from './service-index.service';
 
-export { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 
 /**
  * Service index (IKM) of a unit subtree or an employee in a period, for staff and machine clients, and the

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { IKM_ELEMENTS, IkmElement } from '../scoring/ikm';
-import { MAX_UNIT_DEPTH } from '../recalculation/feedback-marks';
+import { EMPLOYEE_INDEX_COUNTS, FEEDBACK_SUMS, FeedbackSums, MAX_UNIT_DEPTH, UNIT_INDEX_COUNTS } from '../feedback-index/feedback-index.sql';
 import { Predicate, PREDICATES } from '../scoring/types';
 import { Cell, IslandPeriod } from './public-figures';
-
-/** Per-element sums of the answers and the number of responses, as `ikmOfSums` takes them. */
-export type FeedbackSums = Record<IkmElement, number> & { responses: number };
 
 /** The sums of one unit's own feedback in one slot of an island (see public-figures.ts). */
 export type FeedbackCell = FeedbackSums & Cell;
@@ -17,35 +13,25 @@ export type RespondentField = (typeof RESPONDENT_FIELDS)[number];
 
 export type UnitSummaryRow = { unitCode: string; unitName: string; appraisals: number; withoutPredicate: number } & Record<Predicate, number>;
 
-// int is safe: a sum is at most 4 × count(*).
-const SUMS = [`count(*)::int AS responses`, ...IKM_ELEMENTS.map((e, i) => `coalesce(sum(f.u${i + 1}), 0)::int AS "${e}"`)].join(', ');
-
 const PREDICATE_COUNTS = [
   ...PREDICATES.map((p) => `count(*) FILTER (WHERE s.predicate = '${p}')::int AS "${p}"`),
   `count(*) FILTER (WHERE s.predicate IS NULL)::int AS "withoutPredicate"`,
 ].join(', ');
 
 /**
- * The feedback a unit index counts (spec §4). Written exactly as the partial index's predicate, so the planner
- * can use ix_public_feedback_unit_on.
- */
-const UNIT_COUNTED_STATUS = `f.status IN ('PUBLISHED', 'VERIFIED')`;
-
-/**
- * The responses an index counts, `f`, for the period `$2`: the unit index takes PUBLISHED and VERIFIED feedback
- * about the unit `$1` or a descendant, the employee index VERIFIED feedback naming the employee `$1` (spec §4).
- * The status tests are written exactly as the partial indexes' predicates, so the planner can use them.
+ * The responses an index counts, `f`, for the period `$2`: the unit index takes feedback about the unit `$1` or a
+ * descendant, the employee index feedback naming the employee `$1`, each in the statuses it counts (spec §4).
  */
 const COUNTED = {
   unit: `FROM periods p
          JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
         WHERE p.id = $2
-          AND ${UNIT_COUNTED_STATUS}
+          AND ${UNIT_INDEX_COUNTS}
           AND f.unit_id IN (SELECT s.id FROM unit_subtree($1) AS s(id))`,
   employee: `FROM periods p
          JOIN public_feedback f ON f.submitted_on BETWEEN p.start_date AND p.end_date
         WHERE p.id = $2
-          AND f.status = 'VERIFIED'
+          AND ${EMPLOYEE_INDEX_COUNTS}
           AND f.employee_id = $1`,
 };
 
@@ -55,7 +41,7 @@ export class ServiceIndexRepository {
 
   /** Per-element sums and count of the responses an index counts (COUNTED). */
   async sums(index: keyof typeof COUNTED, id: string, periodId: string): Promise<FeedbackSums> {
-    const [row] = await this.dataSource.query<FeedbackSums[]>(`SELECT ${SUMS} ${COUNTED[index]}`, [id, periodId]);
+    const [row] = await this.dataSource.query<FeedbackSums[]>(`SELECT ${FEEDBACK_SUMS} ${COUNTED[index]}`, [id, periodId]);
     return row;
   }
 
@@ -100,9 +86,9 @@ export class ServiceIndexRepository {
          SELECT u.id AS unit_id, c.*
            FROM units u
           CROSS JOIN LATERAL (
-            SELECT ($1::date[])[width_bucket(f.submitted_on, $1::date[])]::text AS "from", ${SUMS}
+            SELECT ($1::date[])[width_bucket(f.submitted_on, $1::date[])]::text AS "from", ${FEEDBACK_SUMS}
               FROM public_feedback f
-             WHERE f.unit_id = u.id AND ${UNIT_COUNTED_STATUS}
+             WHERE f.unit_id = u.id AND ${UNIT_INDEX_COUNTS}
                AND f.submitted_on >= ($1::date[])[1] AND f.submitted_on < ($1::date[])[cardinality($1::date[])]
              GROUP BY 1
           ) c

@@ -3,6 +3,7 @@ import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor, isOrgWide } from '../../common/auth/principal';
 import { ConflictError, NotFoundError } from '../../common/errors/app-error';
 import { IKM_ELEMENTS, IkmElement, ikmOfSums, IkmResult, zeroElementSums } from '../scoring/ikm';
+import { FeedbackSums } from '../feedback-index/feedback-index.sql';
 import { round2 } from '../scoring/rounding';
 import { PREDICATES } from '../scoring/types';
 import { EmployeesRepository } from '../employees/employees.repository';
@@ -16,7 +17,7 @@ import {
   PublicServiceIndexDto,
   UnitServiceIndexDto,
 } from './dto/service-index.dto';
-import { FeedbackSums, RESPONDENT_FIELDS, RespondentField, ServiceIndexRepository } from './service-index.repository';
+import { RESPONDENT_FIELDS, RespondentField, ServiceIndexRepository } from './service-index.repository';
 import { figureKey, inFigure, publishedFigures, slotBounds } from './public-figures';
 import { MIN_PUBLIC_APPRAISALS, MIN_PUBLIC_RESPONSES } from './thresholds';
 

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { offsetOf } from '../../common/pagination/page';
-import { PeriodEntity } from '../periods/entities/period.entity';
 import { AchievementQueryDto } from './dto/achievement.dto';
 import { AchievementEntity } from './entities/achievement.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
@@ -42,10 +41,6 @@ export class AchievementsRepository {
     return (m ?? this.dataSource.manager)
       .getRepository(TargetEntity)
       .findOne({ select: { id: true, appraisalId: true }, where: { id } });
-  }
-
-  findPeriod(id: string, m?: EntityManager): Promise<PeriodEntity | null> {
-    return (m ?? this.dataSource.manager).getRepository(PeriodEntity).findOneBy({ id });
   }
 
   /** One appraisal's (or one target's) achievements, oldest result first. The caller has checked visibility. */

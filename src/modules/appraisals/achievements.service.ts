@@ -6,9 +6,11 @@ import { AuditService } from '../../common/audit/audit.service';
 import { Actor } from '../../common/auth/principal';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
-import { PeriodEntity, PeriodStatus } from '../periods/entities/period.entity';
+import { PeriodEntity } from '../periods/entities/period.entity';
+import { PeriodsRepository } from '../periods/periods.repository';
 import { AchievementsRepository, IdempotencyKeyRef } from './achievements.repository';
 import { AppraisalAccessService, AppraisalRelation, AppraisalRole } from './appraisal-access.service';
+import { appraisalAcceptsResults, periodAcceptsResults } from './appraisal-rules';
 import {
   AchievementDto,
   AchievementQueryDto,
@@ -18,7 +20,7 @@ import {
   UpdateAchievementDto,
 } from './dto/achievement.dto';
 import { AchievementEntity } from './entities/achievement.entity';
-import { AppraisalEntity, AppraisalStatus } from './entities/appraisal.entity';
+import { AppraisalEntity } from './entities/appraisal.entity';
 import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 export const CREATE_OPERATION = 'achievements.create';
@@ -26,8 +28,6 @@ export const CREATE_OPERATION = 'achievements.create';
 /** Who may record, change or delete achievements, and who may decide on them (spec §3, §8). */
 const SUBMITTER_SIDE: AppraisalRole[] = ['owner', 'assessor', 'hr', 'admin'];
 const DECIDER: AppraisalRole[] = ['assessor', 'admin'];
-const OPEN_PERIOD: readonly PeriodStatus[] = ['OPEN', 'EVALUATION'];
-const AGREED_APPRAISAL: readonly AppraisalStatus[] = ['AGREED', 'ASSESSED'];
 
 /** The answer to POST /achievements: the resource, and whether it is a replay of an earlier answer. */
 export interface CreateResult {
@@ -49,6 +49,7 @@ export class AchievementsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly achievements: AchievementsRepository,
     private readonly access: AppraisalAccessService,
+    private readonly periods: PeriodsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -222,7 +223,7 @@ export class AchievementsService {
 
   private async lockForWrite(actor: Actor, appraisalId: string, m: EntityManager): Promise<WriteContext> {
     const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
-    const period = await this.achievements.findPeriod(appraisal.periodId, m);
+    const period = await this.periods.findById(appraisal.periodId, m);
     if (!period) throw new Error(`Appraisal ${appraisal.id} refers to the missing period ${appraisal.periodId}`);
     return { appraisal, relation, period };
   }
@@ -278,14 +279,14 @@ function assertNotVerified(a: AchievementEntity): void {
 }
 
 function assertWritable({ appraisal, period }: WriteContext): void {
-  if (!OPEN_PERIOD.includes(period.status)) {
+  if (!periodAcceptsResults(period.status)) {
     throw new ConflictError(
       'period-not-open-for-achievements',
       `Period ${period.code} is ${period.status}: achievements can be recorded only while it is OPEN or EVALUATION`,
       { periodId: period.id, periodStatus: period.status },
     );
   }
-  if (!AGREED_APPRAISAL.includes(appraisal.status)) {
+  if (!appraisalAcceptsResults(appraisal.status)) {
     throw new ConflictError(
       'appraisal-not-agreed',
       `Appraisal ${appraisal.id} is ${appraisal.status}: achievements can be recorded only once it is AGREED (or ASSESSED)`,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Actor, ownEmployeeId, Principal } from '../../common/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../common/errors/app-error';
 import { UnitsRepository } from '../units/units.repository';
+import { AppraisalsRepository } from './appraisals.repository';
 import { AppraisalEntity } from './entities/appraisal.entity';
 
 /** How the caller stands to one appraisal (spec §8): rights come from the appraisal, not from a role. */
@@ -31,7 +31,7 @@ export const canSee = (r: AppraisalRelation) => Object.values(r).some(Boolean);
 @Injectable()
 export class AppraisalAccessService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly appraisals: AppraisalsRepository,
     private readonly units: UnitsRepository,
   ) {}
 
@@ -48,8 +48,8 @@ export class AppraisalAccessService {
   }
 
   /**
-   * The appraisal with the caller's relation to it, or 404 as if it did not exist. With `lock`, the row is
-   * locked FOR UPDATE, which serialises concurrent writes to one appraisal.
+   * The appraisal with the caller's relation to it, or 404 as if it did not exist. With `lock` (inside the
+   * transaction `m`), the row is locked FOR UPDATE, which serialises concurrent writes to one appraisal.
    */
   async get(
     actor: Actor,
@@ -57,8 +57,7 @@ export class AppraisalAccessService {
     m?: EntityManager,
     lock = false,
   ): Promise<{ appraisal: AppraisalEntity; relation: AppraisalRelation }> {
-    const repo = (m ?? this.dataSource.manager).getRepository(AppraisalEntity);
-    const appraisal = await repo.findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const appraisal = await (lock ? this.appraisals.findByIdForUpdate(id, m!) : this.appraisals.findById(id, m));
     const relation = appraisal ? await this.relationOf(actor.principal, appraisal, m) : NONE;
     if (!appraisal || !canSee(relation)) throw new NotFoundError('Appraisal', id);
     return { appraisal, relation };

@@ -18,5 +18,8 @@ export const weightsComplete = (weights: number[]) => weights.length > 0 && weig
 /** Achievements, verification and behaviour are recorded while the period runs or is being evaluated. */
 export const periodAcceptsResults = (s: PeriodStatus) => s === 'OPEN' || s === 'EVALUATION';
 
+/** Appraisals that block closing a period, unless an admin forces it (they are then finalised unassessed). */
+export const UNASSESSED_APPRAISAL_STATUSES: readonly AppraisalStatus[] = ['DRAFT', 'AGREED'];
+
 /** After agreement and before finalisation, results and behaviour may be recorded. */
 export const appraisalAcceptsResults = (s: AppraisalStatus) => s === 'AGREED' || s === 'ASSESSED';

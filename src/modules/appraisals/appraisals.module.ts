@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { DistributionModule } from '../distribution/distribution.module';
+import { EmployeesModule } from '../employees/employees.module';
+import { IndicatorsModule } from '../indicators/indicators.module';
+import { PeriodsModule } from '../periods/periods.module';
+import { RecalculationModule } from '../recalculation/recalculation.module';
 import { UnitsModule } from '../units/units.module';
 import { AchievementsController } from './achievements.controller';
 import { AchievementsRepository } from './achievements.repository';
@@ -8,13 +13,16 @@ import { AppraisalsController, PeriodAppraisalsController } from './appraisals.c
 import { AppraisalsRepository } from './appraisals.repository';
 import { AppraisalsService } from './appraisals.service';
 import { ObjectionsService } from './objections.service';
+import { PeriodTransitionsController } from './period-close.controller';
+import { PeriodCloseService } from './period-close.service';
+import { ScoresRepository } from './scores.repository';
 import { ScoresService } from './scores.service';
 import { TargetsService } from './targets.service';
 
 @Module({
-  imports: [UnitsModule],
-  controllers: [AppraisalsController, PeriodAppraisalsController, AchievementsController],
-  providers: [AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, ScoresService, AchievementsService, AchievementsRepository],
+  imports: [UnitsModule, EmployeesModule, IndicatorsModule, PeriodsModule, RecalculationModule, DistributionModule],
+  controllers: [AppraisalsController, PeriodAppraisalsController, PeriodTransitionsController, AchievementsController],
+  providers: [PeriodCloseService, AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, ScoresService, ScoresRepository, AchievementsService, AchievementsRepository],
   exports: [AppraisalAccessService, AppraisalsRepository],
 })
 export class AppraisalsModule {}

@@ -3,10 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { offsetOf } from '../../common/pagination/page';
 import { EmployeeStatus } from '../employees/entities/employee.entity';
+import { UNASSESSED_APPRAISAL_STATUSES } from './appraisal-rules';
 import { AppraisalQueryDto } from './dto/appraisal.dto';
-import { AppraisalEntity } from './entities/appraisal.entity';
+import { AppraisalEntity, AppraisalStatus } from './entities/appraisal.entity';
 import { ObjectionEntity } from './entities/objection.entity';
 import { TargetEntity } from './entities/target.entity';
+
+/** An appraisal finalised by closing its period: its status before, and its version after. */
+export interface FinalizedAppraisal {
+  id: string;
+  previousStatus: AppraisalStatus;
+  version: number;
+}
 
 /** Supervisor chains are walked at most this deep: far beyond any real hierarchy, and a stop should links ever loop. */
 export const MAX_SUPERVISOR_DEPTH = 32;
@@ -27,12 +35,26 @@ export class AppraisalsRepository {
     return m ?? this.dataSource.manager;
   }
 
+  findById(id: string, m?: EntityManager): Promise<AppraisalEntity | null> {
+    return this.manager(m).getRepository(AppraisalEntity).findOneBy({ id });
+  }
+
+  /** SELECT … FOR UPDATE: serialises concurrent writes to one appraisal. */
+  findByIdForUpdate(id: string, m: EntityManager): Promise<AppraisalEntity | null> {
+    return m.getRepository(AppraisalEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   findByEmployeeAndPeriod(employeeId: string, periodId: string, m?: EntityManager): Promise<AppraisalEntity | null> {
     return this.manager(m).getRepository(AppraisalEntity).findOneBy({ employeeId, periodId });
   }
 
   save(a: AppraisalEntity, m: EntityManager): Promise<AppraisalEntity> {
     return m.getRepository(AppraisalEntity).save(a);
+  }
+
+  insert(row: Pick<AppraisalEntity, 'employeeId' | 'periodId' | 'unitId' | 'assessorId' | 'reviewerId' | 'status'>, m: EntityManager): Promise<AppraisalEntity> {
+    const repo = m.getRepository(AppraisalEntity);
+    return repo.save(repo.create(row));
   }
 
   async list(q: AppraisalQueryDto, scope: { sql: string; params: Record<string, unknown> }): Promise<[AppraisalEntity[], number]> {
@@ -153,5 +175,37 @@ export class AppraisalsRepository {
 
   saveObjection(o: Partial<ObjectionEntity>, m: EntityManager): Promise<ObjectionEntity> {
     return m.getRepository(ObjectionEntity).save(o);
+  }
+
+  /** Appraisals of the period still DRAFT or AGREED: the first `limit` ids (oldest first) and how many in all. */
+  async unassessedInPeriod(periodId: string, limit: number, m: EntityManager): Promise<{ ids: string[]; count: number }> {
+    const rows = await m.query<{ id: string; total: number }[]>(
+      `SELECT id, (count(*) OVER ())::int AS total FROM appraisals
+        WHERE period_id = $1 AND status = ANY($2::appraisal_status[])
+        ORDER BY created_at, id
+        LIMIT $3`,
+      [periodId, [...UNASSESSED_APPRAISAL_STATUSES], limit],
+    );
+    return { ids: rows.map((r) => r.id), count: rows[0]?.total ?? 0 };
+  }
+
+  /**
+   * Finalises every appraisal of the period that is not yet FINALIZED, in one set-based UPDATE (rows locked
+   * first), bumping each version. Behaviour ratings are left as they are (null for unassessed ones).
+   */
+  async finalizeAllInPeriod(periodId: string, m: EntityManager): Promise<FinalizedAppraisal[]> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows] = await m.query<[{ id: string; previous_status: AppraisalStatus; version: number }[], number]>(
+      `WITH old AS (
+         SELECT id, status FROM appraisals WHERE period_id = $1 AND status <> 'FINALIZED' FOR UPDATE
+       )
+       UPDATE appraisals a
+          SET status = 'FINALIZED', finalized_at = now(), version = a.version + 1, updated_at = now()
+         FROM old
+        WHERE a.id = old.id
+       RETURNING a.id, old.status AS previous_status, a.version`,
+      [periodId],
+    );
+    return rows.map((r) => ({ id: r.id, previousStatus: r.previous_status, version: r.version }));
   }
 }

@@ -6,8 +6,9 @@ import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor, ownEmployeeId } from '../../common/auth/principal';
 import { AppError, ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
-import { EmployeeEntity } from '../employees/entities/employee.entity';
+import { EmployeesRepository } from '../employees/employees.repository';
 import { PeriodEntity } from '../periods/entities/period.entity';
+import { PeriodsRepository } from '../periods/periods.repository';
 import { UnitsRepository } from '../units/units.repository';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { appraisalAcceptsResults, periodAcceptsResults, weightsComplete, weightTotal } from './appraisal-rules';
@@ -31,6 +32,8 @@ export class AppraisalsService {
     private readonly appraisals: AppraisalsRepository,
     private readonly access: AppraisalAccessService,
     private readonly units: UnitsRepository,
+    private readonly employees: EmployeesRepository,
+    private readonly periods: PeriodsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -45,7 +48,7 @@ export class AppraisalsService {
 
   async create(actor: Actor, dto: CreateAppraisalDto): Promise<AppraisalEntity> {
     return this.dataSource.transaction(async (m) => {
-      const employee = await m.getRepository(EmployeeEntity).findOneBy({ id: dto.employeeId });
+      const employee = await this.employees.findById(dto.employeeId, m);
       if (!employee || !(await this.units.inScope(dataScopeOf(actor.principal), employee.unitId, m))) throw ValidationFailedError.field('employeeId', `no employee has the id ${dto.employeeId}`);
       if (employee.status !== 'ACTIVE') {
         throw new ConflictError('employee-inactive', `Employee ${employee.nip} is ${employee.status}`, { field: 'employeeId' });
@@ -58,16 +61,16 @@ export class AppraisalsService {
           appraisalId: existing.id,
         });
       }
-      const supervisor = employee.supervisorId ? await m.getRepository(EmployeeEntity).findOneBy({ id: employee.supervisorId }) : null;
-      const appraisal = await this.appraisals.save(
-        m.getRepository(AppraisalEntity).create({
+      const supervisor = employee.supervisorId ? await this.employees.findById(employee.supervisorId, m) : null;
+      const appraisal = await this.appraisals.insert(
+        {
           employeeId: employee.id,
           periodId: period.id,
           unitId: employee.unitId,
           assessorId: supervisor?.id ?? null,
           reviewerId: supervisor?.supervisorId ?? null,
           status: 'DRAFT',
-        }),
+        },
         m,
       );
       await this.audit.record(m, actor, { action: 'appraisal.create', entityType: 'appraisal', entityId: appraisal.id, after: appraisal });
@@ -231,7 +234,7 @@ export class AppraisalsService {
    * UPDATE) waits, so nothing lands in a period that closed meanwhile.
    */
   async period(id: string, m: EntityManager, field?: string): Promise<PeriodEntity> {
-    const period = await m.getRepository(PeriodEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });
+    const period = await this.periods.findByIdForShare(id, m);
     if (!period) {
       if (field) throw ValidationFailedError.field(field, `no period has the id ${id}`);
       throw new NotFoundError('Period', id);

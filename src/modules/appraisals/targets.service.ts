@@ -4,8 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import { EmployeeEntity } from '../employees/entities/employee.entity';
-import { IndicatorEntity } from '../indicators/entities/indicator.entity';
+import { EmployeesRepository } from '../employees/employees.repository';
+import { IndicatorsRepository } from '../indicators/indicators.repository';
 import { UnitsRepository } from '../units/units.repository';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { AppraisalsRepository } from './appraisals.repository';
@@ -24,6 +24,8 @@ export class TargetsService {
     private readonly access: AppraisalAccessService,
     private readonly audit: AuditService,
     private readonly units: UnitsRepository,
+    private readonly employees: EmployeesRepository,
+    private readonly indicators: IndicatorsRepository,
   ) {}
 
   async list(actor: Actor, appraisalId: string): Promise<TargetEntity[]> {
@@ -110,10 +112,10 @@ export class TargetsService {
 
   /** The indicator must be active and apply to the employee's job type and unit. */
   private async checkIndicator(appraisal: AppraisalEntity, indicatorId: string, m: EntityManager): Promise<void> {
-    const indicator = await m.getRepository(IndicatorEntity).findOneBy({ id: indicatorId });
+    const indicator = await this.indicators.findById(indicatorId, m);
     if (!indicator) throw ValidationFailedError.field('indicatorId', `no indicator has the id ${indicatorId}`);
     if (!indicator.active) throw ValidationFailedError.field('indicatorId', `the indicator ${indicator.code} is inactive`);
-    const employee = (await m.getRepository(EmployeeEntity).findOneBy({ id: appraisal.employeeId }))!;
+    const employee = (await this.employees.findById(appraisal.employeeId, m))!;
     if (indicator.jobTypes.length && !indicator.jobTypes.includes(employee.jobType)) {
       throw ValidationFailedError.field('indicatorId', `the indicator ${indicator.code} does not apply to ${employee.jobType}`);
     }

@@ -6,7 +6,7 @@ import { DistributionService } from './distribution.service';
 
 /**
  * Distribution curves (organisation predicates, predicate counts per unit subtree) and assessor calibration.
- * Depends on no feature module but units, so the periods module can import it for `unitsBreakingCurve`.
+ * Depends on no feature module but units, so the appraisals module can import it for the period close (`unitsBreakingCurve`).
  */
 @Module({
   imports: [UnitsModule],

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -14,13 +14,13 @@ import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { ApiPage } from '../../common/pagination/api-page.decorator';
 import { mapPage, Page } from '../../common/pagination/page';
-import { CreatePeriodDto, PeriodDto, PeriodQueryDto, TransitionPeriodDto } from './dto/period.dto';
+import { CreatePeriodDto, PeriodDto, PeriodQueryDto } from './dto/period.dto';
 import { ScoringPolicyDto, ScoringPolicyPatchDto } from './dto/scoring-policy.dto';
 import { PeriodsService } from './periods.service';
 
 const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const, 'EMPLOYEE' as const], scope: 'appraisals:read' as const };
-const WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
-const NOT_FOUND = { description: 'No such period', type: ProblemResponse };
+export const PERIOD_WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
+export const PERIOD_NOT_FOUND = { description: 'No such period', type: ProblemResponse };
 
 @ApiTags('periods')
 @Controller('periods')
@@ -28,7 +28,7 @@ export class PeriodsController {
   constructor(private readonly periods: PeriodsService) {}
 
   @Post()
-  @Access(WRITE)
+  @Access(PERIOD_WRITE)
   @ApiOperation({
     summary: 'Create an appraisal period (status PLANNING)',
     description:
@@ -61,7 +61,7 @@ export class PeriodsController {
   @Access(READ)
   @ApiOperation({ summary: 'Read a period' })
   @ApiOkResponse({ type: PeriodDto })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiNotFoundResponse(PERIOD_NOT_FOUND)
   async getPeriod(@Param('id', ParseUUIDPipe) id: string): Promise<PeriodDto> {
     return PeriodDto.of(await this.periods.get(id));
   }
@@ -70,13 +70,13 @@ export class PeriodsController {
   @Access(READ)
   @ApiOperation({ summary: 'Read the scoring policy of a period (a flat object of the spec §5 keys)' })
   @ApiOkResponse({ type: ScoringPolicyDto })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiNotFoundResponse(PERIOD_NOT_FOUND)
   async getPeriodPolicy(@Param('id', ParseUUIDPipe) id: string): Promise<ScoringPolicyDto> {
     return (await this.periods.get(id)).policy;
   }
 
   @Put(':id/policy')
-  @Access(WRITE)
+  @Access(PERIOD_WRITE)
   @ApiOperation({
     summary: 'Change some keys of the scoring policy until the period is CLOSED',
     description:
@@ -87,7 +87,7 @@ export class PeriodsController {
   @ApiBody({ type: ScoringPolicyPatchDto, examples: { weights: { value: { resultWeight: 0.6, behaviourWeight: 0.4 } } } })
   @ApiOkResponse({ type: ScoringPolicyDto })
   @ApiBadRequestResponse({ description: 'Unknown keys, values out of range, or an inconsistent merged policy', type: ProblemResponse })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiNotFoundResponse(PERIOD_NOT_FOUND)
   @ApiConflictResponse({ description: 'The period is CLOSED (period-closed)', type: ProblemResponse })
   updatePeriodPolicy(
     @CurrentActor() actor: Actor,
@@ -95,31 +95,5 @@ export class PeriodsController {
     @Body() dto: ScoringPolicyPatchDto,
   ): Promise<ScoringPolicyDto> {
     return this.periods.updatePolicy(actor, id, dto);
-  }
-
-  @Post(':id/transitions')
-  @HttpCode(200)
-  @Access(WRITE)
-  @ApiOperation({
-    summary: 'Move a period one step forward: PLANNING → OPEN → EVALUATION → CLOSED',
-    description:
-      'Closing finalises every appraisal of the period. While any is DRAFT or AGREED it answers 409 appraisals-not-assessed ' +
-      'with `appraisalIds` (at most 1000) and `count`, unless an admin user sends `"force": true`, which finalises those ' +
-      'too with behaviour unassessed (predicate null). Answers the period.',
-  })
-  @ApiBody({ type: TransitionPeriodDto, examples: { open: { value: { to: 'OPEN' } }, forceClose: { value: { to: 'CLOSED', force: true } } } })
-  @ApiOkResponse({ type: PeriodDto })
-  @ApiBadRequestResponse({ description: 'Invalid fields, or `force` with another status than CLOSED', type: ProblemResponse })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({
-    description: 'Not the next status (invalid-transition), or unassessed appraisals block closing (appraisals-not-assessed)',
-    type: ProblemResponse,
-  })
-  async transitionPeriod(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: TransitionPeriodDto,
-  ): Promise<PeriodDto> {
-    return PeriodDto.of(await this.periods.transition(actor, id, dto));
   }
 }

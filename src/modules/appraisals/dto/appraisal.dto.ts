@@ -3,15 +3,8 @@ import { RequiredObject } from '../../../common/validation/nested-object';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
-import {
-  APPRAISAL_STATUSES,
-  AppraisalEntity,
-  AppraisalStatus,
-  BEHAVIOUR_ASPECTS,
-  BehaviourRatings,
-  Rating,
-  RATINGS,
-} from '../entities/appraisal.entity';
+import { APPRAISAL_STATUSES, AppraisalEntity, AppraisalStatus } from '../entities/appraisal.entity';
+import { BEHAVIOUR_ASPECTS, BehaviourRatings, Rating, RATINGS } from '../../scoring/types';
 
 export class CreateAppraisalDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() employeeId: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OptionalObject } from '../../../common/validation/nested-object';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { Rating, RATINGS } from '../entities/appraisal.entity';
+import { Rating, RATINGS } from '../../scoring/types';
 import { OBJECTION_STATUSES, ObjectionEntity, ObjectionStatus } from '../entities/objection.entity';
 import { BehaviourRatingsDto } from './appraisal.dto';
 

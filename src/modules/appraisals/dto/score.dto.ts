@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BEHAVIOUR_ASPECTS, Rating, RATINGS } from '../entities/appraisal.entity';
+import { AspectBreakdown, BEHAVIOUR_ASPECTS, Predicate, PREDICATES, Rating, RATINGS, TargetBreakdown } from '../../scoring/types';
 import { AppraisalScoreEntity } from '../entities/appraisal-score.entity';
-import { AspectBreakdown, Predicate, PREDICATES, TargetBreakdown } from '../../scoring/types';
 
 class TargetBreakdownDto implements TargetBreakdown {
   @ApiProperty({ format: 'uuid' }) targetId: string;

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { decimal } from '../../../database/decimal.transformer';
-import { PREDICATES, type Predicate, type PredicateCode, type AspectBreakdown, type TargetBreakdown } from '../../scoring/types';
-import { AppraisalEntity, Rating, RATINGS } from './appraisal.entity';
+import { PREDICATES, RATINGS, type AspectBreakdown, type Predicate, type PredicateCode, type Rating, type TargetBreakdown } from '../../scoring/types';
+import { AppraisalEntity } from './appraisal.entity';
 
 export interface ScoreBreakdown {
   targets: TargetBreakdown[];

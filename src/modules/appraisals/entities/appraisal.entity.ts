@@ -14,7 +14,6 @@ import { PeriodEntity } from '../../periods/entities/period.entity';
 import { BehaviourRatings, Rating, RATINGS } from '../../scoring/types';
 import { UnitEntity } from '../../units/entities/unit.entity';
 
-export { BEHAVIOUR_ASPECTS, RATINGS, type BehaviourAspect, type BehaviourRatings, type Rating } from '../../scoring/types';
 
 export const APPRAISAL_STATUSES = ['DRAFT', 'AGREED', 'ASSESSED', 'FINALIZED'] as const;
 export type AppraisalStatus = (typeof APPRAISAL_STATUSES)[number];

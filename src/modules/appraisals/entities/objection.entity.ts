@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { AppraisalEntity, BehaviourRatings, Rating, RATINGS } from './appraisal.entity';
+import { AppraisalEntity } from './appraisal.entity';
+import { BehaviourRatings, Rating, RATINGS } from '../../scoring/types';
 
 export const OBJECTION_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
 export type ObjectionStatus = (typeof OBJECTION_STATUSES)[number];

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { AuditRepository } from '../src/common/audit/audit.repository';
 import { AuditService } from '../src/common/audit/audit.service';
 import { Actor } from '../src/common/auth/principal';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { PromotionCandidatesRepository } from '../src/modules/promotion-candidates/promotion-candidates.repository';
 import { PromotionCandidatesService } from '../src/modules/promotion-candidates/promotion-candidates.service';
+import { ShortlistsRepository } from '../src/modules/promotion-candidates/shortlists.repository';
 import { UnitsRepository } from '../src/modules/units/units.repository';
 import { argValue, DEFAULT_BENCH_DATABASE_URL, generate, positiveInt } from './generate';
 
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     await ds.query('VACUUM ANALYZE');
 
     const units = new UnitsRepository(ds);
-    const service = new PromotionCandidatesService(ds, new PromotionCandidatesRepository(ds), units, new AuditService(ds));
+    const service = new PromotionCandidatesService(ds, new PromotionCandidatesRepository(ds), new ShortlistsRepository(ds), units, new AuditService(new AuditRepository(ds)));
     const admin: Actor = { principal: { kind: 'user', id: '00000000-0000-4000-8000-000000000000', username: 'bench', role: 'ADMIN', employeeId: null, unitId: null }, requestId: 'bench' };
     const query = { page: 1, pageSize: 50, asOf: '2026-03-01' };
     const floor = () =>

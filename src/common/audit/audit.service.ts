@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/principal';
-import { offsetOf, Page, pageOf } from '../pagination/page';
+import { Page, pageOf } from '../pagination/page';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditQueryDto } from './audit-query.dto';
+import { AuditRepository, AuditRow } from './audit.repository';
 
 const SECRET_KEYS = new Set(['passwordHash', 'password', 'keyHash', 'key', 'contactHash']);
 
@@ -34,7 +34,7 @@ export interface AuditEntry {
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repo: AuditRepository) {}
 
   /** Writes the entry inside the caller's transaction, so a mutation and its audit land together. */
   async record(manager: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
@@ -45,7 +45,7 @@ export class AuditService {
     if (!entries.length) return;
     const p = actor && 'principal' in actor ? actor.principal : null;
     const anonymous = actor !== null && 'public' in actor;
-    const rows = entries.map((e) => ({
+    const rows = entries.map((e): AuditRow => ({
       actorType: anonymous ? ('PUBLIC' as const) : !p ? ('SYSTEM' as const) : p.kind === 'user' ? ('USER' as const) : ('API_KEY' as const),
       actorId: p?.id ?? null,
       actorName: anonymous ? 'public' : !p ? 'system' : p.kind === 'user' ? p.username : p.name,
@@ -57,26 +57,11 @@ export class AuditService {
       reason: e.reason ?? null,
       requestId: actor?.requestId ?? null,
     }));
-    for (let i = 0; i < rows.length; i += 1000) {
-      await manager.getRepository(AuditEventEntity).insert(rows.slice(i, i + 1000));
-    }
+    await this.repo.insertMany(rows, manager);
   }
 
   async list(q: AuditQueryDto): Promise<Page<AuditEventEntity>> {
-    const qb = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('a');
-    if (q.entityType) qb.andWhere('a.entityType = :entityType', { entityType: q.entityType });
-    if (q.entityId) qb.andWhere('a.entityId = :entityId', { entityId: q.entityId });
-    if (q.action) qb.andWhere('a.action = :action', { action: q.action });
-    if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });
-    if (q.requestId) qb.andWhere('a.requestId = :requestId', { requestId: q.requestId });
-    if (q.from) qb.andWhere('a.occurredAt >= :from', { from: q.from });
-    if (q.to) qb.andWhere('a.occurredAt < :to', { to: q.to });
-    const [items, total] = await qb
-      .orderBy('a.occurredAt', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .offset(offsetOf(q))
-      .limit(q.pageSize)
-      .getManyAndCount();
+    const [items, total] = await this.repo.list(q);
     return pageOf(items, total, q);
   }
 }

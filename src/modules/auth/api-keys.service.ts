@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor, ApiKeyPrincipal } from '../../common/auth/principal';
 import { NotFoundError } from '../../common/errors/app-error';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyEntity } from './entities/api-key.entity';
 
 const KEY_PATTERN = /^cap_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -19,25 +20,17 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeysRepository,
     private readonly audit: AuditService,
   ) {}
-
-  private get repo() {
-    return this.dataSource.getRepository(ApiKeyEntity);
-  }
 
   async create(actor: Actor, dto: CreateApiKeyDto): Promise<{ key: ApiKeyEntity; secret: string }> {
     const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
     const secret = `cap_${prefix}_${randomBytes(32).toString('base64url')}`;
     const key = await this.dataSource.transaction(async (m) => {
-      const saved = await m.getRepository(ApiKeyEntity).save(
-        m.getRepository(ApiKeyEntity).create({
-          name: dto.name,
-          prefix,
-          keyHash: sha256(secret),
-          scopes: [...new Set(dto.scopes)],
-          createdBy: actor.principal.id,
-        }),
+      const saved = await this.keys.insert(
+        { name: dto.name, prefix, keyHash: sha256(secret), scopes: [...new Set(dto.scopes)], createdBy: actor.principal.id },
+        m,
       );
       await this.audit.record(m, actor, { action: 'api-key.create', entityType: 'api-key', entityId: saved.id, after: saved });
       return saved;
@@ -46,16 +39,15 @@ export class ApiKeysService {
   }
 
   list(): Promise<ApiKeyEntity[]> {
-    return this.repo.find({ order: { createdAt: 'DESC' } });
+    return this.keys.list();
   }
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyEntity> {
     return this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ApiKeyEntity);
-      const before = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const before = await this.keys.findByIdForUpdate(id, m);
       if (!before) throw new NotFoundError('API key', id);
       if (before.revokedAt) return before;
-      const after = await repo.save({ ...before, revokedAt: new Date() });
+      const after = await this.keys.save({ ...before, revokedAt: new Date() }, m);
       await this.audit.record(m, actor, { action: 'api-key.revoke', entityType: 'api-key', entityId: id, before, after });
       return after;
     });
@@ -65,14 +57,9 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<ApiKeyPrincipal | null> {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return null;
-    const key = await this.repo.findOne({ where: { prefix: match[1], revokedAt: IsNull() } });
+    const key = await this.keys.findUnrevokedByPrefix(match[1]);
     if (!key || !timingSafeEqual(Buffer.from(sha256(presented)), Buffer.from(key.keyHash))) return null;
-    await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: () => 'now()' })
-      .where('id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval \'1 minute\')', { id: key.id })
-      .execute();
+    await this.keys.touchLastUsed(key.id);
     return { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes };
   }
 }

@@ -4,8 +4,11 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { EmployeesModule } from '../employees/employees.module';
+import { UnitsModule } from '../units/units.module';
 import { AccessGuard } from './access.guard';
 import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -13,10 +16,13 @@ import { JWT_ISSUER, JwtStrategy } from './jwt.strategy';
 import { createLoginLimiter, LoginLimiter } from './login-limiter';
 import { createThrottlerStorage } from './throttler-storage';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [
+    EmployeesModule,
+    UnitsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -38,7 +44,9 @@ import { UsersService } from './users.service';
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [
     UsersService,
+    UsersRepository,
     ApiKeysService,
+    ApiKeysRepository,
     AuthService,
     JwtStrategy,
     { provide: LoginLimiter, inject: [APP_CONFIG], useFactory: createLoginLimiter },

@@ -5,14 +5,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor, UserPrincipal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import { offsetOf, Page, PageQueryDto, pageOf } from '../../common/pagination/page';
+import { Page, PageQueryDto, pageOf } from '../../common/pagination/page';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { EmployeeEntity } from '../employees/entities/employee.entity';
-import { UnitEntity } from '../units/entities/unit.entity';
+import { EmployeesRepository } from '../employees/employees.repository';
+import { UnitsRepository } from '../units/units.repository';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
 import { LoginLimiter } from './login-limiter';
 import { hashPassword, hashScheme, needsRehash, verifyPassword } from './password';
+import { UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -22,6 +23,9 @@ export class UsersService implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly employees: EmployeesRepository,
+    private readonly units: UnitsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly limiter: LoginLimiter,
@@ -31,20 +35,16 @@ export class UsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
     const { adminUsername, adminPassword } = this.config.auth;
-    const inserted = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(UserEntity)
-      .values({ username: adminUsername, passwordHash: await hashPassword(adminPassword), role: 'ADMIN' })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const created = inserted.raw as { id: string }[];
-    if (created.length) {
+    const id = await this.users.insertUnlessUsernameTaken({
+      username: adminUsername,
+      passwordHash: await hashPassword(adminPassword),
+      role: 'ADMIN',
+    });
+    if (id) {
       await this.audit.record(this.dataSource.manager, null, {
         action: 'user.bootstrap-admin',
         entityType: 'user',
-        entityId: created[0].id,
+        entityId: id,
         after: { username: adminUsername, role: 'ADMIN' },
       });
       this.logger.log(`created the first admin "${adminUsername}"`);
@@ -65,7 +65,7 @@ export class UsersService implements OnApplicationBootstrap {
     let user: UserEntity | null;
     let ok: boolean;
     try {
-      user = await this.dataSource.getRepository(UserEntity).findOneBy({ username: username.toLowerCase() });
+      user = await this.users.findByUsername(username.toLowerCase());
       ok = await verifyPassword(password, user?.passwordHash ?? this.dummyHash);
     } catch (e) {
       await giveBack(); // no password was checked
@@ -84,13 +84,7 @@ export class UsersService implements OnApplicationBootstrap {
   private async rehash(user: UserEntity, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (m) => {
-      const res = await m
-        .createQueryBuilder()
-        .update(UserEntity)
-        .set({ passwordHash })
-        .where('id = :id AND password_hash = :old', { id: user.id, old: user.passwordHash })
-        .execute();
-      if (!res.affected) return;
+      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, m))) return;
       await this.audit.record(m, null, {
         action: 'user.password-rehash',
         entityType: 'user',
@@ -106,7 +100,7 @@ export class UsersService implements OnApplicationBootstrap {
    * before the last password change or deactivation stays dead even after a reactivation.
    */
   async principalOf(id: string, tokenVersion: number): Promise<UserPrincipal | null> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id });
+    const user = await this.users.findById(id);
     return user?.active && user.tokenVersion === tokenVersion ? toPrincipal(user) : null;
   }
 
@@ -117,22 +111,16 @@ export class UsersService implements OnApplicationBootstrap {
     const passwordHash = await hashPassword(dto.password);
     return this.dataSource.transaction(async (m) => {
       await this.assertLinks(m, dto.employeeId, dto.unitId);
-      const repo = m.getRepository(UserEntity);
       const username = dto.username.toLowerCase();
-      if (await repo.existsBy({ username })) {
+      if (await this.users.existsUsername(username, m)) {
         throw new ConflictError('duplicate-username', `The username ${username} is taken`);
       }
-      if (dto.employeeId && (await repo.existsBy({ employeeId: dto.employeeId }))) {
+      if (dto.employeeId && (await this.users.existsForEmployee(dto.employeeId, m))) {
         throw new ConflictError('employee-has-user', `Employee ${dto.employeeId} already has a user`);
       }
-      const user = await repo.save(
-        repo.create({
-          username,
-          passwordHash,
-          role: dto.role,
-          employeeId: dto.employeeId ?? null,
-          unitId: dto.unitId ?? null,
-        }),
+      const user = await this.users.insert(
+        { username, passwordHash, role: dto.role, employeeId: dto.employeeId ?? null, unitId: dto.unitId ?? null },
+        m,
       );
       await this.audit.record(m, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: user });
       return user;
@@ -142,8 +130,7 @@ export class UsersService implements OnApplicationBootstrap {
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserEntity> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
     return this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(UserEntity);
-      const before = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const before = await this.users.findByIdForUpdate(id, m);
       if (!before) throw new NotFoundError('User', id);
       if (dto.unitId !== undefined) {
         if (before.role !== 'HR_OPERATOR') throw ValidationFailedError.field('unitId', 'is only for HR_OPERATOR users');
@@ -152,13 +139,16 @@ export class UsersService implements OnApplicationBootstrap {
       if (dto.active === false && actor.principal.id === id) {
         throw new ConflictError('cannot-deactivate-self', 'An admin cannot deactivate their own user');
       }
-      const after = await repo.save({
-        ...before,
-        ...(passwordHash ? { passwordHash } : {}),
-        ...(passwordHash || (dto.active === false && before.active) ? { tokenVersion: before.tokenVersion + 1 } : {}),
-        ...(dto.active !== undefined ? { active: dto.active } : {}),
-        ...(dto.unitId !== undefined ? { unitId: dto.unitId } : {}),
-      });
+      const after = await this.users.save(
+        {
+          ...before,
+          ...(passwordHash ? { passwordHash } : {}),
+          ...(passwordHash || (dto.active === false && before.active) ? { tokenVersion: before.tokenVersion + 1 } : {}),
+          ...(dto.active !== undefined ? { active: dto.active } : {}),
+          ...(dto.unitId !== undefined ? { unitId: dto.unitId } : {}),
+        },
+        m,
+      );
       await this.audit.record(m, actor, {
         action: 'user.update',
         entityType: 'user',
@@ -171,23 +161,21 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async get(id: string): Promise<UserEntity> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id });
+    const user = await this.users.findById(id);
     if (!user) throw new NotFoundError('User', id);
     return user;
   }
 
   async list(q: PageQueryDto): Promise<Page<UserEntity>> {
-    const [items, total] = await this.dataSource
-      .getRepository(UserEntity)
-      .findAndCount({ order: { username: 'ASC' }, skip: offsetOf(q), take: q.pageSize });
+    const [items, total] = await this.users.list(q);
     return pageOf(items, total, q);
   }
 
   private async assertLinks(m: EntityManager, employeeId?: string, unitId?: string): Promise<void> {
-    if (employeeId && !(await m.getRepository(EmployeeEntity).existsBy({ id: employeeId }))) {
+    if (employeeId && !(await this.employees.findById(employeeId, m))) {
       throw ValidationFailedError.field('employeeId', `no employee has the id ${employeeId}`);
     }
-    if (unitId && !(await m.getRepository(UnitEntity).existsBy({ id: unitId }))) {
+    if (unitId && !(await this.units.findById(unitId, m))) {
       throw ValidationFailedError.field('unitId', `no unit has the id ${unitId}`);
     }
   }

@@ -12,12 +12,14 @@ import { CandidateDto, CandidateParametersDto, CandidateQueryDto, CreateShortlis
 import { compareCandidates, evaluate } from './eligibility';
 import { ShortlistDecisionEntity, ShortlistEntity } from './entities/shortlist.entity';
 import { PromotionCandidatesRepository } from './promotion-candidates.repository';
+import { ShortlistsRepository } from './shortlists.repository';
 
 @Injectable()
 export class PromotionCandidatesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: PromotionCandidatesRepository,
+    private readonly shortlists: ShortlistsRepository,
     private readonly units: UnitsRepository,
     private readonly audit: AuditService,
   ) {}
@@ -34,13 +36,16 @@ export class PromotionCandidatesService {
     const items = await this.compute(actor, parameters);
     const scope = dataScopeOf(actor.principal);
     return this.dataSource.transaction(async (m) => {
-      const saved = await m.getRepository(ShortlistEntity).save({
-        name: dto.name,
-        parameters,
-        items,
-        unitId: parameters.withinUnitId ?? (scope.kind === 'subtree' ? scope.rootUnitId : null),
-        createdBy: actor.principal.id,
-      });
+      const saved = await this.shortlists.insert(
+        {
+          name: dto.name,
+          parameters,
+          items,
+          unitId: parameters.withinUnitId ?? (scope.kind === 'subtree' ? scope.rootUnitId : null),
+          createdBy: actor.principal.id,
+        },
+        m,
+      );
       await this.audit.record(m, actor, {
         action: 'shortlist.create',
         entityType: 'shortlist',
@@ -53,7 +58,7 @@ export class PromotionCandidatesService {
 
   async getShortlist(actor: Actor, id: string): Promise<ShortlistDto> {
     const s = await this.visibleShortlist(actor, id);
-    const decisions = await this.dataSource.getRepository(ShortlistDecisionEntity).find({ where: { shortlistId: id }, order: { decidedAt: 'ASC' } });
+    const decisions = await this.shortlists.listDecisions(id);
     return { id: s.id, name: s.name, parameters: s.parameters, createdAt: s.createdAt, items: s.items, decisions };
   }
 
@@ -63,16 +68,18 @@ export class PromotionCandidatesService {
       throw ValidationFailedError.field('employeeId', 'is not a candidate of this shortlist');
     }
     return this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ShortlistDecisionEntity);
-      const before = await repo.findOneBy({ shortlistId: id, employeeId: dto.employeeId });
-      const after = await repo.save({ shortlistId: id, employeeId: dto.employeeId, decision: dto.decision, note: dto.note, decidedBy: actor.principal.id, decidedAt: new Date() });
+      const before = await this.shortlists.findDecision(id, dto.employeeId, m);
+      const after = await this.shortlists.saveDecision(
+        { shortlistId: id, employeeId: dto.employeeId, decision: dto.decision, note: dto.note, decidedBy: actor.principal.id, decidedAt: new Date() },
+        m,
+      );
       await this.audit.record(m, actor, { action: 'shortlist.decision', entityType: 'shortlist', entityId: id, before, after });
       return after;
     });
   }
 
   private async visibleShortlist(actor: Actor, id: string): Promise<ShortlistEntity> {
-    const s = await this.dataSource.getRepository(ShortlistEntity).findOneBy({ id });
+    const s = await this.shortlists.findById(id);
     // A shortlist over the whole organisation (no unit) is for admins only.
     const scope = dataScopeOf(actor.principal);
     const visible = s && (scope.kind === 'all' || (!!s.unitId && (await this.units.inScope(scope, s.unitId))));

@@ -7,7 +7,7 @@ import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { PREDICATES, Predicate } from '../../scoring/types';
 import { JOB_TYPES, JobType, POTENTIALS } from '../../employees/entities/employee.entity';
 import { PERIOD_TYPES, PeriodType } from '../../periods/entities/period.entity';
-import { SHORTLIST_DECISIONS, ShortlistDecision } from '../entities/shortlist.entity';
+import { SHORTLIST_DECISIONS, ShortlistDecision, ShortlistParameters } from '../entities/shortlist.entity';
 import { REASON_CODES, ReasonCode } from '../eligibility';
 
 /** Digits become a number; anything else (an empty `?window=` too) stays text and fails @IsInt. */
@@ -40,7 +40,7 @@ export class CandidateQueryDto extends IntersectionType(CandidateParametersDto, 
 }
 
 /** Parameters with every default applied: what a shortlist stores. */
-export class ResolvedParameters {
+export class ResolvedParameters implements ShortlistParameters {
   @ApiProperty({ enum: PERIOD_TYPES }) periodType: PeriodType;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 10 }) window: number;
   @ApiProperty({ enum: PREDICATES }) minPredicate: Predicate;

@@ -1,14 +1,28 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { EmployeeEntity } from '../../employees/entities/employee.entity';
+import type { Predicate } from '../../scoring/types';
+import { EmployeeEntity, JobType } from '../../employees/entities/employee.entity';
+import type { PeriodType } from '../../periods/entities/period.entity';
 import { UnitEntity } from '../../units/entities/unit.entity';
-import type { ResolvedParameters } from '../dto/candidates.dto';
+
+/** The candidate parameters with every default applied, as a shortlist stores them (the API's ResolvedParameters). */
+export interface ShortlistParameters {
+  periodType: PeriodType;
+  window: number;
+  minPredicate: Predicate;
+  minYearsInRank: number;
+  penaltyYears: number;
+  withinUnitId: string | null;
+  jobType: JobType | null;
+  asOf: string;
+  includeIneligible: boolean;
+}
 
 /** A promotion-candidate list frozen for Baperjakat: its parameters and items exactly as computed then. */
 @Entity('promotion_shortlists')
 export class ShortlistEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 200 }) name: string;
-  @Column({ type: 'jsonb' }) parameters: ResolvedParameters;
+  @Column({ type: 'jsonb' }) parameters: ShortlistParameters;
   @Column({ type: 'jsonb' }) items: object[];
 
   /** The unit subtree the list was computed over (null: the whole organisation); HR access follows it. */

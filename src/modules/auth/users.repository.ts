@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { offsetOf, PageQueryDto } from '../../common/pagination/page';
+import { UserEntity } from './entities/user.entity';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.dataSource.manager).getRepository(UserEntity);
+  }
+
+  findById(id: string, m?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(m).findOneBy({ id });
+  }
+
+  /** SELECT … FOR UPDATE: serialises the updates of one user. */
+  findByIdForUpdate(id: string, m: EntityManager): Promise<UserEntity | null> {
+    return this.repo(m).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** `username` as stored: lower case. */
+  findByUsername(username: string, m?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(m).findOneBy({ username });
+  }
+
+  existsUsername(username: string, m: EntityManager): Promise<boolean> {
+    return this.repo(m).existsBy({ username });
+  }
+
+  existsForEmployee(employeeId: string, m: EntityManager): Promise<boolean> {
+    return this.repo(m).existsBy({ employeeId });
+  }
+
+  list(q: PageQueryDto): Promise<[UserEntity[], number]> {
+    return this.repo().findAndCount({ order: { username: 'ASC' }, skip: offsetOf(q), take: q.pageSize });
+  }
+
+  /** The id of the new user, or null when the username is taken (nothing is written then). */
+  async insertUnlessUsernameTaken(
+    user: Pick<UserEntity, 'username' | 'passwordHash' | 'role'>,
+    m?: EntityManager,
+  ): Promise<string | null> {
+    const inserted = await this.repo(m).createQueryBuilder().insert().values(user).orIgnore().returning(['id']).execute();
+    const created = inserted.raw as { id: string }[];
+    return created[0]?.id ?? null;
+  }
+
+  insert(user: Pick<UserEntity, 'username' | 'passwordHash' | 'role' | 'employeeId' | 'unitId'>, m: EntityManager): Promise<UserEntity> {
+    return this.repo(m).save(this.repo(m).create(user));
+  }
+
+  save(user: UserEntity, m: EntityManager): Promise<UserEntity> {
+    return this.repo(m).save(user);
+  }
+
+  /** Replaces the password hash only if it is still `oldHash` (no password change meanwhile); true when it did. */
+  async replacePasswordHash(id: string, oldHash: string, newHash: string, m: EntityManager): Promise<boolean> {
+    const res = await this.repo(m)
+      .createQueryBuilder()
+      .update()
+      .set({ passwordHash: newHash })
+      .where('id = :id AND password_hash = :old', { id, old: oldHash })
+      .execute();
+    return !!res.affected;
+  }
+}

@@ -55,26 +55,3 @@ export class ImportRejectedError extends AppError {
     );
   }
 }
-
-/**
- * A row that depends on another row of the same request (its parent or supervisor) fails when that row
- * failed; repeated until no failure spreads further. `dependsOn` answers the index of the row it needs.
- */
-export function spreadFailures<R>(
-  rows: Iterable<[number, R]>,
-  dependsOn: (row: R) => number | undefined,
-  errors: Map<number, string>,
-  message: (row: R, failedIndex: number) => string,
-): void {
-  const list = [...rows];
-  for (let spread = true; spread; ) {
-    spread = false;
-    for (const [index, row] of list) {
-      const needed = dependsOn(row);
-      if (!errors.has(index) && needed !== undefined && errors.has(needed)) {
-        errors.set(index, message(row, needed));
-        spread = true;
-      }
-    }
-  }
-}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DataScope } from '../../common/auth/data-scope';
 import { offsetOf } from '../../common/pagination/page';
+import { parentsFirst } from '../../common/tree/tree';
 import { escapeLike } from '../units/units.repository';
 import { EmployeeQueryDto } from './dto/employee.dto';
 import { EmployeeEntity } from './entities/employee.entity';
@@ -97,7 +98,10 @@ export class EmployeesRepository {
     return this.repo(m).save(e);
   }
 
-  async insertMany(rows: EmployeeWrite[], m: EntityManager): Promise<void> {
+  /** Inserts supervisors before those they supervise, whatever the order given: the key is checked per statement. */
+  async insertMany(employees: EmployeeWrite[], m: EntityManager): Promise<void> {
+    const byId = new Map(employees.map((e) => [e.id, e]));
+    const rows = parentsFirst(employees, (e) => (e.supervisorId ? byId.get(e.supervisorId) : null));
     for (let i = 0; i < rows.length; i += 1000) {
       await this.repo(m).insert(rows.slice(i, i + 1000));
     }

@@ -5,43 +5,20 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { DataScope, dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
-import { ConflictError, FieldError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import {
-  ImportRejectedError,
-  ImportResult,
-  ImportRowError,
-  spreadFailures,
-  validateRow,
-} from '../../common/import/import-result';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { ImportRejectedError, ImportResult, validateRow } from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
-import { findCycle, parentsFirst } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
 import { UnitEntity } from '../units/entities/unit.entity';
 import { UnitsRepository } from '../units/units.repository';
-import { keyOf } from '../units/units.service';
 import { CreateEmployeeDto, EmployeeImportRow, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto';
 import { ImportEmployeesDto } from './dto/import-employees.dto';
 import { CreatePenaltyDto } from './dto/penalty.dto';
+import { employeeLookups, planEmployeeImport, readEmployeeRows, WRITE_FIELDS } from './employee-import-plan';
 import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal } from './employee-rules';
-import { EmployeesRepository, EmployeeWrite } from './employees.repository';
+import { EmployeesRepository } from './employees.repository';
 import { EmployeeEntity, Potential } from './entities/employee.entity';
 import { PenaltyEntity } from './entities/penalty.entity';
-
-const WRITE_FIELDS: Exclude<keyof EmployeeWrite, 'id'>[] = [
-  'nip',
-  'name',
-  'employmentType',
-  'gender',
-  'birthDate',
-  'rank',
-  'rankSince',
-  'jobType',
-  'positionTitle',
-  'functionalLevel',
-  'unitId',
-  'supervisorId',
-  'serviceStart',
-];
 
 @Injectable()
 export class EmployeesService {
@@ -173,156 +150,27 @@ export class EmployeesService {
     return this.employees.listPenalties(id);
   }
 
-  /**
-   * Upserts employees by NIP. Rows may name supervisors defined later in the same request; units must exist.
-   * Optional fields left out keep their current value; `null` clears them. Without `atomic`, good rows are
-   * written and bad rows reported.
-   */
+  /** Upserts employees by NIP as `planEmployeeImport` decides; without `atomic`, good rows are written and bad rows reported. */
   async import(actor: Actor, dto: ImportEmployeesDto, atomic: boolean): Promise<ImportResult> {
-    const scope = dataScopeOf(actor.principal);
     return this.dataSource.transaction(async (m) => {
       await lockGraph(m, GraphLock.SupervisorChain);
-      const errors = new Map<number, string>();
-      const rows = new Map<number, { row: EmployeeImportRow; write: EmployeeWrite }>();
-      const indexOfNip = new Map<string, number>();
-      const fail = (index: number, e: FieldError[] | string) =>
-        errors.set(index, typeof e === 'string' ? e : e.map((x) => `${x.field}: ${x.message}`).join('; '));
-
-      const valid: [number, EmployeeImportRow][] = [];
-      const invalidRowOfNip = new Map<string, number>();
-      dto.employees.forEach((raw, index) => {
-        const v = validateRow(EmployeeImportRow, raw);
-        if (v.error !== null) {
-          const nip = keyOf(raw, 'nip')?.trim();
-          if (nip && !invalidRowOfNip.has(nip)) invalidRowOfNip.set(nip, index);
-          return fail(index, v.error);
-        }
-        if (indexOfNip.has(v.row.nip)) return fail(index, `nip: ${v.row.nip} already appears in row ${indexOfNip.get(v.row.nip)}`);
-        indexOfNip.set(v.row.nip, index);
-        valid.push([index, v.row]);
+      const read = readEmployeeRows(dto.employees.map((raw) => ({ raw, ...validateRow(EmployeeImportRow, raw) })));
+      const { unitCodes, nips } = employeeLookups(read);
+      const plan = planEmployeeImport(read, {
+        units: await this.units.findByCodes(unitCodes, m),
+        inScope: await this.unitScope(dataScopeOf(actor.principal), m),
+        existing: await this.employees.findByNips(nips, m),
+        supervisorLinks: await this.employees.supervisorLinks(m),
+        principal: actor.principal,
+        newId: randomUUID,
       });
+      if (atomic && plan.errors.length) throw new ImportRejectedError('employees', plan.errors);
 
-      const unitCodes = [...new Set(valid.map(([, r]) => r.unitCode))];
-      const unitsByCode = new Map((await this.units.findByCodes(unitCodes, m)).map((u) => [u.code, u]));
-      const inScope = await this.unitScope(scope, m);
-      const nips = [...new Set(valid.flatMap(([, r]) => [r.nip, ...(r.supervisorNip ? [r.supervisorNip] : [])]))];
-      const existing = new Map((await this.employees.findByNips(nips, m)).map((e) => [e.nip, e]));
-      const idOfNip = new Map<string, string>([...existing.values()].map((e) => [e.nip, e.id]));
-
-      for (const [index, row] of valid) {
-        const before = existing.get(row.nip);
-        const { errors: identity, derived } = checkEmployeeIdentity({
-          ...row,
-          gender: row.gender ?? (row.employmentType === 'PPPK' ? before?.gender : undefined),
-          birthDate: row.birthDate ?? (row.employmentType === 'PPPK' ? before?.birthDate : undefined),
-        });
-        if (identity.length) {
-          fail(index, identity);
-          continue;
-        }
-        const unit = unitsByCode.get(row.unitCode);
-        if (!unit || !inScope(unit.id)) {
-          fail(index, `unitCode: no unit has the code ${row.unitCode}`);
-          continue;
-        }
-        if (before && !inScope(before.unitId)) {
-          fail(index, `nip: ${row.nip} belongs to an employee outside your unit subtree`);
-          continue;
-        }
-        if (!unit.active && before?.unitId !== unit.id) {
-          fail(index, `unitCode: the unit ${row.unitCode} is inactive`);
-          continue;
-        }
-        if (row.supervisorNip === row.nip) {
-          fail(index, 'supervisorNip: an employee cannot supervise themself');
-          continue;
-        }
-        // A supervisor outside the caller's subtree answers as a missing one (no existence oracle, spec §8).
-        const supervisor = row.supervisorNip ? existing.get(row.supervisorNip) : undefined;
-        if (row.supervisorNip && !(supervisor && inScope(supervisor.unitId)) && !indexOfNip.has(row.supervisorNip)) {
-          const failedRow = invalidRowOfNip.get(row.supervisorNip);
-          fail(
-            index,
-            failedRow !== undefined
-              ? `supervisorNip: the row ${failedRow} defining ${row.supervisorNip} failed`
-              : `supervisorNip: no employee or row has the NIP ${row.supervisorNip}`,
-          );
-          continue;
-        }
-        if (!idOfNip.has(row.nip)) idOfNip.set(row.nip, randomUUID());
-        rows.set(index, {
-          row,
-          write: {
-            id: idOfNip.get(row.nip)!,
-            nip: row.nip,
-            name: row.name,
-            employmentType: row.employmentType,
-            gender: derived.gender,
-            birthDate: derived.birthDate,
-            rank: row.rank,
-            rankSince: row.rankSince,
-            jobType: row.jobType,
-            positionTitle: row.positionTitle,
-            functionalLevel: row.functionalLevel !== undefined ? row.functionalLevel : (before?.functionalLevel ?? null),
-            unitId: unit.id,
-            supervisorId: null, // resolved below, once every row has an id
-            serviceStart: row.serviceStart !== undefined ? row.serviceStart : (before?.serviceStart ?? derived.tmtCpns),
-          },
-        });
-      }
-      for (const [index, { row, write }] of rows) {
-        if (row.supervisorNip === undefined) write.supervisorId = existing.get(row.nip)?.supervisorId ?? null;
-        else if (row.supervisorNip === null) write.supervisorId = null;
-        else if (idOfNip.has(row.supervisorNip)) write.supervisorId = idOfNip.get(row.supervisorNip)!;
-        else fail(index, `supervisorNip: the row defining ${row.supervisorNip} failed`);
-        // A row about the caller's own record that changes a part driving appraisal or promotion fails like any bad row.
-        const before = existing.get(row.nip);
-        const refused = before && !errors.has(index) && ownRecordRefusal(actor.principal, before.id, ownRecordChanges(before, write));
-        if (refused) fail(index, `own-record: ${refused.message}`);
-      }
-
-      // The supervisor graph after the import: rows closing a cycle fail, and so do rows under failed rows.
-      const links = await this.employees.supervisorLinks(m);
-      for (const [index, { write }] of rows) if (!errors.has(index)) links.set(write.id, write.supervisorId);
-      for (const [index, { row, write }] of rows) {
-        if (!errors.has(index) && findCycle(write.id, (id) => links.get(id))) {
-          fail(index, `supervisorNip: ${row.supervisorNip} is supervised, directly or not, by ${row.nip}`);
-        }
-      }
-      spreadFailures(
-        rows,
-        ({ row }) => (row.supervisorNip && !existing.has(row.supervisorNip) ? indexOfNip.get(row.supervisorNip) : undefined),
-        errors,
-        ({ row }, failed) => `supervisorNip: the row ${failed} defining ${row.supervisorNip} failed`,
-      );
-
-      const rowErrors: ImportRowError[] = [...errors]
-        .sort(([a], [b]) => a - b)
-        .map(([index, message]) => ({ index, key: keyOf(dto.employees[index], 'nip'), message }));
-      if (atomic && rowErrors.length) throw new ImportRejectedError('employees', rowErrors);
-
-      const toInsert: EmployeeWrite[] = [];
-      const toUpdate: { before: EmployeeEntity; after: EmployeeWrite }[] = [];
-      let unchanged = 0;
-      for (const [index, { row, write }] of rows) {
-        if (errors.has(index)) continue;
-        const before = existing.get(row.nip);
-        if (!before) toInsert.push(write);
-        else if (WRITE_FIELDS.some((f) => before[f] !== write[f])) toUpdate.push({ before, after: write });
-        else unchanged++;
-      }
-      const inserted = new Map(toInsert.map((w) => [w.id, w]));
-      await this.employees.insertMany(
-        parentsFirst(toInsert, (w) => (w.supervisorId ? inserted.get(w.supervisorId) : null)),
-        m,
-      );
-      await this.employees.updateMany(
-        toUpdate.map((u) => u.after),
-        m,
-      );
+      await this.employees.insertMany(plan.create, m);
+      await this.employees.updateMany(plan.update.map((u) => u.after), m);
       await this.audit.recordMany(m, actor, [
-        ...toInsert.map((w) => ({ action: 'employee.import-create', entityType: 'employee', entityId: w.id, after: w })),
-        ...toUpdate.map((u) => ({
+        ...plan.create.map((w) => ({ action: 'employee.import-create', entityType: 'employee', entityId: w.id, after: w })),
+        ...plan.update.map((u) => ({
           action: 'employee.import-update',
           entityType: 'employee',
           entityId: u.before.id,
@@ -330,7 +178,7 @@ export class EmployeesService {
           after: { ...u.before, ...u.after },
         })),
       ]);
-      return { created: toInsert.length, updated: toUpdate.length, unchanged, errors: rowErrors };
+      return { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, errors: plan.errors };
     });
   }
 
@@ -384,8 +232,7 @@ export class EmployeesService {
       case 'all':
         return () => true;
       case 'subtree': {
-        const rows = await m.query<{ id: string }[]>('SELECT unit_subtree($1) AS id', [scope.rootUnitId]);
-        const subtree = new Set(rows.map((r) => r.id));
+        const subtree = await this.units.subtreeIds(scope.rootUnitId, m);
         return (id) => subtree.has(id);
       }
       case 'self':

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DataScope } from '../../common/auth/data-scope';
 import { offsetOf } from '../../common/pagination/page';
+import { parentsFirst } from '../../common/tree/tree';
 import { UnitQueryDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
 
@@ -36,6 +37,12 @@ export class UnitsRepository {
     return new Map(rows.map((r) => [r.id, r.parentId]));
   }
 
+  /** The ids of `rootId` and its descendants. */
+  async subtreeIds(rootId: string, m: EntityManager): Promise<Set<string>> {
+    const rows = await m.query<{ id: string }[]>('SELECT unit_subtree($1) AS id', [rootId]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Is `unitId` the root or a descendant of `rootId`? */
   async isWithin(unitId: string, rootId: string, m?: EntityManager): Promise<boolean> {
     const rows: unknown[] = await (m ?? this.dataSource.manager).query(
@@ -45,7 +52,6 @@ export class UnitsRepository {
     return rows.length > 0;
   }
 
-  /** Rows that refer to the unit, by kind; a unit with any of them is deactivated, never deleted. */
   /** May a caller with this scope see or use the unit? Everything, their subtree, or (own record only) none. */
   async inScope(scope: DataScope, unitId: string, m?: EntityManager): Promise<boolean> {
     switch (scope.kind) {
@@ -58,6 +64,7 @@ export class UnitsRepository {
     }
   }
 
+  /** Rows that refer to the unit, by kind; a unit with any of them is deactivated, never deleted. */
   async countDependants(id: string, m: EntityManager): Promise<Record<string, number>> {
     const [row] = await m.query<Record<string, number>[]>(
       `SELECT (SELECT count(*) FROM units WHERE parent_id = $1)::int AS "child unit(s)",
@@ -90,7 +97,10 @@ export class UnitsRepository {
     return this.repo(m).save(unit);
   }
 
-  async insertMany(rows: Partial<UnitEntity>[], m: EntityManager): Promise<void> {
+  /** Inserts parents before their children, whatever the order given: the parent key is checked per statement. */
+  async insertMany(units: UnitEntity[], m: EntityManager): Promise<void> {
+    const byId = new Map(units.map((u) => [u.id, u]));
+    const rows = parentsFirst(units, (u) => (u.parentId ? byId.get(u.parentId) : null));
     for (let i = 0; i < rows.length; i += 1000) {
       await this.repo(m).createQueryBuilder().insert().values(rows.slice(i, i + 1000)).execute();
     }

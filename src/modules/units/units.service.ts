@@ -6,20 +6,15 @@ import { AuditEntry, AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import {
-  ImportRejectedError,
-  ImportResult,
-  ImportRowError,
-  spreadFailures,
-  validateRow,
-} from '../../common/import/import-result';
+import { ImportRejectedError, ImportResult, validateRow } from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
-import { createsCycle, findCycle, parentsFirst } from '../../common/tree/tree';
+import { createsCycle } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
 import { markForUnitChanges } from '../recalculation/feedback-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
+import { planUnitImport, readUnitRows, unitCodesNamed } from './unit-import-plan';
 import { UnitsRepository } from './units.repository';
 
 @Injectable()
@@ -109,99 +104,24 @@ export class UnitsService {
     });
   }
 
-  /**
-   * Upserts units by code. Rows may name parents defined later in the same request; a row whose parent
-   * failed fails too. Without `atomic`, good rows are written and bad rows reported.
-   */
+  /** Upserts units by code as `planUnitImport` decides; without `atomic`, good rows are written and bad rows reported. */
   async import(actor: Actor, dto: ImportUnitsDto, atomic: boolean): Promise<ImportResult> {
     return this.dataSource.transaction(async (m) => {
       await lockGraph(m, GraphLock.UnitTree);
-      const errors = new Map<number, string>();
-      const rows = new Map<number, UnitImportRow>();
-      const indexOfCode = new Map<string, number>();
-      const invalidRowOfCode = new Map<string, number>();
-      dto.units.forEach((raw, index) => {
-        const v = validateRow(UnitImportRow, raw);
-        if (v.error !== null) {
-          const code = keyOf(raw, 'code')?.trim().toUpperCase();
-          if (code && !invalidRowOfCode.has(code)) invalidRowOfCode.set(code, index);
-          return errors.set(index, v.error);
-        }
-        if (indexOfCode.has(v.row.code)) {
-          return errors.set(index, `code: ${v.row.code} already appears in row ${indexOfCode.get(v.row.code)}`);
-        }
-        if (v.row.parentCode === v.row.code) return errors.set(index, 'parentCode: a unit cannot be its own parent');
-        indexOfCode.set(v.row.code, index);
-        rows.set(index, v.row);
-      });
+      const read = readUnitRows(dto.units.map((raw) => ({ raw, ...validateRow(UnitImportRow, raw) })));
+      const existing = await this.units.findByCodes(unitCodesNamed(read), m);
+      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID);
+      if (atomic && plan.errors.length) throw new ImportRejectedError('units', plan.errors);
 
-      const codes = [...rows.values()].flatMap((r) => [r.code, ...(r.parentCode ? [r.parentCode] : [])]);
-      const existing = new Map((await this.units.findByCodes([...new Set(codes)], m)).map((u) => [u.code, u]));
-      const links = await this.units.parentLinks(m);
-      const idOfCode = new Map<string, string>();
-      for (const u of existing.values()) idOfCode.set(u.code, u.id);
-      for (const r of rows.values()) if (!idOfCode.has(r.code)) idOfCode.set(r.code, randomUUID());
-
-      // The graph after the import, then rows that would close a cycle or hang under a missing parent.
-      for (const [index, r] of rows) {
-        if (r.parentCode && !idOfCode.has(r.parentCode)) {
-          const failedRow = invalidRowOfCode.get(r.parentCode);
-          errors.set(
-            index,
-            failedRow !== undefined
-              ? `parentCode: the row ${failedRow} defining ${r.parentCode} failed`
-              : `parentCode: no unit or row has the code ${r.parentCode}`,
-          );
-          rows.delete(index);
-          continue;
-        }
-        links.set(idOfCode.get(r.code)!, r.parentCode ? idOfCode.get(r.parentCode)! : null);
-      }
-      for (const [index, r] of rows) {
-        if (findCycle(idOfCode.get(r.code)!, (id) => links.get(id))) {
-          errors.set(index, `parentCode: placing ${r.code} under ${r.parentCode} would make it its own ancestor`);
-        }
-      }
-      spreadFailures(
-        rows,
-        (r) => (r.parentCode && !existing.has(r.parentCode) ? indexOfCode.get(r.parentCode) : undefined),
-        errors,
-        (r, failed) => `parentCode: the row ${failed} defining ${r.parentCode} failed`,
-      );
-
-      const rowErrors: ImportRowError[] = [...errors]
-        .sort(([a], [b]) => a - b)
-        .map(([index, message]) => ({ index, key: keyOf(dto.units[index], 'code'), message }));
-      if (atomic && rowErrors.length) throw new ImportRejectedError('units', rowErrors);
-
-      const good = [...rows].filter(([index]) => !errors.has(index)).map(([, r]) => r);
-      const toInsert: UnitEntity[] = [];
-      const toUpdate: { before: UnitEntity; after: UnitEntity }[] = [];
-      let unchanged = 0;
-      for (const r of good) {
-        const values = {
-          name: r.name,
-          kind: r.kind,
-          parentId: r.parentCode ? idOfCode.get(r.parentCode)! : null,
-          publicService: r.publicService ?? existing.get(r.code)?.publicService ?? false,
-        };
-        const before = existing.get(r.code);
-        if (!before) {
-          toInsert.push({ id: idOfCode.get(r.code)!, code: r.code, active: true, ...values } as UnitEntity);
-        } else if (Object.entries(values).some(([k, v]) => before[k as keyof UnitEntity] !== v)) {
-          toUpdate.push({ before, after: { ...before, ...values } });
-        } else unchanged++;
-      }
-      const inserted = new Map(toInsert.map((u) => [u.id, u]));
-      await this.units.insertMany(parentsFirst(toInsert, (u) => (u.parentId ? inserted.get(u.parentId) : null)), m);
-      await this.units.updateMany(toUpdate.map((u) => u.after), m);
-      await markForUnitChanges(m, toUpdate, 'unit.import-update');
+      await this.units.insertMany(plan.create, m);
+      await this.units.updateMany(plan.update.map((u) => u.after), m);
+      await markForUnitChanges(m, plan.update, 'unit.import-update');
       const audit: AuditEntry[] = [
-        ...toInsert.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
-        ...toUpdate.map((u) => ({ action: 'unit.import-update', entityType: 'unit', entityId: u.before.id, ...u })),
+        ...plan.create.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
+        ...plan.update.map((u) => ({ action: 'unit.import-update', entityType: 'unit', entityId: u.before.id, ...u })),
       ];
       await this.audit.recordMany(m, actor, audit);
-      return { created: toInsert.length, updated: toUpdate.length, unchanged, errors: rowErrors };
+      return { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, errors: plan.errors };
     });
   }
 
@@ -211,10 +131,4 @@ export class UnitsService {
       throw ValidationFailedError.field('parentId', `no unit has the id ${parentId}`);
     }
   }
-
-}
-
-export function keyOf(raw: unknown, field: string): string | null {
-  const v = (raw as Record<string, unknown> | null)?.[field];
-  return typeof v === 'string' ? v : null;
 }

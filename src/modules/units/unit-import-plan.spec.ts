@@ -1,0 +1,130 @@
+import type { UnitImportRow } from './dto/import-units.dto';
+import type { UnitEntity } from './entities/unit.entity';
+import type { CheckedRow } from '../../common/import/import-rows';
+import { planUnitImport, readUnitRows, unitCodesNamed } from './unit-import-plan';
+
+/** The tree before the import: PEMKOT > DISHUB (a public service) > SUBBAG. */
+const unit = (id: string, code: string, parentId: string | null, publicService = false): UnitEntity =>
+  ({ id, code, name: code, kind: 'DINAS', parentId, publicService, active: true }) as UnitEntity;
+const EXISTING = [unit('pemkot', 'PEMKOT', null), unit('dishub', 'DISHUB', 'pemkot', true), unit('subbag', 'SUBBAG', 'dishub')];
+const LINKS = new Map(EXISTING.map((u) => [u.id, u.parentId]));
+
+const ok = (code: string, parentCode?: string, more: Partial<UnitImportRow> = {}): CheckedRow<UnitImportRow> => {
+  const row: UnitImportRow = { code, name: code, kind: 'DINAS', ...(parentCode ? { parentCode } : {}), ...more };
+  return { raw: row, row, error: null };
+};
+const bad = (raw: unknown, error = 'kind: must be one of the following values'): CheckedRow<UnitImportRow> => ({ raw, row: null, error });
+
+interface Summary {
+  create?: Record<string, { id: string; parentId: string | null; publicService: boolean }>;
+  update?: Record<string, Partial<UnitEntity>>;
+  unchanged?: number;
+  errors?: Record<number, string>;
+}
+
+/** The plan in short: new units by code, the fields each update changes, and the messages by row index. */
+function plan(rows: CheckedRow<UnitImportRow>[]): Summary {
+  let n = 0;
+  const read = readUnitRows(rows);
+  const known = new Set(unitCodesNamed(read));
+  const p = planUnitImport(read, EXISTING.filter((u) => known.has(u.code)), LINKS, () => `new-${++n}`);
+  const changed = (before: UnitEntity, after: UnitEntity) =>
+    Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k as keyof UnitEntity] !== v));
+  const summary: Summary = {
+    create: Object.fromEntries(p.create.map((u) => [u.code, { id: u.id, parentId: u.parentId, publicService: u.publicService }])),
+    update: Object.fromEntries(p.update.map((u) => [u.before.code, changed(u.before, u.after)])),
+    unchanged: p.unchanged,
+    errors: Object.fromEntries(p.errors.map((e) => [e.index, e.message])),
+  };
+  return Object.fromEntries(Object.entries(summary).filter(([, v]) => (typeof v === 'number' ? v : Object.keys(v).length)));
+}
+
+describe('planUnitImport', () => {
+  it.each<[string, CheckedRow<UnitImportRow>[], Summary]>([
+    ['a new root', [ok('A')], { create: { A: { id: 'new-1', parentId: null, publicService: false } } }],
+    ['a new unit under an existing one', [ok('A', 'DISHUB', { publicService: true })], { create: { A: { id: 'new-1', parentId: 'dishub', publicService: true } } }],
+    [
+      'a child sent before its parent',
+      [ok('B', 'A'), ok('A', 'PEMKOT')],
+      { create: { B: { id: 'new-1', parentId: 'new-2', publicService: false }, A: { id: 'new-2', parentId: 'pemkot', publicService: false } } },
+    ],
+    ['a unit restated as it is', [ok('DISHUB', 'PEMKOT', { publicService: true })], { unchanged: 1 }],
+    ['a unit restated without publicService keeps its flag', [ok('DISHUB', 'PEMKOT')], { unchanged: 1 }],
+    ['publicService set explicitly', [ok('DISHUB', 'PEMKOT', { publicService: false })], { update: { DISHUB: { publicService: false } } }],
+    ['a new name and kind', [ok('SUBBAG', 'DISHUB', { name: 'Sub Bagian', kind: 'BAGIAN' })], { update: { SUBBAG: { name: 'Sub Bagian', kind: 'BAGIAN' } } }],
+    ['a unit left without parentCode becomes a root', [ok('SUBBAG')], { update: { SUBBAG: { parentId: null } } }],
+    [
+      'a unit moved under a new row',
+      [ok('SUBBAG', 'A'), ok('A', 'PEMKOT')],
+      { update: { SUBBAG: { parentId: 'new-1' } }, create: { A: { id: 'new-1', parentId: 'pemkot', publicService: false } } },
+    ],
+    [
+      'a code twice in the file: the first row counts',
+      [ok('A'), ok('A', 'PEMKOT')],
+      { create: { A: { id: 'new-1', parentId: null, publicService: false } }, errors: { 1: 'code: A already appears in row 0' } },
+    ],
+    ['a unit as its own parent', [ok('A', 'A')], { errors: { 0: 'parentCode: a unit cannot be its own parent' } }],
+    ['an unknown parent', [ok('A', 'NOPE')], { errors: { 0: 'parentCode: no unit or row has the code NOPE' } }],
+    [
+      'a parent whose row is invalid (named by its code as sent, trimmed and upper-cased)',
+      [bad({ code: ' a ', name: 'A' }), ok('B', 'A')],
+      { errors: { 0: 'kind: must be one of the following values', 1: 'parentCode: the row 0 defining A failed' } },
+    ],
+    [
+      'failures spread down a chain of new rows',
+      [ok('C', 'B'), ok('B', 'A'), ok('A', 'NOPE')],
+      {
+        errors: {
+          0: 'parentCode: the row 1 defining B failed',
+          1: 'parentCode: the row 2 defining A failed',
+          2: 'parentCode: no unit or row has the code NOPE',
+        },
+      },
+    ],
+    [
+      'a failed row of an existing unit does not sink its children',
+      [ok('DISHUB', 'NOPE'), ok('A', 'DISHUB')],
+      { create: { A: { id: 'new-1', parentId: 'dishub', publicService: false } }, errors: { 0: 'parentCode: no unit or row has the code NOPE' } },
+    ],
+    [
+      'an existing unit placed under its own descendant',
+      [ok('PEMKOT', 'SUBBAG')],
+      { errors: { 0: 'parentCode: placing PEMKOT under SUBBAG would make it its own ancestor' } },
+    ],
+    [
+      'a cycle among new rows, and a row under it',
+      [ok('A', 'B'), ok('B', 'A'), ok('C', 'A')],
+      {
+        errors: {
+          0: 'parentCode: placing A under B would make it its own ancestor',
+          1: 'parentCode: placing B under A would make it its own ancestor',
+          2: 'parentCode: the row 0 defining A failed',
+        },
+      },
+    ],
+    [
+      'a move that is a cycle alone but not beside another move of the same file',
+      [ok('PEMKOT', 'SUBBAG'), ok('SUBBAG')],
+      { update: { PEMKOT: { parentId: 'subbag' }, SUBBAG: { parentId: null } } },
+    ],
+  ])('%s', (_, rows, expected) => expect(plan(rows)).toEqual(expected));
+
+  it('gives new units every column and updates the stored unit, and reports errors by index with the key as sent', () => {
+    const read = readUnitRows([bad({ code: ' a ' }), ok('DISHUB', 'PEMKOT', { name: 'Perhubungan' }), bad({ code: 42 }), ok('A', 'DISHUB')]);
+    const p = planUnitImport(read, EXISTING, LINKS, () => 'new-1');
+    expect(p.create).toEqual([{ id: 'new-1', code: 'A', active: true, name: 'A', kind: 'DINAS', parentId: 'dishub', publicService: false }]);
+    expect(p.update).toEqual([{ before: EXISTING[1], after: { ...EXISTING[1], name: 'Perhubungan' } }]);
+    expect(p.errors).toEqual([
+      { index: 0, key: ' a ', message: 'kind: must be one of the following values' },
+      { index: 2, key: null, message: 'kind: must be one of the following values' },
+    ]);
+  });
+
+  it('names the codes of rows and their parents once each, leaving out refused rows', () => {
+    expect(unitCodesNamed(readUnitRows([ok('A', 'DISHUB'), ok('B', 'DISHUB'), ok('A', 'X'), ok('C', 'C'), bad({ code: 'D' })]))).toEqual([
+      'A',
+      'DISHUB',
+      'B',
+    ]);
+  });
+});

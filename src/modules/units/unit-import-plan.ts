@@ -1,0 +1,127 @@
+import type { ImportRowError } from '../../common/import/import-result';
+import { CheckedRow, keyOf, spreadFailures } from '../../common/import/import-rows';
+import { findCycle } from '../../common/tree/tree';
+import type { UnitImportRow } from './dto/import-units.dto';
+import type { UnitEntity } from './entities/unit.entity';
+
+/** A unit import read on its own, before any unit is looked up. */
+export interface UnitRows {
+  /** Each row's code as sent, by index. */
+  keys: (string | null)[];
+  /** Rows still in the running, by index. */
+  rows: Map<number, UnitImportRow>;
+  /** Rows refused already, by index. */
+  errors: Map<number, string>;
+  indexOfCode: Map<string, number>;
+  /** The first invalid row naming each code, so that its children can say which row failed. */
+  invalidRowOfCode: Map<string, number>;
+}
+
+export function readUnitRows(checked: CheckedRow<UnitImportRow>[]): UnitRows {
+  const read: UnitRows = {
+    keys: checked.map((c) => keyOf(c.raw, 'code')),
+    rows: new Map(),
+    errors: new Map(),
+    indexOfCode: new Map(),
+    invalidRowOfCode: new Map(),
+  };
+  checked.forEach((c, index) => {
+    if (c.error !== null) {
+      const code = keyOf(c.raw, 'code')?.trim().toUpperCase();
+      if (code && !read.invalidRowOfCode.has(code)) read.invalidRowOfCode.set(code, index);
+      return read.errors.set(index, c.error);
+    }
+    const row = c.row;
+    if (read.indexOfCode.has(row.code)) {
+      return read.errors.set(index, `code: ${row.code} already appears in row ${read.indexOfCode.get(row.code)}`);
+    }
+    if (row.parentCode === row.code) return read.errors.set(index, 'parentCode: a unit cannot be its own parent');
+    read.indexOfCode.set(row.code, index);
+    read.rows.set(index, row);
+  });
+  return read;
+}
+
+/** The codes whose units the plan needs: each row's own and its parent's. */
+export function unitCodesNamed(read: UnitRows): string[] {
+  return [...new Set([...read.rows.values()].flatMap((r) => [r.code, ...(r.parentCode ? [r.parentCode] : [])]))];
+}
+
+export interface UnitImportPlan {
+  /** Refused rows in index order; with `atomic` any of them rejects the whole import. */
+  errors: ImportRowError[];
+  /** New units in row order, each with its id (children may refer to it). */
+  create: UnitEntity[];
+  update: { before: UnitEntity; after: UnitEntity }[];
+  unchanged: number;
+}
+
+/**
+ * Upserts by code. Rows may name parents defined later in the same request; a row whose parent failed fails
+ * too, and so does one that would close a cycle in the tree as it would stand after the import.
+ * `existing`: the units of `unitCodesNamed`; `links`: every unit's parent; `newId`: the id of each new unit.
+ */
+export function planUnitImport(
+  read: UnitRows,
+  existing: UnitEntity[],
+  links: ReadonlyMap<string, string | null>,
+  newId: () => string,
+): UnitImportPlan {
+  const errors = new Map(read.errors);
+  const rows = new Map(read.rows);
+  const byCode = new Map(existing.map((u) => [u.code, u]));
+  const idOfCode = new Map<string, string>();
+  for (const u of byCode.values()) idOfCode.set(u.code, u.id);
+  for (const r of rows.values()) if (!idOfCode.has(r.code)) idOfCode.set(r.code, newId());
+
+  // The graph after the import, then rows that would close a cycle or hang under a missing parent.
+  const after = new Map(links);
+  for (const [index, r] of rows) {
+    if (r.parentCode && !idOfCode.has(r.parentCode)) {
+      const failedRow = read.invalidRowOfCode.get(r.parentCode);
+      errors.set(
+        index,
+        failedRow !== undefined
+          ? `parentCode: the row ${failedRow} defining ${r.parentCode} failed`
+          : `parentCode: no unit or row has the code ${r.parentCode}`,
+      );
+      rows.delete(index);
+      continue;
+    }
+    after.set(idOfCode.get(r.code)!, r.parentCode ? idOfCode.get(r.parentCode)! : null);
+  }
+  for (const [index, r] of rows) {
+    if (findCycle(idOfCode.get(r.code)!, (id) => after.get(id))) {
+      errors.set(index, `parentCode: placing ${r.code} under ${r.parentCode} would make it its own ancestor`);
+    }
+  }
+  spreadFailures(
+    rows,
+    (r) => (r.parentCode && !byCode.has(r.parentCode) ? read.indexOfCode.get(r.parentCode) : undefined),
+    errors,
+    (r, failed) => `parentCode: the row ${failed} defining ${r.parentCode} failed`,
+  );
+
+  const plan: UnitImportPlan = {
+    errors: [...errors].sort(([a], [b]) => a - b).map(([index, message]) => ({ index, key: read.keys[index], message })),
+    create: [],
+    update: [],
+    unchanged: 0,
+  };
+  for (const [index, r] of rows) {
+    if (errors.has(index)) continue;
+    const before = byCode.get(r.code);
+    const values = {
+      name: r.name,
+      kind: r.kind,
+      parentId: r.parentCode ? idOfCode.get(r.parentCode)! : null,
+      publicService: r.publicService ?? before?.publicService ?? false,
+    };
+    if (!before) {
+      plan.create.push({ id: idOfCode.get(r.code)!, code: r.code, active: true, ...values } as UnitEntity);
+    } else if (Object.entries(values).some(([k, v]) => before[k as keyof UnitEntity] !== v)) {
+      plan.update.push({ before, after: { ...before, ...values } });
+    } else plan.unchanged++;
+  }
+  return plan;
+}

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { BEHAVIOUR_ASPECTS } from '../src/modules/appraisals/entities/appraisal.entity';
-import { IndicatorAggregation, IndicatorAspect, IndicatorDirection } from '../src/modules/indicators/entities/indicator.entity';
+import { IndicatorAspect } from '../src/modules/indicators/entities/indicator.entity';
 import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
+import { BEHAVIOUR_ASPECTS, IndicatorAggregation, IndicatorDirection } from '../src/modules/scoring/types';
 
 /**
  * Data generator for the recalculation benchmark: a Denpasar-scale OPEN monthly period, written with

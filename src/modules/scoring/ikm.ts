@@ -3,8 +3,6 @@ import { round2 } from './rounding';
 /** The nine SKM elements (PermenPAN-RB 14/2017), U1 persyaratan … U9 sarana dan prasarana (spec §4). */
 export const IKM_ELEMENTS = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9'] as const;
 export type IkmElement = (typeof IKM_ELEMENTS)[number];
-export type IkmAnswer = 1 | 2 | 3 | 4;
-export type IkmAnswers = Record<IkmElement, IkmAnswer>;
 
 export const IKM_CATEGORIES = ['A', 'B', 'C', 'D'] as const;
 export type IkmCategory = (typeof IKM_CATEGORIES)[number];
@@ -28,34 +26,15 @@ export interface IkmResult {
   label: IkmLabel;
 }
 
-/**
- * Service index of a set of SKM answers (spec §4): NRR of element i = mean of its answers; IKM = mean of the
- * nine NRR × 25. Null when there is no answer. Uses the exact mean (1/9), not the regulation's rounded weight
- * 0.111, so all 4s give exactly 100.
- *
- * IKM is computed as 25·(sum of all answers)/(9·responses), mathematically equal to the mean of the NRR but
- * with a single division, so e.g. all 3s give exactly 75. Throws on an answer that is not 1, 2, 3 or 4.
- */
-export function ikmOf(answers: readonly IkmAnswers[]): IkmResult | null {
-  const sums = zeroElementSums();
-  for (const [index, answer] of answers.entries()) {
-    for (const element of IKM_ELEMENTS) {
-      const value = answer[element];
-      if (!(value === 1 || value === 2 || value === 3 || value === 4)) {
-        throw new RangeError(`ikmOf: answer ${index} has ${element} = ${String(value)}; expected 1, 2, 3 or 4`);
-      }
-      sums[element] += value;
-    }
-  }
-  return ikmOfSums(sums, answers.length);
-}
-
 /** Per-element sums of no answer at all, to add answers or sums to. */
 export const zeroElementSums = (): Record<IkmElement, number> => Object.fromEntries(IKM_ELEMENTS.map((e) => [e, 0])) as Record<IkmElement, number>;
 
 /**
- * The same index from per-element sums of answers over `responses` responses, as an SQL aggregate gives
- * them (`sum(u1)`, …, `count(*)`). Null when there is no response.
+ * Service index (spec §4) from per-element sums of the answers (1–4) over `responses` responses, as an SQL
+ * aggregate gives them (`sum(u1)`, …, `count(*)`): NRR of element i = mean of its answers; IKM = mean of the
+ * nine NRR × 25. Null when there is no response. Uses the exact mean (1/9), not the regulation's rounded
+ * weight 0.111, so all 4s give exactly 100; computed as 25·(sum of all answers)/(9·responses), with a single
+ * division, so e.g. all 3s give exactly 75.
  */
 export function ikmOfSums(sums: Readonly<Record<IkmElement, number>>, responses: number): IkmResult | null {
   if (responses === 0) return null;

@@ -17,15 +17,8 @@ import {
 import { PageQueryDto } from '../../../common/pagination/page';
 import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { JOB_TYPES, JobType } from '../../employees/entities/employee.entity';
-import {
-  INDICATOR_AGGREGATIONS,
-  INDICATOR_ASPECTS,
-  INDICATOR_DIRECTIONS,
-  IndicatorAggregation,
-  IndicatorAspect,
-  IndicatorDirection,
-  IndicatorEntity,
-} from '../entities/indicator.entity';
+import { INDICATOR_ASPECTS, IndicatorAspect, IndicatorEntity } from '../entities/indicator.entity';
+import { INDICATOR_AGGREGATIONS, INDICATOR_DIRECTIONS, IndicatorAggregation, IndicatorDirection } from '../../scoring/types';
 
 export const INDICATOR_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,49}$/;
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);

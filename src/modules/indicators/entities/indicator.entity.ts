@@ -3,7 +3,6 @@ import { JOB_TYPES, JobType } from '../../employees/entities/employee.entity';
 import { INDICATOR_AGGREGATIONS, INDICATOR_DIRECTIONS, IndicatorAggregation, IndicatorDirection } from '../../scoring/types';
 import { UnitEntity } from '../../units/entities/unit.entity';
 
-export { INDICATOR_AGGREGATIONS, INDICATOR_DIRECTIONS, type IndicatorAggregation, type IndicatorDirection } from '../../scoring/types';
 
 export const INDICATOR_ASPECTS = ['QUANTITY', 'QUALITY', 'TIME', 'COST'] as const;
 export type IndicatorAspect = (typeof INDICATOR_ASPECTS)[number];

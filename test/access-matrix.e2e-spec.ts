@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { API_SCOPES, ApiScope } from '../src/common/auth/principal';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { ACCESS_MATRIX, Caller, CALLERS, Expect, expected, PEOPLE, Person, ROLE_OF } from './access-matrix.table';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, pnsNip, uniqueCode, userToken } from './factories';
@@ -320,16 +321,14 @@ describe('access matrix (e2e, spec §8)', () => {
         [e.id, pOpen.id, unit.id, A.id, R.id],
       );
       const targetId = await insertTarget(a.id);
-      await db.query(
-        `INSERT INTO appraisal_scores (appraisal_id, result_score, result_rating, breakdown, computed_at) VALUES ($1, 100, 'MEETS_EXPECTATION', $2, now())`,
-        [a.id, JSON.stringify({ targets: [], aspects: [], computedResultRating: 'MEETS_EXPECTATION', resultRatingOverridden: false })],
-      );
       await db.query(`INSERT INTO appraisal_objections (appraisal_id, reason, filed_by) VALUES ($1, 'Keberatan', $2)`, [a.id, randomUUID()]);
       const s: SubjectWorld = { emp: e, appraisalId: a.id, targetId, achievementId: '', feedbackId: '' };
       s.achievementId = await achievement(s);
       s.feedbackId = await feedback(s, 'PUBLISHED');
       subjects[key] = s;
     }
+    // The subjects' scores, from their targets (the SUBMITTED achievement does not count yet).
+    await t.app.get(RecalculationService).recalculatePeriod(pOpen.id);
 
     const shortlist = await t
       .http()

@@ -3,33 +3,12 @@ import { DistributionService } from '../src/modules/distribution/distribution.se
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
 import { insertPeriod, setPeriodStatus } from './planning-fixtures';
+import { Assessment, insertScore, insertScoreWithPredicate } from './score-fixtures';
 
 type Predicate = 'SANGAT_BAIK' | 'BAIK' | 'BUTUH_PERBAIKAN' | 'KURANG' | 'SANGAT_KURANG';
 type Rating = 'ABOVE_EXPECTATION' | 'MEETS_EXPECTATION' | 'BELOW_EXPECTATION';
 
 const GHOST = '00000000-0000-4000-8000-000000000000';
-
-/** Default thresholds of §5.4 and the quadrant of §5.6, to write score rows that agree with themselves. */
-const ratingOf = (score: number): Rating => (score >= 110 ? 'ABOVE_EXPECTATION' : score >= 90 ? 'MEETS_EXPECTATION' : 'BELOW_EXPECTATION');
-const QUADRANT: Record<Rating, Record<Rating, [Predicate, number]>> = {
-  ABOVE_EXPECTATION: { BELOW_EXPECTATION: ['KURANG', 4], MEETS_EXPECTATION: ['BAIK', 2], ABOVE_EXPECTATION: ['SANGAT_BAIK', 1] },
-  MEETS_EXPECTATION: { BELOW_EXPECTATION: ['KURANG', 4], MEETS_EXPECTATION: ['BAIK', 2], ABOVE_EXPECTATION: ['BAIK', 2] },
-  BELOW_EXPECTATION: { BELOW_EXPECTATION: ['SANGAT_KURANG', 5], MEETS_EXPECTATION: ['BUTUH_PERBAIKAN', 3], ABOVE_EXPECTATION: ['BUTUH_PERBAIKAN', 3] },
-};
-/** Result and behaviour scores that land in each predicate's quadrant. */
-const SCORES_FOR: Record<Predicate, { result: number; behaviour: number }> = {
-  SANGAT_BAIK: { result: 115, behaviour: 115 },
-  BAIK: { result: 100, behaviour: 100 },
-  BUTUH_PERBAIKAN: { result: 80, behaviour: 100 },
-  KURANG: { result: 100, behaviour: 80 },
-  SANGAT_KURANG: { result: 80, behaviour: 80 },
-};
-
-interface Score {
-  result: number;
-  /** null: behaviour not assessed, so no predicate. */
-  behaviour: number | null;
-}
 
 describe('distribution and assessor calibration (e2e)', () => {
   let t: TestApp;
@@ -44,39 +23,25 @@ describe('distribution and assessor calibration (e2e)', () => {
 
   /**
    * An appraisal of a new employee of `unitId` in the period, inserted by SQL (the scoring endpoints are not the
-   * subject here), with a score row unless `score` is null.
+   * subject here), with the score of `score` unless it is null.
    */
-  async function appraisal(
-    periodId: string,
-    unitId: string,
-    score: Score | null,
-    opts: { assessorId?: string; override?: Rating } = {},
-  ): Promise<string> {
+  async function appraisal(periodId: string, unitId: string, score: Assessment | null, opts: { assessorId?: string } = {}): Promise<string> {
     const employee = await createEmployee(t, { unitId });
     const [row] = await db.query<{ id: string }[]>(
-      `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, status, result_rating_override)
-       VALUES ($1, $2, $3, $4, 'ASSESSED', $5) RETURNING id`,
-      [employee.id, periodId, unitId, opts.assessorId ?? null, opts.override ?? null],
+      `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, status) VALUES ($1, $2, $3, $4, 'ASSESSED') RETURNING id`,
+      [employee.id, periodId, unitId, opts.assessorId ?? null],
     );
-    if (score) {
-      const resultRating = opts.override ?? ratingOf(score.result);
-      const behaviourRating = score.behaviour === null ? null : ratingOf(score.behaviour);
-      const [predicate, code] = behaviourRating ? QUADRANT[resultRating][behaviourRating] : [null, null];
-      const final = score.behaviour === null ? null : Math.round((0.7 * score.result + 0.3 * score.behaviour) * 100) / 100;
-      await db.query(
-        `INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating,
-                                       predicate, predicate_code, breakdown, computed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}'::jsonb, now())`,
-        [row.id, score.result, score.behaviour, final, resultRating, behaviourRating, predicate, code],
-      );
-    }
+    if (score) await insertScore(t, row.id, score);
     return row.id;
   }
 
   /** Appraisals with the given predicates (null: scored without behaviour, so no predicate). */
   async function withPredicates(periodId: string, unitId: string, predicates: (Predicate | null)[]): Promise<void> {
     await Promise.all(
-      predicates.map((p) => appraisal(periodId, unitId, p === null ? { result: 100, behaviour: null } : SCORES_FOR[p])),
+      predicates.map(async (p) => {
+        if (p === null) return appraisal(periodId, unitId, { result: 100, behaviour: null });
+        await insertScoreWithPredicate(t, await appraisal(periodId, unitId, null), p);
+      }),
     );
   }
   const times = <T>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
@@ -323,7 +288,7 @@ describe('distribution and assessor calibration (e2e)', () => {
         ['A', 'B', 'C', 'D', 'E'].map((x) => createEmployee(t, { unitId: root.id, name: `Assessor ${x}`, jobType: 'ADMINISTRATOR', rank: 'III/d' })),
       );
       const scored = (unitId: string, assessorId: string, result: number, behaviour: number | null, override?: Rating) =>
-        appraisal(period.id, unitId, { result, behaviour }, { assessorId, override });
+        appraisal(period.id, unitId, { result, behaviour, override }, { assessorId });
       await Promise.all([
         ...times(4, null).map(() => scored(left.id, a.id, 100, 96)),
         scored(left.id, a.id, 90, null),

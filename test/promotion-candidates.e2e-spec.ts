@@ -1,27 +1,18 @@
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BEHAVIOUR_ASPECTS } from '../src/modules/appraisals/entities/appraisal.entity';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
+import { BEHAVIOUR_ASPECTS } from '../src/modules/scoring/types';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
 import { insertIndicator } from './planning-fixtures';
+import { insertScore, insertScoreWithPredicate } from './score-fixtures';
 
 type Predicate = 'SANGAT_BAIK' | 'BAIK' | 'BUTUH_PERBAIKAN' | 'KURANG' | 'SANGAT_KURANG';
-type Rating = 'ABOVE_EXPECTATION' | 'MEETS_EXPECTATION' | 'BELOW_EXPECTATION';
 
 const GHOST = '00000000-0000-4000-8000-000000000000';
 
-/** Result/behaviour scores and ratings that agree with each predicate (§5.4, §5.6). */
-const ROW_FOR: Record<Predicate, { result: number; behaviour: number; rr: Rating; br: Rating; code: number }> = {
-  SANGAT_BAIK: { result: 115, behaviour: 115, rr: 'ABOVE_EXPECTATION', br: 'ABOVE_EXPECTATION', code: 1 },
-  BAIK: { result: 100, behaviour: 100, rr: 'MEETS_EXPECTATION', br: 'MEETS_EXPECTATION', code: 2 },
-  BUTUH_PERBAIKAN: { result: 80, behaviour: 100, rr: 'BELOW_EXPECTATION', br: 'MEETS_EXPECTATION', code: 3 },
-  KURANG: { result: 100, behaviour: 80, rr: 'MEETS_EXPECTATION', br: 'BELOW_EXPECTATION', code: 4 },
-  SANGAT_KURANG: { result: 80, behaviour: 80, rr: 'BELOW_EXPECTATION', br: 'BELOW_EXPECTATION', code: 5 },
-};
-
-/** One window period's result: a predicate and final score, null predicate (behaviour not assessed), or none. */
-type Result = [Predicate | null, number] | 'NONE' | 'NOT_FINALIZED';
+/** One window period's result: a predicate and final score, a score without behaviour (so no predicate), or none. */
+type Result = [Predicate, number] | 'NO_BEHAVIOUR' | 'NONE' | 'NOT_FINALIZED';
 
 interface Item {
   rank: number | null;
@@ -83,16 +74,12 @@ describe('promotion candidates (e2e, spec §7)', () => {
        VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [employeeId, periodId, unitId, finalized ? 'FINALIZED' : 'ASSESSED', finalized ? new Date() : null],
     );
-    const [predicate, final] = result === 'NOT_FINALIZED' ? (['BAIK', 100] as const) : result;
-    const r = ROW_FOR[predicate ?? 'BAIK'];
-    await db.query(
-      `INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating,
-                                     predicate, predicate_code, breakdown, computed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}'::jsonb, now())`,
-      predicate === null
-        ? [row.id, r.result, null, null, r.rr, null, null, null]
-        : [row.id, r.result, r.behaviour, final, r.rr, r.br, predicate, r.code],
-    );
+    if (result === 'NO_BEHAVIOUR') {
+      await insertScore(t, row.id, { result: 100, behaviour: null });
+    } else {
+      const [predicate, final] = result === 'NOT_FINALIZED' ? (['BAIK', 100] as const) : result;
+      await insertScoreWithPredicate(t, row.id, predicate, final);
+    }
     return row.id;
   }
 
@@ -223,7 +210,7 @@ describe('promotion candidates (e2e, spec §7)', () => {
         await make('missing older', { results: [['BAIK', 100], 'NONE'] }, ['MISSING_FINALIZED_APPRAISAL']),
         await make('not finalized', { results: ['NOT_FINALIZED', ['BAIK', 100]] }, ['MISSING_FINALIZED_APPRAISAL']),
         await make('below', { results: [['BAIK', 100], ['BUTUH_PERBAIKAN', 95]] }, ['PREDICATE_BELOW_MINIMUM']),
-        await make('null predicate', { results: [[null, 0], ['BAIK', 100]] }, ['PREDICATE_BELOW_MINIMUM']),
+        await make('null predicate', { results: ['NO_BEHAVIOUR', ['BAIK', 100]] }, ['PREDICATE_BELOW_MINIMUM']),
         // asOf is (last+1)-03-01: four years in rank are reached by a rank from (last-3)-03-01.
         await make('rank boundary', { results: ok, rankSince: `${last - 3}-03-01` }, []),
         await make('rank too recent', { results: ok, rankSince: `${last - 3}-03-02` }, ['RANK_TOO_RECENT']),
@@ -394,9 +381,7 @@ describe('promotion candidates (e2e, spec §7)', () => {
       const id = created.body.id as string;
 
       // The later score: the second now outranks the first.
-      await db.query(`UPDATE appraisal_scores SET final_score = 130, predicate = 'SANGAT_BAIK', predicate_code = 1 WHERE appraisal_id = $1`, [
-        s.second.appraisalIds[0],
-      ]);
+      await insertScoreWithPredicate(t, s.second.appraisalIds[0]!, 'SANGAT_BAIK', 120);
       const after = await list({ ...parameters, pageSize: 100 });
       expect((after.body.items as Item[]).map((i) => i.employee.id)).toEqual([s.second.id, s.first.id]);
       expect(after.body.items).not.toEqual(before.body.items);

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { IndicatorAggregation, IndicatorDirection } from '../src/modules/indicators/entities/indicator.entity';
+import { IndicatorAggregation, IndicatorDirection } from '../src/modules/scoring/types';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit } from './factories';

@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 import { all, Answers, insertFeedback } from './feedback-fixtures';
 import { insertPeriod, setPeriodStatus } from './planning-fixtures';
+import { insertScore, insertScoreWithPredicate } from './score-fixtures';
 import { TEST_ADMIN } from './test-env';
 
 const GHOST = '00000000-0000-4000-8000-000000000000';
@@ -327,13 +328,8 @@ describe('service index (e2e, spec §4)', () => {
         `INSERT INTO appraisals (employee_id, period_id, unit_id, status, finalized_at) VALUES ($1, $2, $3, 'FINALIZED', now()) RETURNING id`,
         [employee.id, periodId, unitId],
       );
-      if (predicate !== 'NO_SCORE') {
-        await db.query(
-          `INSERT INTO appraisal_scores (appraisal_id, result_score, final_score, result_rating, predicate, breakdown, computed_at)
-           VALUES ($1, 100, 100, 'MEETS_EXPECTATION', $2, '{}'::jsonb, now())`,
-          [a.id, predicate],
-        );
-      }
+      if (predicate === null) await insertScore(t, a.id, { result: 100, behaviour: null });
+      else if (predicate !== 'NO_SCORE') await insertScoreWithPredicate(t, a.id, predicate);
       return a.id;
     }
 

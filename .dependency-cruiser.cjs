@@ -12,8 +12,7 @@ const upward = LAYERS.flatMap((layer, i) => {
       name: `no-upward:${layer.join('+')}`,
       comment: `${layer.join(', ')} may not import a higher layer (${higher.join(', ')})`,
       severity: 'error',
-      // An entity may point its foreign keys at any table: the schema, not a module dependency.
-      from: { path: anyOf(layer), pathNot: '\\.entity\\.ts$' },
+      from: { path: anyOf(layer) },
       to: { path: anyOf(higher) },
     });
   }
@@ -23,7 +22,7 @@ const upward = LAYERS.flatMap((layer, i) => {
         name: `no-sideways:${name}`,
         comment: `${name} may not import the other modules of its layer (${layer.filter((n) => n !== name).join(', ')})`,
         severity: 'error',
-        from: { path: folder(name), pathNot: '\\.entity\\.ts$' },
+        from: { path: folder(name) },
         to: { path: anyOf(layer.filter((n) => n !== name)) },
       });
     }

@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { AppraisalEntity } from '../appraisals/entities/appraisal.entity';
 
 /**
  * Durable "needs recalculation" mark (spec §6), written in the same transaction as the change that
@@ -8,9 +7,10 @@ import { AppraisalEntity } from '../appraisals/entities/appraisal.entity';
 @Entity('score_recalculation_marks')
 export class RecalculationMarkEntity {
   @PrimaryColumn({ type: 'uuid' }) appraisalId: string;
-  @ManyToOne(() => AppraisalEntity, { onDelete: 'CASCADE' })
+  // The foreign key only, its target named by table: the recalculation sits below the modules that mark.
+  @ManyToOne('appraisals', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'appraisal_id', foreignKeyConstraintName: 'fk_score_recalculation_marks_appraisal' })
-  appraisal?: AppraisalEntity;
+  appraisal?: unknown;
 
   @Column({ type: 'bigint', default: 1 }) version: string;
 

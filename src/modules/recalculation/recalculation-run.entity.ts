@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PeriodEntity } from '../periods/entities/period.entity';
 
 export const RUN_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -13,9 +12,10 @@ export class RecalculationRunEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
 
   @Column({ type: 'uuid' }) periodId: string;
-  @ManyToOne(() => PeriodEntity, { onDelete: 'CASCADE' })
+  // The foreign key only, its target named by table: the recalculation sits below the periods module.
+  @ManyToOne('periods', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'period_id', foreignKeyConstraintName: 'fk_recalculation_runs_period' })
-  period?: PeriodEntity;
+  period?: unknown;
 
   @Column({ type: 'enum', enum: RUN_TRIGGERS, enumName: 'recalculation_trigger' }) trigger: RunTrigger;
   @Column({ type: 'enum', enum: RUN_STATUSES, enumName: 'recalculation_status', default: 'QUEUED' }) status: RunStatus;

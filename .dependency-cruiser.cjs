@@ -44,7 +44,7 @@ module.exports = {
       comment: 'the import plans of units and employees decide, the services write: no package, service, repository or module at run time',
       severity: 'error',
       from: { path: '-import-plan\\.ts$' },
-      to: { path: '^node_modules/|\\.(module|service|repository|controller)\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '(^|/)node_modules/|\\.(module|service|repository|controller)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -54,5 +55,23 @@ describe('the house map', () => {
         .filter(({ text }) => /\.query\s*[<(]|getRepository\s*\(|createQueryBuilder\s*\(/.test(text)),
     );
     expect(offending).toEqual([]);
+  });
+
+  // test/fixtures/house breaks each rule once beside one allowed import: a rule whose pattern matches nothing fails here.
+  it('every dependency rule catches its violation in the fixture tree, and nothing else', () => {
+    const run = spawnSync(join(root, 'node_modules', '.bin', 'depcruise'), ['src', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+      cwd: join(root, 'test', 'fixtures', 'house'),
+      encoding: 'utf8',
+    });
+    const { summary } = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string }; from: string }[] } };
+    expect(summary.violations.map((v) => `${v.rule.name} ${v.from}`).sort()).toEqual([
+      'every-folder-has-a-layer src/modules/newthing/unplaced.ts',
+      'import-plans-are-pure src/modules/units/unit-import-plan.ts',
+      'no-circular src/modules/periods/cycle-a.ts',
+      'no-sideways:appraisals src/modules/appraisals/sideways.ts',
+      'no-upward:units src/modules/units/upward.ts',
+      'not-from-app src/modules/periods/entry.ts',
+      'scoring-is-pure src/modules/scoring/impure.ts',
+    ]);
   });
 });

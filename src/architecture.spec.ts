@@ -66,9 +66,11 @@ describe('the house map', () => {
     const { summary } = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string }; from: string }[] } };
     expect(summary.violations.map((v) => `${v.rule.name} ${v.from}`).sort()).toEqual([
       'every-folder-has-a-layer src/modules/newthing/unplaced.ts',
+      'import-plans-are-pure src/modules/periods/period-import-plan.ts',
       'import-plans-are-pure src/modules/units/unit-import-plan.ts',
       'no-circular src/modules/periods/cycle-a.ts',
       'no-sideways:appraisals src/modules/appraisals/sideways.ts',
+      'no-upward:config+database+common src/common/upward.ts',
       'no-upward:units src/modules/units/upward.ts',
       'not-from-app src/modules/periods/entry.ts',
       'scoring-is-pure src/modules/scoring/impure.ts',

@@ -4,7 +4,8 @@ import { API_SCOPES, ApiScope } from '../src/common/auth/principal';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { ACCESS_MATRIX, Caller, CALLERS, Expect, expected, PEOPLE, Person, ROLE_OF } from './access-matrix.table';
 import { createTestApp, TestApp } from './app';
-import { apiKey, auth, createEmployee, createUnit, pnsNip, uniqueCode, userToken } from './factories';
+import { apiKey, auth, createEmployee, createUnit, employeeBody, pnsNip, uniqueCode, userToken } from './factories';
+import { insertFeedback } from './feedback-fixtures';
 import { fillPath, operations, requestSchema } from './openapi-operations';
 import { insertIndicator, insertPeriod } from './planning-fixtures';
 
@@ -109,12 +110,8 @@ describe('access matrix (e2e, spec §8)', () => {
   }
 
   async function feedback(s: SubjectWorld, status: 'HELD' | 'PUBLISHED'): Promise<string> {
-    const [row] = await db.query<{ id: string }[]>(
-      `INSERT INTO public_feedback (unit_id, employee_id, channel, u1, u2, u3, u4, u5, u6, u7, u8, u9, status, submitted_on)
-       VALUES ($1, $2, 'WEB', 4, 4, 3, 4, 3, 4, 4, 3, 4, $3, CURRENT_DATE) RETURNING id`,
-      [unit.id, s.emp.id, status],
-    );
-    return row.id;
+    const [id] = await insertFeedback(t, { unitId: unit.id, employeeId: s.emp.id, status, submittedOn: new Date().toISOString().slice(0, 10) });
+    return id;
   }
 
   const usedPeriodCodes = new Set<string>();
@@ -129,16 +126,6 @@ describe('access matrix (e2e, spec §8)', () => {
       return { code, type: 'MONTHLY', startDate: `${year}-${month}-01`, endDate: `${year}-${month}-${last}` };
     }
   }
-
-  const employeeFields = () => ({
-    nip: pnsNip(),
-    name: 'Made Matrix',
-    employmentType: 'PNS',
-    rank: 'III/a',
-    rankSince: '2020-04-01',
-    jobType: 'PELAKSANA',
-    positionTitle: 'Pengadministrasi Umum',
-  });
 
   /** How to call each operation so that it would succeed for a caller with the right. */
   const REQUESTS: Record<string, (c: Cell) => Promise<Req> | Req> = {
@@ -207,8 +194,8 @@ describe('access matrix (e2e, spec §8)', () => {
     getEmployeeByNip: ({ s }) => ({ ids: { nip: s.emp.nip } }),
     listPenalties: ({ s }) => ({ ids: { id: s.emp.id } }),
     getEmployeeServiceIndex: ({ s }) => ({ ids: { id: s.emp.id }, query: { periodId: pOpen.id } }),
-    createEmployee: () => ({ body: { ...employeeFields(), unitId: unit.id } }),
-    importEmployees: () => ({ query: { atomic: 'true' }, body: { employees: [{ ...employeeFields(), unitCode: unit.code }] } }),
+    createEmployee: () => ({ body: { ...employeeBody(), unitId: unit.id } }),
+    importEmployees: () => ({ query: { atomic: 'true' }, body: { employees: [{ ...employeeBody(), unitCode: unit.code }] } }),
     updateEmployee: ({ s }) => ({ ids: { id: s.emp.id }, body: { rank: 'III/b' } }),
     setEmployeePotential: ({ s }) => ({ ids: { id: s.emp.id }, body: { potential: 'MEDIUM' } }),
     createPenalty: ({ s }) => ({ ids: { id: s.emp.id }, body: { level: 'LIGHT', imposedOn: '2025-01-02', description: 'Teguran lisan' } }),
@@ -449,12 +436,12 @@ describe('access matrix (e2e, spec §8)', () => {
       async (id) => call('hrIn', 'post', `/periods/${(await insertPeriod(t, { status: 'OPEN' })).id}/appraisals/generate`, { withinUnitId: id }),
       () => outUnit.id,
     );
-    probe('POST /employees unitId', (id) => call('hrIn', 'post', '/employees', { ...employeeFields(), unitId: id }), () => outUnit.id);
-    probe('POST /employees unitCode', (code) => call('hrIn', 'post', '/employees', { ...employeeFields(), unitCode: code }), () => outUnit.code, () => uniqueCode('NOUNIT'));
-    probe('POST /employees supervisorId', (id) => call('hrIn', 'post', '/employees', { ...employeeFields(), unitId: unit.id, supervisorId: id }), () => emp.Z.id);
+    probe('POST /employees unitId', (id) => call('hrIn', 'post', '/employees', { ...employeeBody(), unitId: id }), () => outUnit.id);
+    probe('POST /employees unitCode', (code) => call('hrIn', 'post', '/employees', { ...employeeBody(), unitCode: code }), () => outUnit.code, () => uniqueCode('NOUNIT'));
+    probe('POST /employees supervisorId', (id) => call('hrIn', 'post', '/employees', { ...employeeBody(), unitId: unit.id, supervisorId: id }), () => emp.Z.id);
     probe(
       'POST /employees supervisorNip',
-      (nip) => call('hrIn', 'post', '/employees', { ...employeeFields(), unitId: unit.id, supervisorNip: nip }),
+      (nip) => call('hrIn', 'post', '/employees', { ...employeeBody(), unitId: unit.id, supervisorNip: nip }),
       () => emp.Z.nip,
       () => pnsNip(),
     );
@@ -463,13 +450,13 @@ describe('access matrix (e2e, spec §8)', () => {
     probe('PATCH /employees/{id} unitId', (id) => call('hrIn', 'patch', `/employees/${W.id}`, { unitId: id }), () => outUnit.id);
     probe(
       'POST /employees/import unitCode',
-      (code) => call('hrIn', 'post', '/employees/import', { employees: [{ ...employeeFields(), nip: importNip, unitCode: code }] }, { atomic: 'true' }),
+      (code) => call('hrIn', 'post', '/employees/import', { employees: [{ ...employeeBody(), nip: importNip, unitCode: code }] }, { atomic: 'true' }),
       () => outUnit.code,
       () => uniqueCode('NOUNIT'),
     );
     probe(
       'POST /employees/import supervisorNip',
-      (nip) => call('hrIn', 'post', '/employees/import', { employees: [{ ...employeeFields(), nip: importNip, unitCode: unit.code, supervisorNip: nip }] }, { atomic: 'true' }),
+      (nip) => call('hrIn', 'post', '/employees/import', { employees: [{ ...employeeBody(), nip: importNip, unitCode: unit.code, supervisorNip: nip }] }, { atomic: 'true' }),
       () => emp.Z.nip,
       () => pnsNip(),
     );

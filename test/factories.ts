@@ -34,6 +34,17 @@ export async function createUnit(
   return res.body as { id: string; code: string };
 }
 
+/** The fields of a valid new PNS employee (a fresh NIP each time), without a unit. */
+export const employeeBody = () => ({
+  nip: pnsNip(),
+  name: 'Ni Luh Putu Test',
+  employmentType: 'PNS',
+  rank: 'III/a',
+  rankSince: '2020-04-01',
+  jobType: 'PELAKSANA',
+  positionTitle: 'Pengadministrasi Umum',
+});
+
 export async function createEmployee(
   t: TestApp,
   body: Record<string, unknown> & { unitId: string },
@@ -42,16 +53,7 @@ export async function createEmployee(
     .http()
     .post('/employees')
     .set(auth(t.adminToken))
-    .send({
-      nip: pnsNip(),
-      name: 'Ni Luh Putu Test',
-      employmentType: 'PNS',
-      rank: 'III/a',
-      rankSince: '2020-04-01',
-      jobType: 'PELAKSANA',
-      positionTitle: 'Pengadministrasi Umum',
-      ...body,
-    });
+    .send({ ...employeeBody(), ...body });
   if (res.status !== 201) throw new Error(`createEmployee: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; nip: string };
 }

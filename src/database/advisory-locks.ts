@@ -1,5 +1,9 @@
 import { EntityManager } from 'typeorm';
 
+/*
+ * Every namespace of pg_advisory_xact_lock the service takes is listed here, so two can never share a number.
+ */
+
 /** Transaction-scoped locks that serialise changes to a whole graph, so two concurrent moves cannot form a cycle. */
 export enum GraphLock {
   UnitTree = 1001,
@@ -8,4 +12,20 @@ export enum GraphLock {
 
 export async function lockGraph(m: EntityManager, lock: GraphLock): Promise<void> {
   await m.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+}
+
+/**
+ * Transaction-scoped locks on one key within a namespace (the key is hashed): they make a count-then-insert
+ * check race-free, e.g. the feedback intake's abuse checks and the daily ticket caps.
+ */
+export enum KeyedLock {
+  FeedbackIp = 2001,
+  FeedbackContact = 2002,
+  FeedbackEmployee = 2003,
+  TicketIssuer = 2004,
+  TicketOfficer = 2005,
+}
+
+export async function lockKey(m: EntityManager, lock: KeyedLock, key: string): Promise<void> {
+  await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lock, key]);
 }

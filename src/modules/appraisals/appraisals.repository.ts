@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { offsetOf } from '../../common/pagination/page';
-import { EmployeeStatus } from '../employees/entities/employee.entity';
 import { UNASSESSED_APPRAISAL_STATUSES } from './appraisal-rules';
 import { AppraisalQueryDto } from './dto/appraisal.dto';
 import { AppraisalEntity, AppraisalStatus } from './entities/appraisal.entity';
@@ -14,17 +13,6 @@ export interface FinalizedAppraisal {
   id: string;
   previousStatus: AppraisalStatus;
   version: number;
-}
-
-/** Supervisor chains are walked at most this deep: far beyond any real hierarchy, and a stop should links ever loop. */
-export const MAX_SUPERVISOR_DEPTH = 32;
-
-/** How an employee stands as a possible assessor or reviewer of someone's appraisal. */
-export interface AssigneeStanding {
-  status: EmployeeStatus;
-  unitId: string;
-  /** The appraisee is above them in the supervisor chain: supervises them, directly or not. */
-  supervisedByAppraisee: boolean;
 }
 
 @Injectable()
@@ -147,22 +135,6 @@ export class AppraisalsRepository {
       [id],
     );
     return row;
-  }
-
-  /** The candidate's status, and whether the appraisee supervises them (walking up from the candidate); null when unknown. */
-  async assigneeStanding(candidateId: string, appraiseeId: string, m: EntityManager): Promise<AssigneeStanding | null> {
-    const rows = await m.query<AssigneeStanding[]>(
-      `WITH RECURSIVE up(id, supervisor_id, depth) AS (
-         SELECT id, supervisor_id, 0 FROM employees WHERE id = $1
-         UNION ALL
-         SELECT e.id, e.supervisor_id, up.depth + 1 FROM employees e JOIN up ON e.id = up.supervisor_id
-          WHERE up.depth < ${MAX_SUPERVISOR_DEPTH}
-       )
-       SELECT c.status, c.unit_id AS "unitId", EXISTS (SELECT 1 FROM up WHERE up.depth > 0 AND up.id = $2) AS "supervisedByAppraisee"
-         FROM employees c WHERE c.id = $1`,
-      [candidateId, appraiseeId],
-    );
-    return rows[0] ?? null;
   }
 
   findObjection(appraisalId: string, m?: EntityManager): Promise<ObjectionEntity | null> {

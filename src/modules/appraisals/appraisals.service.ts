@@ -132,17 +132,17 @@ export class AppraisalsService {
 
   /** A new assessor or reviewer is an active employee, neither the appraisee, nor below them, nor the caller. */
   private async checkAssignee(actor: Actor, appraiseeId: string, field: Assignee, candidateId: string, m: EntityManager): Promise<void> {
-    const standing = await this.appraisals.assigneeStanding(candidateId, appraiseeId, m);
+    const candidate = await this.employees.findById(candidateId, m);
     // Someone outside the caller's subtree answers as a missing employee (no existence oracle, spec §8).
-    if (!standing || !(await this.units.inScope(dataScopeOf(actor.principal), standing.unitId, m))) {
+    if (!candidate || !(await this.units.inScope(dataScopeOf(actor.principal), candidate.unitId, m))) {
       throw ValidationFailedError.field(field, `no employee has the id ${candidateId}`);
     }
-    if (standing.status !== 'ACTIVE') throw invalidAssessor(field, 'inactive', `Employee ${candidateId} is ${standing.status}, not ACTIVE`);
+    if (candidate.status !== 'ACTIVE') throw invalidAssessor(field, 'inactive', `Employee ${candidateId} is ${candidate.status}, not ACTIVE`);
     if (candidateId === appraiseeId) throw invalidAssessor(field, 'appraisee', 'The appraised employee cannot assess or review their own appraisal');
     if (ownEmployeeId(actor.principal) === candidateId) {
       throw invalidAssessor(field, 'caller', 'You cannot make yourself the assessor or reviewer');
     }
-    if (standing.supervisedByAppraisee) {
+    if (await this.employees.isInChainAbove(appraiseeId, candidateId, m)) {
       throw invalidAssessor(field, 'supervised-by-appraisee', `Employee ${candidateId} is supervised (directly or not) by the appraised employee`);
     }
   }

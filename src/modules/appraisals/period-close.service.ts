@@ -11,6 +11,7 @@ import { nextStatus } from '../periods/period-transitions';
 import { PeriodsRepository } from '../periods/periods.repository';
 import { RecalculationService } from '../recalculation/recalculation.service';
 import { policyOf } from '../scoring/policy';
+import { UNASSESSED_APPRAISAL_STATUSES } from './appraisal-rules';
 import { AppraisalsRepository, FinalizedAppraisal } from './appraisals.repository';
 
 /** At most this many blocking appraisal ids are listed in a refused close. */
@@ -115,7 +116,7 @@ export class PeriodCloseService {
             version: a.version,
             periodId: id,
             reason: 'period-close',
-            behaviourUnassessed: a.previousStatus !== 'ASSESSED',
+            behaviourUnassessed: UNASSESSED_APPRAISAL_STATUSES.includes(a.previousStatus),
           },
         })),
       );

@@ -3,7 +3,7 @@ import type { FieldError } from '../../common/errors/app-error';
 import type { ImportRowError } from '../../common/import/import-result';
 import { findCycle } from '../../common/tree/tree';
 import type { UnitEntity } from '../units/entities/unit.entity';
-import { CheckedRow, keyOf, spreadFailures } from '../../common/import/import-rows';
+import { CheckedRow, ReadRows, readRows, spreadFailures } from '../../common/import/import-rows';
 import type { EmployeeImportRow } from './dto/employee.dto';
 import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal } from './employee-rules';
 import type { EmployeeWrite } from './employees.repository';
@@ -27,47 +27,16 @@ export const WRITE_FIELDS: Exclude<keyof EmployeeWrite, 'id'>[] = [
 ];
 
 /** An employee import read on its own, before any unit or employee is looked up. */
-export interface EmployeeRows {
-  /** Each row's NIP as sent, by index. */
-  keys: (string | null)[];
-  /** Rows still in the running, in index order. */
-  valid: [number, EmployeeImportRow][];
-  /** Rows refused already, by index. */
-  errors: Map<number, string>;
-  indexOfNip: Map<string, number>;
-  /** The first invalid row naming each NIP, so that those it supervises can say which row failed. */
-  invalidRowOfNip: Map<string, number>;
-}
+export type EmployeeRows = ReadRows<EmployeeImportRow>;
 
-export function readEmployeeRows(checked: CheckedRow<EmployeeImportRow>[]): EmployeeRows {
-  const read: EmployeeRows = {
-    keys: checked.map((c) => keyOf(c.raw, 'nip')),
-    valid: [],
-    errors: new Map(),
-    indexOfNip: new Map(),
-    invalidRowOfNip: new Map(),
-  };
-  checked.forEach((c, index) => {
-    if (c.error !== null) {
-      const nip = keyOf(c.raw, 'nip')?.trim();
-      if (nip && !read.invalidRowOfNip.has(nip)) read.invalidRowOfNip.set(nip, index);
-      return read.errors.set(index, c.error);
-    }
-    const row = c.row;
-    if (read.indexOfNip.has(row.nip)) {
-      return read.errors.set(index, `nip: ${row.nip} already appears in row ${read.indexOfNip.get(row.nip)}`);
-    }
-    read.indexOfNip.set(row.nip, index);
-    read.valid.push([index, row]);
-  });
-  return read;
-}
+export const readEmployeeRows = (checked: CheckedRow<EmployeeImportRow>[]): EmployeeRows =>
+  readRows(checked, 'nip', (r) => r.nip, (nip) => nip.trim());
 
 /** What the plan needs looked up: the units named, and the employees named as rows or supervisors. */
 export function employeeLookups(read: EmployeeRows): { unitCodes: string[]; nips: string[] } {
   return {
-    unitCodes: [...new Set(read.valid.map(([, r]) => r.unitCode))],
-    nips: [...new Set(read.valid.flatMap(([, r]) => [r.nip, ...(r.supervisorNip ? [r.supervisorNip] : [])]))],
+    unitCodes: [...new Set([...read.rows.values()].map((r) => r.unitCode))],
+    nips: [...new Set([...read.rows.values()].flatMap((r) => [r.nip, ...(r.supervisorNip ? [r.supervisorNip] : [])]))],
   };
 }
 
@@ -110,7 +79,7 @@ export function planEmployeeImport(read: EmployeeRows, ctx: EmployeeImportContex
   const idOfNip = new Map<string, string>([...existing.values()].map((e) => [e.nip, e.id]));
   const rows = new Map<number, { row: EmployeeImportRow; write: EmployeeWrite }>();
 
-  for (const [index, row] of read.valid) {
+  for (const [index, row] of read.rows) {
     const before = existing.get(row.nip);
     const { errors: identity, derived } = checkEmployeeIdentity({
       ...row,
@@ -140,8 +109,8 @@ export function planEmployeeImport(read: EmployeeRows, ctx: EmployeeImportContex
     }
     // A supervisor outside the caller's subtree answers as a missing one (no existence oracle, spec §8).
     const supervisor = row.supervisorNip ? existing.get(row.supervisorNip) : undefined;
-    if (row.supervisorNip && !(supervisor && inScope(supervisor.unitId)) && !read.indexOfNip.has(row.supervisorNip)) {
-      const failedRow = read.invalidRowOfNip.get(row.supervisorNip);
+    if (row.supervisorNip && !(supervisor && inScope(supervisor.unitId)) && !read.indexOfKey.has(row.supervisorNip)) {
+      const failedRow = read.invalidRowOfKey.get(row.supervisorNip);
       fail(
         index,
         failedRow !== undefined
@@ -192,7 +161,7 @@ export function planEmployeeImport(read: EmployeeRows, ctx: EmployeeImportContex
   }
   spreadFailures(
     rows,
-    ({ row }) => (row.supervisorNip && !existing.has(row.supervisorNip) ? read.indexOfNip.get(row.supervisorNip) : undefined),
+    ({ row }) => (row.supervisorNip && !existing.has(row.supervisorNip) ? read.indexOfKey.get(row.supervisorNip) : undefined),
     errors,
     ({ row }, failed) => `supervisorNip: the row ${failed} defining ${row.supervisorNip} failed`,
   );

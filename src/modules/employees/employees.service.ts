@@ -191,7 +191,7 @@ export class EmployeesService {
   ): Promise<UnitEntity> {
     const field = ref.unitId !== undefined ? 'unitId' : 'unitCode';
     const unit = ref.unitId ? await this.units.findById(ref.unitId, m) : (await this.units.findByCodes([ref.unitCode!], m))[0];
-    if (!unit || !(await this.unitScope(dataScopeOf(actor.principal), m))(unit.id)) {
+    if (!unit || !(await this.units.inScope(dataScopeOf(actor.principal), unit.id, m))) {
       throw ValidationFailedError.field(field, `no unit has the ${field === 'unitId' ? 'id' : 'code'} ${ref.unitId ?? ref.unitCode}`);
     }
     if (!unit.active && unit.id !== currentUnitId) throw new ConflictError('unit-inactive', `The unit ${unit.code} is inactive`, { field });
@@ -226,7 +226,7 @@ export class EmployeesService {
     return undefined;
   }
 
-  /** Which units the caller may place employees in: everything, or their subtree (fetched once). */
+  /** Which units the caller may place employees in: everything, or their subtree (fetched once, for a whole import). */
   private async unitScope(scope: DataScope, m: EntityManager): Promise<(unitId: string) => boolean> {
     switch (scope.kind) {
       case 'all':

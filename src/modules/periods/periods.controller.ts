@@ -16,6 +16,7 @@ import { ApiPage } from '../../common/pagination/api-page.decorator';
 import { mapPage, Page } from '../../common/pagination/page';
 import { CreatePeriodDto, PeriodDto, PeriodQueryDto } from './dto/period.dto';
 import { ScoringPolicyDto, ScoringPolicyPatchDto } from './dto/scoring-policy.dto';
+import { policyOf } from '../scoring/policy';
 import { PeriodsService } from './periods.service';
 
 const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const, 'EMPLOYEE' as const], scope: 'appraisals:read' as const };
@@ -72,7 +73,7 @@ export class PeriodsController {
   @ApiOkResponse({ type: ScoringPolicyDto })
   @ApiNotFoundResponse(PERIOD_NOT_FOUND)
   async getPeriodPolicy(@Param('id', ParseUUIDPipe) id: string): Promise<ScoringPolicyDto> {
-    return (await this.periods.get(id)).policy;
+    return policyOf(await this.periods.get(id));
   }
 
   @Put(':id/policy')

@@ -63,11 +63,11 @@ export class PeriodsService {
       if (period.status === 'CLOSED') {
         throw new ConflictError('period-closed', `Period ${period.code} is CLOSED: its scoring policy can no longer change`);
       }
-      const before = period.policy;
-      const after = withPolicyChanges(policyOf(period), dto);
+      const before = policyOf(period);
+      const after = withPolicyChanges(before, dto);
       const errors = checkScoringPolicy(after);
       if (errors.length) throw new ValidationFailedError(errors);
-      if (samePolicy(policyOf(period), after)) return before;
+      if (samePolicy(before, after)) return before;
       await this.periods.setPolicy(id, after, m);
       await markForRecalculation(m, { periodId: id }, 'policy-edit');
       await this.audit.record(m, actor, { action: 'period.policy-update', entityType: 'period', entityId: id, before, after });

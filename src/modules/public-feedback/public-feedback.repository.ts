@@ -4,18 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DataScope } from '../../common/auth/data-scope';
 import { offsetOf } from '../../common/pagination/page';
 import { WITA } from '../../common/time/wita';
+import { KeyedLock, lockKey } from '../../database/advisory-locks';
 import { FeedbackQueryDto } from './dto/feedback.dto';
 import { PublicFeedbackEntity } from './entities/public-feedback.entity';
 
-/**
- * Namespaces of the transaction locks that make each abuse check of the intake race-free (first key of
- * pg_advisory_xact_lock; the ticket caps' are in ServiceTicketsRepository).
- */
-enum FeedbackLock {
-  Ip = 2001,
-  Contact = 2002,
-  Employee = 2003,
-}
+const INTAKE_LOCK = { Ip: KeyedLock.FeedbackIp, Contact: KeyedLock.FeedbackContact, Employee: KeyedLock.FeedbackEmployee } as const;
 
 @Injectable()
 export class PublicFeedbackRepository {
@@ -25,8 +18,8 @@ export class PublicFeedbackRepository {
    * Serialises submissions sharing a key until the transaction ends, so two at once cannot both pass a count.
    * Callers take them in the order Ip, Contact, Employee, so two transactions never wait on each other in a cycle.
    */
-  async lock(m: EntityManager, kind: keyof typeof FeedbackLock, key: string): Promise<void> {
-    await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [FeedbackLock[kind], key]);
+  lock(m: EntityManager, kind: keyof typeof INTAKE_LOCK, key: string): Promise<void> {
+    return lockKey(m, INTAKE_LOCK[kind], key);
   }
 
   /** Unticketed submissions from one client within the window, and when the oldest of them leaves it. */

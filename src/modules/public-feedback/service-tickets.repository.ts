@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WITA } from '../../common/time/wita';
+import { KeyedLock, lockKey } from '../../database/advisory-locks';
 import { ServiceTicketEntity } from './entities/service-ticket.entity';
 
-/**
- * The daily ticket caps (spec §8 rule 5), by what they count, with the namespace of the transaction lock that makes
- * each race-free (first key of pg_advisory_xact_lock; the intake's are in PublicFeedbackRepository).
- */
-const CAP_LOCK = { issuerId: 2004, employeeId: 2005 } as const;
+/** The daily ticket caps (spec §8 rule 5), by what they count, with the lock that makes each race-free. */
+const CAP_LOCK = { issuerId: KeyedLock.TicketIssuer, employeeId: KeyedLock.TicketOfficer } as const;
 export type TicketCap = keyof typeof CAP_LOCK;
 
 @Injectable()
@@ -16,8 +14,8 @@ export class ServiceTicketsRepository {
    * Serialises the tickets counted by one cap and key until the transaction ends, so two at once cannot both pass
    * it. Callers take the issuer's before the officer's, so two transactions never wait on each other in a cycle.
    */
-  async lock(m: EntityManager, cap: TicketCap, key: string): Promise<void> {
-    await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CAP_LOCK[cap], key]);
+  lock(m: EntityManager, cap: TicketCap, key: string): Promise<void> {
+    return lockKey(m, CAP_LOCK[cap], key);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { unitsIndexingSubtreesOf } from '../feedback-index/feedback-index.sql';
-import { markForRecalculation } from './recalculation-marks';
+import { markForRecalculation, NOT_FROZEN } from './recalculation-marks';
 
 /**
  * Marks, inside the caller's transaction, every non-finalised appraisal whose score this feedback can move
@@ -18,7 +18,7 @@ export async function markForFeedback(
     `WITH RECURSIVE ${unitsIndexingSubtreesOf(1)}
      SELECT a.id FROM appraisals a
        JOIN periods p ON p.id = a.period_id AND $3::date BETWEEN p.start_date AND p.end_date
-      WHERE a.status <> 'FINALIZED'
+      WHERE ${NOT_FROZEN('a')}
         AND (a.employee_id = $2::uuid OR a.unit_id IN (SELECT id FROM indexed))`,
     [[f.unitId], f.employeeId, f.submittedOn],
   );
@@ -45,7 +45,7 @@ export async function markForUnitChanges(m: EntityManager, changes: { before: Un
   const rows = await m.query<{ id: string }[]>(
     `WITH RECURSIVE ${unitsIndexingSubtreesOf(1)}
      SELECT a.id FROM appraisals a
-      WHERE a.status <> 'FINALIZED'
+      WHERE ${NOT_FROZEN('a')}
         AND (a.unit_id IN (SELECT id FROM indexed)
              OR a.unit_id IN (SELECT s.id FROM unnest($2::uuid[]) AS c(id), unit_subtree(c.id) AS s(id)))`,
     [parents, changed.map(({ after }) => after.id)],

@@ -7,7 +7,6 @@ import { RecalculationRunsRepository } from './recalculation-runs.repository';
 import { RecalculationService } from './recalculation.service';
 import { ScoresWorker } from './scores-worker.service';
 
-
 /**
  * RECALC_CRON (WITA): a batch for every OPEN or EVALUATION period. Each run carries a key of period and
  * WITA date, so however many instances fire, one run per period and day is created.

@@ -32,14 +32,7 @@ export class RecalculationService {
   /** Processes the marks of these appraisals (a job of the `scores` queue, or the in-process drain). */
   async processMarks(appraisalIds: string[]): Promise<number> {
     if (!appraisalIds.length) return 0;
-    return this.dataSource.transaction(async (m) => {
-      const locked = await this.inputs.lock(appraisalIds, m);
-      const versions = await this.marks.versions(locked, m);
-      const { computed, failed } = await this.calculator.recalculate([...versions.keys()], m);
-      failed.forEach((id) => versions.delete(id));
-      await this.marks.clear(versions, m);
-      return computed;
-    });
+    return this.dataSource.transaction((m) => this.recompute(appraisalIds, 'marked', m));
   }
 
   /**
@@ -54,11 +47,7 @@ export class RecalculationService {
       const step = async (tx: EntityManager) => {
         const ids = await this.inputs.nextChunk(periodId, after, chunk, tx);
         if (!ids.length) return ids;
-        const locked = await this.inputs.lock(ids, tx);
-        const versions = await this.marks.versions(locked, tx);
-        const { failed } = await this.calculator.recalculate(locked, tx);
-        failed.forEach((id) => versions.delete(id));
-        await this.marks.clear(versions, tx);
+        await this.recompute(ids, 'all', tx);
         return ids;
       };
       const ids = m ? await step(m) : await this.dataSource.transaction(step);
@@ -107,4 +96,18 @@ export class RecalculationService {
     }
   }
 
+  /**
+   * Spec §6 for a set of appraisals, in the caller's transaction: lock them (id order), read their mark versions
+   * before the source rows, recompute (`marked`: only those with a mark; `all`: every one), and clear the marks
+   * whose version did not move meanwhile. An appraisal that cannot be scored keeps its mark. Answers how many
+   * scores were computed.
+   */
+  private async recompute(ids: string[], which: 'marked' | 'all', m: EntityManager): Promise<number> {
+    const locked = await this.inputs.lock(ids, m);
+    const versions = await this.marks.versions(locked, m);
+    const { computed, failed } = await this.calculator.recalculate(which === 'marked' ? [...versions.keys()] : locked, m);
+    failed.forEach((id) => versions.delete(id));
+    await this.marks.clear(versions, m);
+    return computed;
+  }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ANSWER_TOTAL, EMPLOYEE_INDEX_COUNTS, nearestServiceUnits, subtrees, UNIT_INDEX_COUNTS } from '../feedback-index/feedback-index.sql';
 import { ScoringPolicy } from '../scoring/policy';
+import { NOT_FROZEN } from './recalculation-marks';
 import { BehaviourRatings, IndicatorAggregation, IndicatorDirection, Rating, ScoreResult } from '../scoring/types';
 
 export interface TargetRow {
@@ -58,7 +59,7 @@ export class ScoreInputsRepository {
   /** The next `limit` ids, after `after`, of the period's appraisals that are not FINALIZED (keyset over ids). */
   async nextChunk(periodId: string, after: string, limit: number, m: EntityManager): Promise<string[]> {
     const rows = await m.query<{ id: string }[]>(
-      `SELECT id FROM appraisals WHERE period_id = $1 AND status <> 'FINALIZED' AND id > $2 ORDER BY id LIMIT $3`,
+      `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2 ORDER BY a.id LIMIT $3`,
       [periodId, after, limit],
     );
     return rows.map((r) => r.id);
@@ -67,7 +68,7 @@ export class ScoreInputsRepository {
   /** How many appraisals of the period a batch recomputes: those not FINALIZED. */
   async countToScore(periodId: string, m: EntityManager): Promise<number> {
     const [{ total }] = await m.query<{ total: number }[]>(
-      `SELECT count(*)::int AS total FROM appraisals WHERE period_id = $1 AND status <> 'FINALIZED'`,
+      `SELECT count(*)::int AS total FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')}`,
       [periodId],
     );
     return total;

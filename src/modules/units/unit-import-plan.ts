@@ -1,46 +1,20 @@
 import type { ImportRowError } from '../../common/import/import-result';
-import { CheckedRow, keyOf, spreadFailures } from '../../common/import/import-rows';
+import { CheckedRow, ReadRows, readRows, spreadFailures } from '../../common/import/import-rows';
 import { findCycle } from '../../common/tree/tree';
 import type { UnitImportRow } from './dto/import-units.dto';
 import type { UnitEntity } from './entities/unit.entity';
 
 /** A unit import read on its own, before any unit is looked up. */
-export interface UnitRows {
-  /** Each row's code as sent, by index. */
-  keys: (string | null)[];
-  /** Rows still in the running, by index. */
-  rows: Map<number, UnitImportRow>;
-  /** Rows refused already, by index. */
-  errors: Map<number, string>;
-  indexOfCode: Map<string, number>;
-  /** The first invalid row naming each code, so that its children can say which row failed. */
-  invalidRowOfCode: Map<string, number>;
-}
+export type UnitRows = ReadRows<UnitImportRow>;
 
-export function readUnitRows(checked: CheckedRow<UnitImportRow>[]): UnitRows {
-  const read: UnitRows = {
-    keys: checked.map((c) => keyOf(c.raw, 'code')),
-    rows: new Map(),
-    errors: new Map(),
-    indexOfCode: new Map(),
-    invalidRowOfCode: new Map(),
-  };
-  checked.forEach((c, index) => {
-    if (c.error !== null) {
-      const code = keyOf(c.raw, 'code')?.trim().toUpperCase();
-      if (code && !read.invalidRowOfCode.has(code)) read.invalidRowOfCode.set(code, index);
-      return read.errors.set(index, c.error);
-    }
-    const row = c.row;
-    if (read.indexOfCode.has(row.code)) {
-      return read.errors.set(index, `code: ${row.code} already appears in row ${read.indexOfCode.get(row.code)}`);
-    }
-    if (row.parentCode === row.code) return read.errors.set(index, 'parentCode: a unit cannot be its own parent');
-    read.indexOfCode.set(row.code, index);
-    read.rows.set(index, row);
-  });
-  return read;
-}
+export const readUnitRows = (checked: CheckedRow<UnitImportRow>[]): UnitRows =>
+  readRows(
+    checked,
+    'code',
+    (r) => r.code,
+    (code) => code.trim().toUpperCase(),
+    (r) => (r.parentCode === r.code ? 'parentCode: a unit cannot be its own parent' : null),
+  );
 
 /** The codes whose units the plan needs: each row's own and its parent's. */
 export function unitCodesNamed(read: UnitRows): string[] {
@@ -78,7 +52,7 @@ export function planUnitImport(
   const after = new Map(links);
   for (const [index, r] of rows) {
     if (r.parentCode && !idOfCode.has(r.parentCode)) {
-      const failedRow = read.invalidRowOfCode.get(r.parentCode);
+      const failedRow = read.invalidRowOfKey.get(r.parentCode);
       errors.set(
         index,
         failedRow !== undefined
@@ -97,7 +71,7 @@ export function planUnitImport(
   }
   spreadFailures(
     rows,
-    (r) => (r.parentCode && !byCode.has(r.parentCode) ? read.indexOfCode.get(r.parentCode) : undefined),
+    (r) => (r.parentCode && !byCode.has(r.parentCode) ? read.indexOfKey.get(r.parentCode) : undefined),
     errors,
     (r, failed) => `parentCode: the row ${failed} defining ${r.parentCode} failed`,
   );

@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { PERIOD_STATUSES, PERIOD_TYPES, PeriodEntity, PeriodStatus, PeriodType } from '../entities/period.entity';
+import { policyOf } from '../../scoring/policy';
 import { ScoringPolicyDto, ScoringPolicyPatchDto } from './scoring-policy.dto';
 
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
@@ -87,7 +88,7 @@ export class PeriodDto {
       startDate: p.startDate,
       endDate: p.endDate,
       status: p.status,
-      policy: p.policy,
+      policy: policyOf(p),
       closedAt: p.closedAt,
       createdAt: p.createdAt,
       updatedAt: p.updatedAt,

@@ -387,6 +387,7 @@ async function measureLatency(
             evidenceUrl: null,
             status: 'VERIFIED',
             submittedBy: appraisal.employeeId,
+            contributorIds: [appraisal.employeeId],
             decidedBy: appraisal.assessorId,
             decidedAt: new Date(),
             rejectionReason: null,

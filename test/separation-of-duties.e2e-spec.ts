@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
-import { apiKey, auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
+import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 import { createAppraisal, insertIndicator, insertPeriod, setPeriodStatus } from './planning-fixtures';
 
 type Headers = Record<string, string>;
@@ -20,14 +20,15 @@ const RATINGS = {
 /**
  * Spec §8, separation of duties, rules 1–3, tried as an insider would. One unit:
  *   kadis ← kabid ← adminSelf, hrSelf, staff, colleague;  staff ← sub1 ← sub2;  retired (RETIRED)
- * adminSelf has an ADMIN user and hrSelf an HR_OPERATOR user (of the unit): both linked to an employee.
+ * adminSelf has an ADMIN user and hrSelf an HR_OPERATOR user (of the unit): both linked to an employee;
+ * issuer is an ADMIN user linked to nobody. An API key answers for the user who issued it.
  */
 describe('separation of duties (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
   let indicatorId: string;
   const e = {} as Record<'kadis' | 'kabid' | 'adminSelf' | 'hrSelf' | 'staff' | 'sub1' | 'sub2' | 'colleague' | 'retired', string>;
-  const u = {} as Record<'kadis' | 'kabid' | 'staff' | 'adminLinked' | 'hrLinked', User>;
+  const u = {} as Record<'kadis' | 'kabid' | 'staff' | 'adminLinked' | 'hrLinked' | 'issuer', User>;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -44,6 +45,7 @@ describe('separation of duties (e2e)', () => {
     for (const k of ['kadis', 'kabid', 'staff'] as const) u[k] = await userToken(t, { role: 'EMPLOYEE', employeeId: e[k] });
     u.adminLinked = await userToken(t, { role: 'ADMIN', employeeId: e.adminSelf });
     u.hrLinked = await userToken(t, { role: 'HR_OPERATOR', unitId, employeeId: e.hrSelf });
+    u.issuer = await userToken(t, { role: 'ADMIN' });
     indicatorId = (await insertIndicator(t)).id;
   });
   afterAll(() => t.close());
@@ -51,6 +53,13 @@ describe('separation of duties (e2e)', () => {
   const as = (user: User | string): Headers => auth(typeof user === 'string' ? user : user.token);
   const admin = () => as(t.adminToken);
   const http = () => t.http();
+
+  /** An API key issued by `user`, as headers, with its id. */
+  async function keyOf(user: User, scopes: string[]): Promise<{ id: string; headers: Headers }> {
+    const res = await http().post('/api-keys').set(as(user)).send({ name: uniqueCode('key'), scopes });
+    expect(res.status).toBe(201);
+    return { id: res.body.id as string, headers: { 'X-API-Key': res.body.key as string } };
+  }
 
   /** An appraisal of `employeeId` in a fresh OPEN period, with one target of weight 100; agreed by `agreeBy` unless null. */
   async function appraisalOf(employeeId: string, targetBy: Headers, agreeBy: Headers | null) {
@@ -137,6 +146,26 @@ describe('separation of duties (e2e)', () => {
       expect((await http().post(`${url}/resolve`).set(as(u.kadis)).send({ decision: 'REJECTED', note: 'Tidak cukup bukti' })).body.status).toBe('REJECTED');
     });
 
+    it("refuses a key issued by the linked admin every decision on the admin's own appraisal, and leaves it the others'", async () => {
+      const key = await keyOf(u.adminLinked, ['achievements:verify', 'assessments:write', 'appraisals:write']);
+      const a = await appraisalOf(e.adminSelf, as(u.adminLinked), as(u.adminLinked));
+      const theirs = await submit(a, as(u.kabid));
+      for (const send of [
+        () => verify(theirs, key.headers),
+        () => reject(theirs, key.headers),
+        () => http().put(`/appraisals/${a.id}/behaviour`).set(key.headers).send({ ratings: RATINGS }),
+        () => http().put(`/appraisals/${a.id}/result-rating-override`).set(key.headers).send({ rating: 'ABOVE_EXPECTATION', reason: 'Realisasi tidak tercatat lengkap' }),
+        () => reassign(a.id, key.headers, { assessorId: e.colleague, reason: 'Saya pilih sendiri' }),
+      ]) {
+        await refused(a.id, send, 403, 'own-appraisal');
+      }
+      expect((await verify(theirs, admin())).body.status).toBe('VERIFIED');
+
+      const other = await appraisalOf(e.staff, as(u.staff), as(u.kabid));
+      expect((await verify(await submit(other, as(u.staff)), key.headers)).body).toMatchObject({ status: 'VERIFIED', decidedBy: key.id });
+      expect((await http().put(`/appraisals/${other.id}/behaviour`).set(key.headers).send({ ratings: RATINGS })).status).toBe(200);
+    });
+
     it("leaves the linked admin and HR operator every decision on other employees' appraisals", async () => {
       const a = await appraisalOf(e.staff, as(u.staff), as(u.kabid));
       const first = await submit(a, as(u.staff));
@@ -161,13 +190,43 @@ describe('separation of duties (e2e)', () => {
     });
 
     it('refuses an API key with achievements:write and achievements:verify deciding on what it submitted', async () => {
-      const key = await apiKey(t, ['achievements:write', 'achievements:verify']);
-      const withKey = { 'X-API-Key': key.key };
+      const key = await keyOf(u.issuer, ['achievements:write', 'achievements:verify']);
+      const withKey = key.headers;
       const its = await submit(a, withKey);
       await refused(a.id, () => verify(its, withKey), 403, 'four-eyes');
       await refused(a.id, () => reject(its, withKey), 403, 'four-eyes');
       expect((await verify(await submit(a, as(u.staff)), withKey)).body).toMatchObject({ status: 'VERIFIED', decidedBy: key.id });
       expect((await reject(its, admin())).body).toMatchObject({ status: 'REJECTED', submittedBy: key.id });
+    });
+
+    it('refuses the user who submitted deciding with a key he issued, and his key deciding on what he submitted', async () => {
+      const [key, other] = [await keyOf(u.issuer, ['achievements:write', 'achievements:verify']), await keyOf(u.issuer, ['achievements:verify'])];
+      const byUser = await submit(a, as(u.issuer));
+      const byKey = await submit(a, key.headers);
+      for (const [id, decider] of [[byUser, key.headers], [byUser, other.headers], [byKey, as(u.issuer)], [byKey, other.headers]] as const) {
+        await refused(a.id, () => verify(id, decider), 403, 'four-eyes');
+        await refused(a.id, () => reject(id, decider), 403, 'four-eyes');
+      }
+      expect((await verify(byUser, as(u.kabid))).body).toMatchObject({ status: 'VERIFIED', submittedBy: u.issuer.id });
+      expect((await reject(byKey, admin())).body).toMatchObject({ status: 'REJECTED', submittedBy: key.id });
+    });
+
+    it('refuses the submitter deciding after someone else corrected the evidence; someone who never touched it decides', async () => {
+      const byAssessor = await submit(a, as(u.kabid));
+      const described = await http().patch(`/achievements/${byAssessor}`).set(as(u.staff)).send({ description: 'Laporan bulanan terlampir' });
+      expect(described.body).toMatchObject({ status: 'SUBMITTED', submittedBy: u.staff.id });
+      await refused(a.id, () => verify(byAssessor, as(u.kabid)), 403, 'four-eyes');
+      await refused(a.id, () => reject(byAssessor, as(u.kabid)), 403, 'four-eyes');
+      expect((await verify(byAssessor, admin())).body.status).toBe('VERIFIED');
+
+      const key = await keyOf(u.issuer, ['achievements:write']);
+      const byAdmin = await submit(a, admin());
+      expect((await http().patch(`/achievements/${byAdmin}`).set(key.headers).send({ value: 9 })).body).toMatchObject({ value: 9, submittedBy: key.id });
+      for (const decider of [admin(), as(u.issuer)]) {
+        await refused(a.id, () => verify(byAdmin, decider), 403, 'four-eyes');
+        await refused(a.id, () => reject(byAdmin, decider), 403, 'four-eyes');
+      }
+      expect((await reject(byAdmin, as(u.adminLinked))).body).toMatchObject({ status: 'REJECTED', decidedBy: u.adminLinked.id });
     });
 
     it('makes whoever corrects an achievement its submitter: the assessor may not verify what he changed', async () => {

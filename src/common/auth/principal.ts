@@ -38,6 +38,12 @@ export interface ApiKeyPrincipal {
   id: string;
   name: string;
   scopes: ApiScope[];
+  /**
+   * The user who issued the key, and the employee that user is linked to: the key answers for them in the
+   * separation of duties (spec §8). Null on keys whose issuer is not recorded.
+   */
+  issuerUserId: string | null;
+  issuerEmployeeId: string | null;
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal;
@@ -51,5 +57,12 @@ export interface Actor {
 /** API keys act for the city's systems across the whole organisation, within their scopes. */
 export const isOrgWide = (p: Principal): boolean => p.kind === 'api-key' || p.role === 'ADMIN';
 
-/** The employee the caller is, for the separation of duties (spec §8): a linked user, whatever the role; never an API key. */
-export const ownEmployeeId = (p: Principal): string | null => (p.kind === 'user' ? p.employeeId : null);
+/** The employee the caller is, for the separation of duties (spec §8): a linked user, whatever the role, or a key's issuer. */
+export const ownEmployeeId = (p: Principal): string | null => (p.kind === 'user' ? p.employeeId : p.issuerEmployeeId);
+
+/**
+ * Every principal id the caller answers for in the separation of duties (spec §8 rule 2): a user is themselves;
+ * a key is itself and its issuer, so neither a user nor their key decides on what the other submitted.
+ */
+export const sodIdentities = (p: Principal): string[] =>
+  p.kind === 'user' || p.issuerUserId === null ? [p.id] : [p.id, p.issuerUserId];

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
-import { Actor } from '../../common/auth/principal';
+import { Actor, sodIdentities } from '../../common/auth/principal';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
 import { PeriodEntity } from '../periods/entities/period.entity';
@@ -112,6 +112,7 @@ export class AchievementsService {
           evidenceUrl: dto.evidenceUrl ?? null,
           status: 'SUBMITTED',
           submittedBy: actor.principal.id,
+          contributorIds: sodIdentities(actor.principal),
           decidedBy: null,
           decidedAt: null,
           rejectionReason: null,
@@ -127,7 +128,7 @@ export class AchievementsService {
     });
   }
 
-  /** Changes a SUBMITTED or REJECTED achievement (a REJECTED one is submitted again); the caller becomes its submitter. */
+  /** Changes a SUBMITTED or REJECTED achievement (a REJECTED one is submitted again); the caller becomes its submitter and a contributor. */
   async update(actor: Actor, id: string, dto: UpdateAchievementDto): Promise<AchievementEntity> {
     return this.dataSource.transaction(async (m) => {
       const { before, ctx } = await this.loadForWrite(actor, id, m);
@@ -147,8 +148,9 @@ export class AchievementsService {
       }
       const changed = Object.entries(changes).some(([k, v]) => before[k as keyof AchievementEntity] !== v);
       if (!changed) return before;
-      // Whoever last shaped the evidence answers for it: they may not decide on it either (four eyes).
+      // Whoever shaped the evidence answers for it, alongside those before them: none may decide on it (four eyes).
       changes.submittedBy = actor.principal.id;
+      changes.contributorIds = [...new Set([...before.contributorIds, ...sodIdentities(actor.principal)])];
 
       const after = await this.achievements.save({ ...before, ...changes }, m);
       await this.audit.record(m, actor, { action: 'achievement.update', entityType: 'achievement', entityId: id, before, after });
@@ -187,8 +189,8 @@ export class AchievementsService {
     return this.dataSource.transaction(async (m) => {
       const { before, ctx } = await this.loadForWrite(actor, id, m);
       this.access.requireDecider(actor.principal, ctx.appraisal, ctx.relation, DECIDER, `${verb} achievements`);
-      if (before.submittedBy === actor.principal.id) {
-        throw new ForbiddenError(`You submitted achievement ${id}: someone else must ${verb} it (four eyes)`, 'four-eyes');
+      if (sodIdentities(actor.principal).some((who) => before.contributorIds.includes(who))) {
+        throw new ForbiddenError(`You submitted or changed achievement ${id}: someone else must ${verb} it (four eyes)`, 'four-eyes');
       }
       if (before.status !== 'SUBMITTED') {
         throw new ConflictError(

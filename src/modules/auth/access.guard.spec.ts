@@ -7,7 +7,7 @@ import { AccessGuard, assertAllowed } from './access.guard';
 import { ApiKeysService } from './api-keys.service';
 
 const user = (role: UserPrincipal['role']): UserPrincipal => ({ kind: 'user', id: 'u', username: 'u', role, employeeId: null, unitId: null });
-const key = (...scopes: ApiKeyPrincipal['scopes']): ApiKeyPrincipal => ({ kind: 'api-key', id: 'k', name: 'k', scopes });
+const key = (...scopes: ApiKeyPrincipal['scopes']): ApiKeyPrincipal => ({ kind: 'api-key', id: 'k', name: 'k', scopes, issuerUserId: null, issuerEmployeeId: null });
 
 describe('assertAllowed', () => {
   const rule = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'org:write' as const };

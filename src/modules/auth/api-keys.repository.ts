@@ -16,8 +16,10 @@ export class ApiKeysRepository {
     return this.repo(m).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findUnrevokedByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
-    return this.repo().findOne({ where: { prefix, revokedAt: IsNull() } });
+  /** The unrevoked key with this prefix, and the employee its issuer is linked to (one query, joined). */
+  async findUnrevokedByPrefix(prefix: string): Promise<{ key: ApiKeyEntity; issuerEmployeeId: string | null } | null> {
+    const key = await this.repo().findOne({ where: { prefix, revokedAt: IsNull() }, relations: { creator: true } });
+    return key && { key, issuerEmployeeId: key.creator?.employeeId ?? null };
   }
 
   /** Newest first. */

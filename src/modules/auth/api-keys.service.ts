@@ -57,9 +57,10 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<ApiKeyPrincipal | null> {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return null;
-    const key = await this.keys.findUnrevokedByPrefix(match[1]);
-    if (!key || !timingSafeEqual(Buffer.from(sha256(presented)), Buffer.from(key.keyHash))) return null;
+    const found = await this.keys.findUnrevokedByPrefix(match[1]);
+    if (!found || !timingSafeEqual(Buffer.from(sha256(presented)), Buffer.from(found.key.keyHash))) return null;
+    const { key, issuerEmployeeId } = found;
     await this.keys.touchLastUsed(key.id);
-    return { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes };
+    return { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId };
   }
 }

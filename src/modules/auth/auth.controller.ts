@@ -57,6 +57,8 @@ export class AuthController {
     },
   })
   me(@CurrentActor() actor: Actor): MeDto {
-    return { ...actor.principal };
+    const p = actor.principal;
+    // A key's issuer stays private: it only binds the key in the separation of duties.
+    return p.kind === 'user' ? { ...p } : { kind: p.kind, id: p.id, name: p.name, scopes: p.scopes };
   }
 }

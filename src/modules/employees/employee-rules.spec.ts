@@ -49,7 +49,7 @@ describe('ownRecordRefusal', () => {
   it('lets through another employee, an unlinked user, an API key, and a write changing none of the parts', () => {
     expect(ownRecordRefusal(user('e2'), 'e1', ['rank'])).toBeNull();
     expect(ownRecordRefusal(user(null), 'e1', ['rank'])).toBeNull();
-    expect(ownRecordRefusal({ kind: 'api-key', id: 'e1', name: 'k', scopes: ['org:write'] }, 'e1', ['rank'])).toBeNull();
+    expect(ownRecordRefusal({ kind: 'api-key', id: 'e1', name: 'k', scopes: ['org:write'], issuerUserId: null, issuerEmployeeId: null }, 'e1', ['rank'])).toBeNull();
     expect(ownRecordRefusal(user('e1'), 'e1', [])).toBeNull();
   });
 });

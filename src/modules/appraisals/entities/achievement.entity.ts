@@ -41,6 +41,12 @@ export class AchievementEntity {
   /** Principal (user or API key) that submitted it. */
   @Column({ type: 'uuid' }) submittedBy: string;
 
+  /**
+   * Every principal that shaped the evidence, a key's issuer included: none of them may decide on it (four eyes,
+   * spec §8 rule 2). Internal: never part of the API.
+   */
+  @Column({ type: 'uuid', array: true, default: '{}' }) contributorIds: string[];
+
   @Column({ type: 'uuid', nullable: true }) decidedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) decidedAt: Date | null;
   @Column({ type: 'text', nullable: true }) rejectionReason: string | null;

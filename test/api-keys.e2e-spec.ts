@@ -154,17 +154,22 @@ describe('API keys (e2e)', () => {
       const reader = await apiKey(t, ['scores:read']);
       const writer = await apiKey(t, ['appraisals:write']);
       const both = await apiKey(t, ['scores:read', 'promotion:read']);
+      // Rolled back: the migration would rewrite every scores:read key of the shared database, other files' too.
       const runner = ds.createQueryRunner();
+      await runner.startTransaction();
       try {
         await new NarrowApiKeyScopes1795980000000().up(runner);
+        const scopesOf = async (id: string) => {
+          const rows: { scopes: string[] }[] = await runner.query('SELECT scopes FROM api_keys WHERE id = $1', [id]);
+          return rows[0].scopes;
+        };
+        expect(await scopesOf(reader.id)).toEqual(['scores:read', 'promotion:read']);
+        expect(await scopesOf(writer.id)).toEqual(['appraisals:write']);
+        expect(await scopesOf(both.id)).toEqual(['scores:read', 'promotion:read']);
       } finally {
+        await runner.rollbackTransaction();
         await runner.release();
       }
-      const scopesOf = async (id: string) =>
-        (await ds.query<{ scopes: string[] }[]>('SELECT scopes FROM api_keys WHERE id = $1', [id]))[0].scopes;
-      expect(await scopesOf(reader.id)).toEqual(['scores:read', 'promotion:read']);
-      expect(await scopesOf(writer.id)).toEqual(['appraisals:write']);
-      expect(await scopesOf(both.id)).toEqual(['scores:read', 'promotion:read']);
       // What appraisals:write no longer covers: verifying, assessing, managing periods.
       expectProblem(await t.http().post('/periods').set(withKey(writer.key)).send({}), 403, 'missing-scope');
       expectProblem(await t.http().post(`/achievements/${reader.id}/verify`).set(withKey(writer.key)), 403, 'missing-scope');

@@ -1,11 +1,14 @@
 import type { Queue } from 'bull';
+import { LoginLimiter } from '../src/modules/auth/login-limiter';
+import * as passwords from '../src/modules/auth/password';
 import { SCORES_QUEUE_TOKEN } from '../src/modules/recalculation/relay.service';
 import { createTestApp, TestApp } from './app';
-import { expectProblem } from './factories';
+import { auth, createUnit, expectProblem, uniqueCode } from './factories';
 import { TestRedis } from './processes';
 import { TEST_ADMIN } from './test-env';
 
-const BASIC = `Basic ${Buffer.from(`${TEST_ADMIN.username}:${TEST_ADMIN.password}`).toString('base64')}`;
+const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+const BASIC = basic(TEST_ADMIN.username, TEST_ADMIN.password);
 const PAUSE = '/admin/queues/api/queues/scores/pause';
 const RESUME = '/admin/queues/api/queues/scores/resume';
 
@@ -70,5 +73,36 @@ describe('queue dashboard (e2e)', () => {
     const resumed = await writable.http().put(RESUME).set('Authorization', BASIC).set({ Host: 'capaian.test', Origin: 'https://capaian.test' });
     expect(resumed.status).toBe(200);
     expect(await queue.isPaused()).toBe(false);
+  });
+
+  describe('credentials', () => {
+    it('refuses a valid user who is not an ADMIN with 401', async () => {
+      const unit = await createUnit(readOnly);
+      const username = uniqueCode('operator').toLowerCase();
+      const password = 'operator-passphrase';
+      const created = await readOnly.http().post('/users').set(auth(readOnly.adminToken)).send({ username, password, role: 'HR_OPERATOR', unitId: unit.id });
+      expect(created.status).toBe(201);
+      expect((await readOnly.http().post('/auth/login').send({ username, password })).status).toBe(200); // the credentials are right
+      expectProblem(await readOnly.http().get('/admin/queues').set('Authorization', basic(username, password)), 401, 'unauthorized');
+    });
+
+    it('refuses a NUL in the username with 401, not a database error', async () => {
+      const res = await readOnly.http().get('/admin/queues').set('Authorization', basic(`${TEST_ADMIN.username}\0`, TEST_ADMIN.password));
+      expectProblem(res, 401, 'unauthorized');
+    });
+
+    it('refuses a 10,000-character username with 401, before counting the attempt or hashing', async () => {
+      const verify = jest.spyOn(passwords, 'verifyPassword');
+      const reserve = jest.spyOn(readOnly.app.get(LoginLimiter), 'reserve');
+      try {
+        const res = await readOnly.http().get('/admin/queues').set('Authorization', basic('a'.repeat(10_000), TEST_ADMIN.password));
+        expectProblem(res, 401, 'unauthorized');
+        expect(reserve).not.toHaveBeenCalled();
+        expect(verify).not.toHaveBeenCalled();
+      } finally {
+        verify.mockRestore();
+        reserve.mockRestore();
+      }
+    });
   });
 });

@@ -122,7 +122,7 @@ export function addressKey(ip: string | undefined): string {
 }
 
 /** Usernames are counted by digest: a key never holds what someone typed, however long. */
-const usernameKey = (username: string) => createHash('sha256').update(username.toLowerCase()).digest('base64url').slice(0, 22);
+const usernameKey = (username: string) => createHash('sha256').update(username).digest('base64url').slice(0, 22);
 
 export interface LoginLimits {
   /** Failed attempts per client address and username. */
@@ -148,7 +148,10 @@ export class LoginLimiter implements OnApplicationShutdown {
     private readonly shared?: { counters: AttemptCounters; failover: RedisFailover; close: () => void },
   ) {}
 
-  /** Throws 429 when a limit is reached; else returns the function that gives the attempt back. */
+  /**
+   * Throws 429 when a limit is reached; else returns the function that gives the attempt back. The username
+   * is counted as given: the caller normalises it as it looks users up (UsersService.verifyCredentials).
+   */
   async reserve(username: string, clientAddress: string | undefined): Promise<() => Promise<void>> {
     const user = usernameKey(username);
     const address = addressKey(clientAddress);

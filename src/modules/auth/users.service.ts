@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { length } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor, UserPrincipal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { unsafeInput } from '../../common/http/safe-input.middleware';
 import { Page, PageQueryDto, pageOf } from '../../common/pagination/page';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { EmployeesRepository } from '../employees/employees.repository';
 import { UnitsRepository } from '../units/units.repository';
+import { LOGIN_PASSWORD_LENGTH, LOGIN_USERNAME_LENGTH } from './dto/login.dto';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
 import { LoginLimiter } from './login-limiter';
@@ -55,17 +58,20 @@ export class UsersService implements OnApplicationBootstrap {
    * The principal for valid credentials of an active user, else null (same work either way: an unknown
    * username is checked against a dummy hash of the same algorithm). Each sign-in counts as failed against
    * the login limits before any hash is computed, and is given back when it succeeds (429 beyond a limit).
+   * Credentials no user can have are null at once, uncounted and unhashed (see impossibleCredentials).
    */
   async verifyCredentials(
     username: string,
     password: string,
     clientAddress: string | undefined,
   ): Promise<(UserPrincipal & { tokenVersion: number }) | null> {
-    const giveBack = await this.limiter.reserve(username, clientAddress);
+    if (impossibleCredentials(username, password)) return null;
+    const name = username.toLowerCase();
+    const giveBack = await this.limiter.reserve(name, clientAddress);
     let user: UserEntity | null;
     let ok: boolean;
     try {
-      user = await this.users.findByUsername(username.toLowerCase());
+      user = await this.users.findByUsername(name);
       ok = await verifyPassword(password, user?.passwordHash ?? this.dummyHash);
     } catch (e) {
       await giveBack(); // no password was checked
@@ -172,13 +178,26 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   private async assertLinks(m: EntityManager, employeeId?: string, unitId?: string): Promise<void> {
-    if (employeeId && !(await this.employees.findById(employeeId, m))) {
+    if (employeeId && !(await this.employees.exists(employeeId, m))) {
       throw ValidationFailedError.field('employeeId', `no employee has the id ${employeeId}`);
     }
-    if (unitId && !(await this.units.findById(unitId, m))) {
+    if (unitId && !(await this.units.exists(unitId, m))) {
       throw ValidationFailedError.field('unitId', `no unit has the id ${unitId}`);
     }
   }
+}
+
+/**
+ * Credentials that LoginDto or SafeInputMiddleware would refuse at POST /auth/login. The queue dashboard's
+ * Basic credentials pass neither, so they are refused here too: a NUL would fail the query, and a long name
+ * would cost an attempt and a hash.
+ */
+function impossibleCredentials(username: string, password: string): boolean {
+  return (
+    unsafeInput({ username, password }) !== undefined ||
+    !length(username, LOGIN_USERNAME_LENGTH.min, LOGIN_USERNAME_LENGTH.max) ||
+    !length(password, LOGIN_PASSWORD_LENGTH.min, LOGIN_PASSWORD_LENGTH.max)
+  );
 }
 
 function toPrincipal(u: UserEntity): UserPrincipal {

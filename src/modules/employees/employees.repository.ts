@@ -154,4 +154,8 @@ export class EmployeesRepository {
       order: { imposedOn: 'DESC', createdAt: 'DESC' },
     });
   }
+
+  exists(id: string, m: EntityManager): Promise<boolean> {
+    return this.repo(m).existsBy({ id });
+  }
 }

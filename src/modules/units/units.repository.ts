@@ -121,6 +121,10 @@ export class UnitsRepository {
   delete(id: string, m: EntityManager): Promise<unknown> {
     return this.repo(m).delete({ id });
   }
+
+  exists(id: string, m: EntityManager): Promise<boolean> {
+    return this.repo(m).existsBy({ id });
+  }
 }
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

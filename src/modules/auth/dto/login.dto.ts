@@ -2,15 +2,19 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { API_SCOPES, ApiScope, Role, ROLES } from '../../../common/auth/principal';
 
+/** Lengths a sign-in may have; UsersService.verifyCredentials refuses others for callers that skip this DTO. */
+export const LOGIN_USERNAME_LENGTH = { min: 1, max: 64 } as const;
+export const LOGIN_PASSWORD_LENGTH = { min: 1, max: 200 } as const;
+
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
   @IsString()
-  @Length(1, 64)
+  @Length(LOGIN_USERNAME_LENGTH.min, LOGIN_USERNAME_LENGTH.max)
   username: string;
 
   @ApiProperty({ example: 'capaian-admin-dev' })
   @IsString()
-  @Length(1, 200)
+  @Length(LOGIN_PASSWORD_LENGTH.min, LOGIN_PASSWORD_LENGTH.max)
   password: string;
 }
 

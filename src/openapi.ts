@@ -22,6 +22,8 @@ naming the field in a body or query.
 **Input** is refused with 400 naming the field when a string (body, query or path) holds the NUL character, when a
 body nests deeper than ${MAX_JSON_DEPTH} levels, when any object has a \`__proto__\`, \`constructor\` or \`prototype\` key,
 and when a field is \`null\` that the schema does not mark \`nullable\`. Leaving an optional field out keeps its value.
+Every operation, also one that takes no input, checks a query and a body sent to it: a body larger than \`BODY_LIMIT\`
+(\`IMPORT_BODY_LIMIT\` for the imports) answers 413, and one that is not \`application/json\` answers 415.
 
 **Query flags** are booleans sent as \`true\` or \`false\`; any other text answers 400.
 
@@ -82,10 +84,15 @@ type Operation = {
 
 const RETRY_AFTER = { required: true, description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } };
 
+/** SafeInputMiddleware's refusals (safe-input.middleware.ts), which any query or body can meet. */
+const UNSAFE_INPUT =
+  `Unsafe input in the query or the body, also where the operation takes none: a NUL character, a \`__proto__\`, ` +
+  `\`constructor\` or \`prototype\` key, or nesting deeper than ${MAX_JSON_DEPTH} levels; \`errors[]\` names the field`;
+
 /**
- * Error answers are served as application/problem+json; say so in the document. The answers of the HTTP
- * layer apply to whole classes of operations (400 from validation to any input, 413 from the body parser
- * and 415 from RequireJsonMiddleware to any body), so they are added here where a controller did not.
+ * Error answers are served as application/problem+json; say so in the document. The HTTP layer runs before
+ * routing on every operation, with or without parameters or a body: the body parser (413), RequireJsonMiddleware
+ * (415) and SafeInputMiddleware (400), so their answers are added to every operation here.
  */
 function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
   const problem = { schema: { $ref: '#/components/schemas/ProblemResponse' } };
@@ -96,11 +103,11 @@ function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
       const add = (status: string, description: string) => {
         responses[status] ??= { description, content: { [PROBLEM_CONTENT_TYPE]: problem } };
       };
-      if (op.requestBody || op.parameters?.length) add('400', 'Invalid input: `errors[]` names each offending field');
-      if (op.requestBody) {
-        add('413', 'The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports)');
-        add('415', 'The body is not `application/json`');
-      }
+      const validation = responses['400']?.description ?? (op.requestBody || op.parameters?.length ? 'Invalid input: `errors[]` names each offending field' : undefined);
+      add('400', UNSAFE_INPUT);
+      if (validation) responses['400'].description = `${validation}\n\n${UNSAFE_INPUT}`;
+      add('413', 'The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body');
+      add('415', 'A body that is not `application/json`, also where the operation takes no body');
       for (const [status, res] of Object.entries(responses)) {
         if (Number(status) >= 400 && res.content?.['application/json']) {
           res.content = { [PROBLEM_CONTENT_TYPE]: res.content['application/json'] };

@@ -5,9 +5,10 @@ import { OPENAPI, OpenApiOperation, SchemaObject } from './openapi-operations';
 
 /**
  * Every answer the e2e specs receive is checked against the committed openapi.yaml, as a strict generated
- * client would read it: the status must be documented for the operation, the media type too, and the body
- * must match that schema (nullable, required, enum, format). test/setup-response-validation.ts installs the
- * check on supertest and on fetch for every spec; a mismatch fails the request that caused it.
+ * client would read it: the status must be documented for the operation, the media type too, the headers the
+ * answer declares required must be sent, and the body must match that schema (nullable, required, enum, format,
+ * and no member the schema does not list). test/setup-response-validation.ts installs the check on supertest and
+ * on fetch for every spec; a mismatch fails the request that caused it.
  */
 
 export class ResponseMismatchError extends Error {
@@ -19,8 +20,8 @@ export interface ObservedResponse {
   /** Absolute URL or path, with or without a query. */
   url: string;
   status: number;
-  /** The Content-Type header, if any. */
-  contentType?: string;
+  /** The response headers, names in lower case (as Node and fetch give them). */
+  headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON for JSON media types, otherwise the text (empty string when there was no body). */
   body: unknown;
 }
@@ -36,6 +37,7 @@ interface Route {
   op: OpenApiOperation & { responses: Record<string, ResponseObject> };
 }
 interface ResponseObject {
+  headers?: Record<string, { required?: boolean }>;
   content?: Record<string, { schema?: SchemaObject }>;
 }
 
@@ -56,20 +58,38 @@ const routes: Route[] = Object.entries(OPENAPI.paths)
 
 /**
  * OpenAPI 3.0 schema → JSON Schema for Ajv: `nullable: true` admits null (also beside `allOf`/`$ref`, as
- * openapi-typescript reads it), and component refs point into the one registered document.
+ * openapi-typescript reads it), and component refs point into the one registered document. An object that
+ * lists its properties admits no other member; so that this holds across `allOf` too (a page: PageMetaDto and
+ * `items`), the parts of an `allOf` of objects are merged into one, with `schemas` resolving their refs.
  */
-export function toJsonSchema(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(toJsonSchema);
+export function toJsonSchema(s: unknown, schemas: Record<string, SchemaObject> = OPENAPI.components.schemas): unknown {
+  if (Array.isArray(s)) return s.map((x) => toJsonSchema(x, schemas));
   if (!s || typeof s !== 'object') return s;
+  const merged = mergedAllOf(s as SchemaObject, schemas);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s)) {
+  for (const [k, v] of Object.entries(merged)) {
     if (k === 'nullable' || k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
     if (k === '$ref' && typeof v === 'string') out.$ref = v.replace(/^#\//, 'openapi#/');
     else if (k === 'properties' && v && typeof v === 'object') {
-      out.properties = Object.fromEntries(Object.entries(v).map(([name, p]) => [name, toJsonSchema(p)]));
-    } else out[k] = toJsonSchema(v);
+      out.properties = Object.fromEntries(Object.entries(v).map(([name, p]) => [name, toJsonSchema(p, schemas)]));
+      if (!('additionalProperties' in merged)) out.additionalProperties = false;
+    } else out[k] = toJsonSchema(v, schemas);
   }
-  return (s as SchemaObject).nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
+  return merged.nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
+}
+
+/** `allOf` of several objects with properties → one object with all of them; anything else unchanged. */
+function mergedAllOf(s: SchemaObject, schemas: Record<string, SchemaObject>): SchemaObject {
+  if (!s.allOf || s.allOf.length < 2) return s;
+  const parts = s.allOf.map((p) => mergedAllOf(p.$ref ? schemas[p.$ref.split('/').pop()!] : p, schemas));
+  if (!parts.every((p) => p.properties && p.additionalProperties === undefined)) return s;
+  const { allOf: _, ...rest } = s;
+  return {
+    ...rest,
+    type: 'object',
+    properties: Object.assign({}, ...parts.map((p) => p.properties)) as Record<string, SchemaObject>,
+    required: [...new Set(parts.flatMap((p) => p.required ?? []))],
+  };
 }
 
 /** The problem codes with their status, from the table in the document's description (`| \`code\` | 404 | … |`). */
@@ -122,7 +142,7 @@ export function validateResponse(r: ObservedResponse): boolean {
   const path = pathOf(r.url);
   if (NOT_API.some((p) => p.test(path))) return false;
   const method = r.method.toUpperCase();
-  const type = mediaType(r.contentType);
+  const type = mediaType(r.headers['content-type']?.toString());
   const route = routes.find((x) => x.method === method && x.pattern.test(path));
   const fail: (what: string) => never = (what) => {
     throw new ResponseMismatchError(
@@ -142,6 +162,9 @@ export function validateResponse(r: ObservedResponse): boolean {
   const res = route.op.responses[key] ?? route.op.responses[`${key[0]}XX`] ?? route.op.responses.default;
   if (!res) fail(`status ${r.status} is not documented (documented: ${Object.keys(route.op.responses).join(', ')})`);
   if (r.status >= 400 && type !== PROBLEM) fail(`an error must be ${PROBLEM}`);
+  for (const [name, header] of Object.entries(res.headers ?? {})) {
+    if (header.required && r.headers[name.toLowerCase()] === undefined) fail(`the required header ${name} is missing`);
+  }
   const content = res.content ?? {};
   if (!Object.keys(content).length) {
     if (!isEmpty(r.body)) fail('the document says this answer has no body');

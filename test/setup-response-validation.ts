@@ -30,7 +30,7 @@ proto.assert = function (this: Assertable, resError, res, fn) {
 
 function mismatchOf(method: string, url: string, res: Response): Error | undefined {
   try {
-    validate({ method, url, status: res.status, contentType: res.headers['content-type'], body: isJson(res) ? res.body : res.text });
+    validate({ method, url, status: res.status, headers: res.headers, body: isJson(res) ? res.body : res.text });
   } catch (e) {
     if (e instanceof ResponseMismatchError) return e;
     throw e;
@@ -47,7 +47,8 @@ globalThis.fetch = async (input, init) => {
     const text = await res.clone().text();
     const contentType = res.headers.get('content-type') ?? undefined;
     const body = contentType && /[/+]json\b/.test(contentType) && text ? (JSON.parse(text) as unknown) : text;
-    validate({ method: init?.method ?? (input instanceof Request ? input.method : 'GET'), url, status: res.status, contentType, body });
+    const headers = Object.fromEntries(res.headers.entries());
+    validate({ method: init?.method ?? (input instanceof Request ? input.method : 'GET'), url, status: res.status, headers, body });
   }
   return res;
 };

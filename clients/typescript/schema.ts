@@ -3455,7 +3455,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Neither appraisalId nor targetId, or invalid parameters */
+            /**
+             * @description Neither appraisalId nor targetId, or invalid parameters
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3491,6 +3495,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     createAchievement: {
@@ -3519,7 +3541,11 @@ export interface operations {
                     "application/json": components["schemas"]["AchievementDto"];
                 };
             };
-            /** @description Invalid fields (`errors[]` names them; `occurredOn` outside the period), or a malformed Idempotency-Key */
+            /**
+             * @description Invalid fields (`errors[]` names them; `occurredOn` outside the period), or a malformed Idempotency-Key
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3537,7 +3563,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,7 +3594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3573,7 +3603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3603,7 +3633,11 @@ export interface operations {
                     "application/json": components["schemas"]["AchievementDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3639,6 +3673,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     deleteAchievement: {
@@ -3659,7 +3711,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3677,7 +3733,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3697,6 +3757,24 @@ export interface operations {
             };
             /** @description `achievement-verified`; `period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3729,7 +3807,11 @@ export interface operations {
                     "application/json": components["schemas"]["AchievementDto"];
                 };
             };
-            /** @description Invalid fields, or `occurredOn` outside the period */
+            /**
+             * @description Invalid fields, or `occurredOn` outside the period
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3747,7 +3829,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,7 +3860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3783,7 +3869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3817,7 +3903,11 @@ export interface operations {
                     "application/json": components["schemas"]["AchievementDto"];
                 };
             };
-            /** @description Missing or over-long reason */
+            /**
+             * @description Missing or over-long reason
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3866,7 +3956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3875,7 +3965,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3905,7 +3995,11 @@ export interface operations {
                     "application/json": components["schemas"]["AchievementDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,6 +4048,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     listApiKeys: {
@@ -3973,6 +4085,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyDto"][];
                 };
             };
+            /** @description Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Missing, invalid or expired credentials */
             401: {
                 headers: {
@@ -3984,6 +4105,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN; no API keys) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4014,7 +4153,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4041,7 +4184,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4050,7 +4193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,7 +4223,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4108,6 +4255,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4145,7 +4310,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4165,6 +4334,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4197,7 +4384,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4233,7 +4424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4242,7 +4433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4274,7 +4465,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4303,6 +4498,24 @@ export interface operations {
             };
             /** @description No such appraisal, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4340,7 +4553,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid fields, `reason` missing while the assessor or reviewer changes, or an unknown employee id */
+            /**
+             * @description Invalid fields, `reason` missing while the assessor or reviewer changes, or an unknown employee id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4398,7 +4615,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4407,7 +4624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4439,7 +4656,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4457,7 +4678,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`) */
+            /**
+             * @description `not-your-part` (only the assessor or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4477,6 +4702,24 @@ export interface operations {
             };
             /** @description Wrong appraisal or period status, or a rule of the step fails */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4511,7 +4754,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4560,7 +4807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4569,7 +4816,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4599,7 +4846,11 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4635,6 +4886,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     fileObjection: {
@@ -4660,7 +4929,11 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4678,7 +4951,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4705,7 +4982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4714,7 +4991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4748,7 +5025,11 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4797,7 +5078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4806,7 +5087,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4842,7 +5123,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4891,7 +5176,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4900,7 +5185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4932,7 +5217,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppraisalDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4981,6 +5270,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     getAppraisalScore: {
@@ -5002,7 +5309,11 @@ export interface operations {
                     "application/json": components["schemas"]["ScoreDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5038,6 +5349,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     listTargets: {
@@ -5059,7 +5388,11 @@ export interface operations {
                     "application/json": components["schemas"]["TargetDto"][];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5095,6 +5428,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     createTarget: {
@@ -5120,7 +5471,11 @@ export interface operations {
                     "application/json": components["schemas"]["TargetDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5138,7 +5493,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5165,7 +5524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5174,7 +5533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5204,7 +5563,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5222,7 +5585,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5242,6 +5609,24 @@ export interface operations {
             };
             /** @description Wrong appraisal or period status, or a rule of the step fails */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5275,7 +5660,11 @@ export interface operations {
                     "application/json": components["schemas"]["TargetDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5293,7 +5682,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`) */
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5320,7 +5713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,7 +5722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5371,7 +5764,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5391,6 +5788,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN; API key scope: `audit:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5421,7 +5836,11 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5439,7 +5858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5448,7 +5867,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5488,6 +5907,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserMeDto"] | components["schemas"]["ApiKeyMeDto"];
                 };
             };
+            /** @description Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Missing, invalid or expired credentials */
             401: {
                 headers: {
@@ -5499,6 +5927,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `any`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5540,7 +5986,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5560,6 +6010,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `org:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5590,7 +6058,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmployeeDto"];
                 };
             };
-            /** @description Invalid NIP, rank or fields; unknown unit or supervisor */
+            /**
+             * @description Invalid NIP, rank or fields; unknown unit or supervisor
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5626,7 +6098,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5635,7 +6107,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5665,7 +6137,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmployeeDto"];
                 };
             };
-            /** @description Not an 18-digit number */
+            /**
+             * @description Not an 18-digit number
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5694,6 +6170,24 @@ export interface operations {
             };
             /** @description No such employee, or outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5727,7 +6221,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Malformed body, or row errors with atomic=true */
+            /**
+             * @description Malformed body, or row errors with atomic=true
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5754,7 +6252,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5763,7 +6261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5793,7 +6291,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmployeeDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5829,6 +6331,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     updateEmployee: {
@@ -5854,7 +6374,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmployeeDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5903,7 +6427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5912,7 +6436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5942,7 +6466,11 @@ export interface operations {
                     "application/json": components["schemas"]["PenaltyDto"][];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5978,6 +6506,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     createPenalty: {
@@ -6003,7 +6549,11 @@ export interface operations {
                     "application/json": components["schemas"]["PenaltyDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6043,7 +6593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6052,7 +6602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6086,7 +6636,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmployeeDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6126,7 +6680,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6135,7 +6689,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6168,7 +6722,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmployeeServiceIndexDto"];
                 };
             };
-            /** @description Invalid id or periodId, or an unknown query parameter */
+            /**
+             * @description Invalid id or periodId, or an unknown query parameter
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6204,6 +6762,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     live: {
@@ -6224,6 +6800,33 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     ready: {
@@ -6242,6 +6845,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessDto"];
+                };
+            };
+            /** @description Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
             /** @description A dependency is down (`not-ready`): `checks` says which */
@@ -6286,7 +6916,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6306,6 +6940,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6336,7 +6988,11 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorDto"];
                 };
             };
-            /** @description Invalid fields or unknown unit */
+            /**
+             * @description Invalid fields or unknown unit
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6372,7 +7028,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6381,7 +7037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6411,7 +7067,11 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6447,6 +7107,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     updateIndicator: {
@@ -6472,7 +7150,11 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6517,7 +7199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6526,7 +7208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6563,7 +7245,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6583,6 +7269,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6613,7 +7317,11 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodDto"];
                 };
             };
-            /** @description Invalid fields, a code or dates that do not match the type, or an inconsistent policy */
+            /**
+             * @description Invalid fields, a code or dates that do not match the type, or an inconsistent policy
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6649,7 +7357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6658,7 +7366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6688,7 +7396,11 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6724,6 +7436,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     generateAppraisals: {
@@ -6749,7 +7479,11 @@ export interface operations {
                     "application/json": components["schemas"]["GenerateResultDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6794,7 +7528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6803,7 +7537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6836,7 +7570,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssessorStatsReportDto"];
                 };
             };
-            /** @description Invalid withinUnitId, or no visible unit has it */
+            /**
+             * @description Invalid withinUnitId, or no visible unit has it
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6872,6 +7610,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     getDistribution: {
@@ -6896,7 +7652,11 @@ export interface operations {
                     "application/json": components["schemas"]["DistributionDto"];
                 };
             };
-            /** @description Missing or invalid unitId */
+            /**
+             * @description Missing or invalid unitId
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6932,6 +7692,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     getPeriodPolicy: {
@@ -6953,7 +7731,11 @@ export interface operations {
                     "application/json": components["schemas"]["ScoringPolicyDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6989,6 +7771,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     updatePeriodPolicy: {
@@ -7014,7 +7814,11 @@ export interface operations {
                     "application/json": components["schemas"]["ScoringPolicyDto"];
                 };
             };
-            /** @description Unknown keys, values out of range, or an inconsistent merged policy */
+            /**
+             * @description Unknown keys, values out of range, or an inconsistent merged policy
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7059,7 +7863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7068,7 +7872,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7098,7 +7902,11 @@ export interface operations {
                     "application/json": components["schemas"]["RecalculationDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7143,6 +7951,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     transitionPeriod: {
@@ -7168,7 +7994,11 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodDto"];
                 };
             };
-            /** @description Invalid fields, or `force` with another status than CLOSED */
+            /**
+             * @description Invalid fields, or `force` with another status than CLOSED
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7186,7 +8016,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN; API key scope: `periods:manage`) */
+            /**
+             * @description `force-requires-admin` (`force` sent by an API key or a user who is not an admin)
+             *
+             *     Not allowed (roles: ADMIN; API key scope: `periods:manage`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7204,7 +8038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not the next status (invalid-transition), or unassessed appraisals block closing (appraisals-not-assessed) */
+            /** @description Not the next status (invalid-transition), unassessed appraisals block closing (appraisals-not-assessed), or units break the distribution curve under the policy `enforceDistribution` (distribution-curve-broken, with `units`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7213,7 +8047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7222,7 +8056,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7253,7 +8087,11 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationPredicateDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7289,6 +8127,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     setOrganisationPredicate: {
@@ -7315,7 +8171,11 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationPredicateDto"];
                 };
             };
-            /** @description Invalid ids or predicate, or unknown fields */
+            /**
+             * @description Invalid ids or predicate, or unknown fields
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7360,7 +8220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7369,7 +8229,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7415,7 +8275,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid parameters, or a withinUnitId outside the caller's subtree */
+            /**
+             * @description Invalid parameters, or a withinUnitId outside the caller's subtree
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7435,6 +8299,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `promotion:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7465,7 +8347,11 @@ export interface operations {
                     "application/json": components["schemas"]["ShortlistDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7492,7 +8378,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7501,7 +8387,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7531,7 +8417,11 @@ export interface operations {
                     "application/json": components["schemas"]["ShortlistDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7560,6 +8450,24 @@ export interface operations {
             };
             /** @description No such shortlist, or outside the caller's subtree */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7592,7 +8500,11 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionViewDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7628,7 +8540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7637,7 +8549,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7677,7 +8589,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid filter, or a withinUnitId outside the caller's subtree */
+            /**
+             * @description Invalid filter, or a withinUnitId outside the caller's subtree
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7697,6 +8613,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `feedback:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7727,7 +8661,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReceiptDto"];
                 };
             };
-            /** @description Invalid fields, an unknown unit, officer or ticket; the field is named in `errors` */
+            /**
+             * @description Invalid fields, an unknown unit, officer or ticket; the field is named in `errors`
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7745,7 +8683,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7754,7 +8692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7797,7 +8735,11 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDto"];
                 };
             };
-            /** @description Unknown unit or officer, or a unit outside the caller's subtree */
+            /**
+             * @description Unknown unit or officer, or a unit outside the caller's subtree
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7828,7 +8770,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7837,7 +8779,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7878,7 +8820,11 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackViewDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7914,6 +8860,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     publishPublicFeedback: {
@@ -7939,7 +8903,11 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackViewDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7988,7 +8956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7997,7 +8965,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8031,7 +8999,11 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackViewDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8080,7 +9052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8089,7 +9061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8119,7 +9091,11 @@ export interface operations {
                     "application/json": components["schemas"]["PublicPeriodSummaryDto"];
                 };
             };
-            /** @description Invalid id */
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8139,6 +9115,24 @@ export interface operations {
             };
             /** @description The period is not CLOSED yet (period-not-closed) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8181,7 +9175,11 @@ export interface operations {
                     "application/json": components["schemas"]["PublicServiceIndexPublishedDto"] | components["schemas"]["PublicServiceIndexUnpublishedDto"];
                 };
             };
-            /** @description Missing or invalid unitCode or periodId, or an unknown query parameter */
+            /**
+             * @description Missing or invalid unitCode or periodId, or an unknown query parameter
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8192,6 +9190,24 @@ export interface operations {
             };
             /** @description No unit has the code, or no such period */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8231,7 +9247,11 @@ export interface operations {
                     "application/json": components["schemas"]["RecalculationDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8260,6 +9280,24 @@ export interface operations {
             };
             /** @description No such recalculation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8300,7 +9338,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8320,6 +9362,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:read`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8350,7 +9410,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitDto"];
                 };
             };
-            /** @description Invalid fields or unknown parent */
+            /**
+             * @description Invalid fields or unknown parent
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8386,7 +9450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8395,7 +9459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8430,7 +9494,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Malformed body, or row errors with atomic=true */
+            /**
+             * @description Malformed body, or row errors with atomic=true
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8457,7 +9525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8466,7 +9534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8496,7 +9564,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8532,6 +9604,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     deleteUnit: {
@@ -8552,7 +9642,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8596,6 +9690,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     updateUnit: {
@@ -8621,7 +9733,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8665,7 +9781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8674,7 +9790,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8707,7 +9823,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitServiceIndexDto"];
                 };
             };
-            /** @description Invalid id or periodId, or an unknown query parameter */
+            /**
+             * @description Invalid id or periodId, or an unknown query parameter
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8743,6 +9863,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     listUsers: {
@@ -8767,7 +9905,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8787,6 +9929,24 @@ export interface operations {
             };
             /** @description Not allowed (roles: ADMIN; no API keys) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8817,7 +9977,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8853,7 +10017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8862,7 +10026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8903,7 +10067,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8938,6 +10106,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     updateUser: {
@@ -8963,7 +10149,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `errors[]` names each offending field */
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9007,7 +10197,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports) */
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9016,7 +10206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The body is not `application/json` */
+            /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
                     [name: string]: unknown;

@@ -37,6 +37,11 @@ const NOT_FOUND = { description: 'No such achievement, or its appraisal is not v
 const STATE_CONFLICT =
   '`period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED)';
 const SUBMITTER_SIDE = 'The employee, the assessor, an HR operator of the unit subtree, an admin or an API key';
+/** A part in the appraisal (AppraisalAccessService.require), besides the role and scope check; an API key acts as an admin. */
+const SUBMITTER_FORBIDDEN = {
+  description: '`not-your-part` (only the appraised employee, the assessor, an HR operator of the unit or an admin may)',
+  type: ProblemResponse,
+};
 /** Spec §8 rules 1 and 2, besides the role and scope check. */
 const DECIDER_FORBIDDEN = {
   description:
@@ -85,6 +90,7 @@ export class AchievementsController {
     description: 'Invalid fields (`errors[]` names them; `occurredOn` outside the period), or a malformed Idempotency-Key',
     type: ProblemResponse,
   })
+  @ApiForbiddenResponse(SUBMITTER_FORBIDDEN)
   @ApiNotFoundResponse({ description: 'No such target, or its appraisal is not visible to the caller', type: ProblemResponse })
   @ApiConflictResponse({ description: `${STATE_CONFLICT}; \`idempotency-key-reused\` (same key, other body)`, type: ProblemResponse })
   async createAchievement(
@@ -133,6 +139,7 @@ export class AchievementsController {
   @ApiBody({ type: UpdateAchievementDto, examples: { default: { value: { value: 45, evidenceUrl: EXAMPLE.evidenceUrl } } } })
   @ApiOkResponse({ type: AchievementDto })
   @ApiBadRequestResponse({ description: 'Invalid fields, or `occurredOn` outside the period', type: ProblemResponse })
+  @ApiForbiddenResponse(SUBMITTER_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: `\`achievement-verified\`; ${STATE_CONFLICT}`, type: ProblemResponse })
   async updateAchievement(
@@ -151,6 +158,7 @@ export class AchievementsController {
     description: `${SUBMITTER_SIDE} may delete one under the same period and appraisal rules as recording. A VERIFIED one cannot be deleted.`,
   })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiForbiddenResponse(SUBMITTER_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: `\`achievement-verified\`; ${STATE_CONFLICT}`, type: ProblemResponse })
   async deleteAchievement(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

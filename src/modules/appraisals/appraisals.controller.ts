@@ -47,15 +47,18 @@ const HR_WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'ap
 const ASSESS = { roles: [...ROLES], scope: 'assessments:write' as const };
 const NOT_FOUND = { description: 'No such appraisal, or not visible to the caller', type: ProblemResponse };
 const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of the step fails', type: ProblemResponse };
-/** The 403s of a decision on an appraisal (spec §8 rule 1), besides the role and scope check. */
 /** The ratings of the behaviour and objection examples. */
 const EXAMPLE_RATINGS = { BERORIENTASI_PELAYANAN: 'ABOVE_EXPECTATION', AKUNTABEL: 'MEETS_EXPECTATION', KOMPETEN: 'MEETS_EXPECTATION', HARMONIS: 'MEETS_EXPECTATION', LOYAL: 'MEETS_EXPECTATION', ADAPTIF: 'ABOVE_EXPECTATION', KOLABORATIF: 'MEETS_EXPECTATION' };
 /** Every answer with an appraisal carries its version (see respond). */
 const WITH_ETAG = { type: AppraisalDto, headers: { ETag: { required: true, description: 'Version of the appraisal, for If-Match', schema: { type: 'string', example: '"v3"' } } } };
+/** The 403 of a step that needs a part in the appraisal (AppraisalAccessService.require), besides the role and scope check. */
+const partForbidden = (who: string) => ({ description: `\`not-your-part\` (only ${who} may)`, type: ProblemResponse });
+/** The 403s of a decision on an appraisal (spec §8 rule 1), besides the role and scope check. */
 const decisionForbidden = (who: string) => ({
-  description: `\`not-your-part\` (only ${who} may), \`own-appraisal\` (the caller is linked to the appraised employee: nobody decides on their own appraisal)`,
+  description: `${partForbidden(who).description}, \`own-appraisal\` (the caller is linked to the appraised employee: nobody decides on their own appraisal)`,
   type: ProblemResponse,
 });
+const TARGET_EDITORS = 'the appraised employee, the assessor, an HR operator of the unit or an admin';
 
 @ApiTags('appraisals')
 @Controller('appraisals')
@@ -157,6 +160,7 @@ export class AppraisalsController {
   @Access(WRITE)
   @ApiOperation({ summary: 'The assessor agrees the targets: DRAFT → AGREED (at least one target, weights summing to 100)' })
   @ApiOkResponse(WITH_ETAG)
+  @ApiForbiddenResponse(partForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async agreeAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
@@ -194,6 +198,7 @@ export class AppraisalsController {
     },
   })
   @ApiCreatedResponse({ type: TargetDto })
+  @ApiForbiddenResponse(partForbidden(TARGET_EDITORS))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Not DRAFT, or the indicator already has a target here', type: ProblemResponse })
   async createTarget(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateTargetDto): Promise<TargetDto> {
@@ -205,6 +210,7 @@ export class AppraisalsController {
   @ApiOperation({ summary: 'Change a target value, weight or cascade while DRAFT' })
   @ApiBody({ type: UpdateTargetDto, examples: { default: { value: { target: 12, weight: 40 } } } })
   @ApiOkResponse({ type: TargetDto })
+  @ApiForbiddenResponse(partForbidden(TARGET_EDITORS))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async updateTarget(
@@ -221,6 +227,7 @@ export class AppraisalsController {
   @Access(WRITE)
   @ApiOperation({ summary: 'Remove a target while DRAFT (not one with achievements or cascaded targets)' })
   @ApiNoContentResponse({ description: 'Removed' })
+  @ApiForbiddenResponse(partForbidden(TARGET_EDITORS))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICT)
   async deleteTarget(
@@ -293,6 +300,7 @@ export class AppraisalsController {
   @ApiOperation({ summary: 'The employee objects to a finalised appraisal, within 14 days of finalisation (PP 30/2019 art. 59)' })
   @ApiBody({ type: FileObjectionDto, examples: { default: { value: { reason: 'Realisasi bulan Oktober belum diverifikasi sebelum periode ditutup' } } } })
   @ApiCreatedResponse({ type: ObjectionDto })
+  @ApiForbiddenResponse(partForbidden('the appraised employee or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Not finalised, window closed, or an objection exists', type: ProblemResponse })
   async fileObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FileObjectionDto): Promise<ObjectionDto> {

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -27,8 +27,11 @@ export class PeriodTransitionsController {
   @ApiOkResponse({ type: PeriodDto })
   @ApiBadRequestResponse({ description: 'Invalid fields, or `force` with another status than CLOSED', type: ProblemResponse })
   @ApiNotFoundResponse(PERIOD_NOT_FOUND)
+  @ApiForbiddenResponse({ description: '`force-requires-admin` (`force` sent by an API key or a user who is not an admin)', type: ProblemResponse })
   @ApiConflictResponse({
-    description: 'Not the next status (invalid-transition), or unassessed appraisals block closing (appraisals-not-assessed)',
+    description:
+      'Not the next status (invalid-transition), unassessed appraisals block closing (appraisals-not-assessed), or units ' +
+      'break the distribution curve under the policy `enforceDistribution` (distribution-curve-broken, with `units`)',
     type: ProblemResponse,
   })
   async transitionPeriod(

@@ -57,7 +57,7 @@ export interface paths {
         head?: never;
         /**
          * Correct a SUBMITTED or REJECTED achievement
-         * @description The employee, the assessor, an HR operator of the unit subtree, an admin or an API key may change any subset of the fields under the same period and appraisal rules as recording. A REJECTED achievement becomes SUBMITTED again and its decision is cleared. A VERIFIED one cannot change. A change makes the caller its submitter, who may then not verify or reject it (four eyes).
+         * @description The employee, the assessor, an HR operator of the unit subtree, an admin or an API key may change any subset of the fields under the same period and appraisal rules as recording. A REJECTED achievement becomes SUBMITTED again and its decision is cleared. A VERIFIED one cannot change. A change makes the caller its submitter; nobody who submitted or changed it may then verify or reject it (four eyes).
          *
          *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `achievements:write`.
          */
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Reject a SUBMITTED achievement with a reason (the assessor)
-         * @description By the assessor of the appraisal, an admin or an API key, never by whoever submitted or last corrected it, nor on their own appraisal. The submitter may correct it (PATCH), which submits it again.
+         * @description By the assessor of the appraisal, an admin or an API key, never by whoever submitted or corrected it, nor on their own appraisal. The submitter may correct it (PATCH), which submits it again.
          *
          *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `achievements:verify`.
          */
@@ -97,7 +97,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a SUBMITTED achievement (the assessor)
-         * @description By the assessor of the appraisal, an admin or an API key, never by whoever submitted or last corrected it, nor on their own appraisal. Only VERIFIED achievements count in the score.
+         * @description By the assessor of the appraisal, an admin or an API key, never by whoever submitted or corrected it, nor on their own appraisal. Only VERIFIED achievements count in the score.
          *
          *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `achievements:verify`.
          */
@@ -1336,7 +1336,7 @@ export interface components {
             status: "SUBMITTED" | "VERIFIED" | "REJECTED";
             /**
              * Format: uuid
-             * @description The user or API key that submitted it, or last corrected it; that caller may not verify or reject it (four eyes)
+             * @description The user or API key that submitted it, or last corrected it. Nobody who submitted or corrected it, and no key of theirs, may verify or reject it (four eyes)
              */
             submittedBy: string;
             /** Format: uuid */
@@ -3926,7 +3926,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `not-your-part` (only the assessor or an admin may), `own-appraisal` (the caller is linked to the appraised employee), `four-eyes` (the caller submitted or last corrected the achievement)
+             * @description `not-your-part` (only the assessor or an admin may), `own-appraisal` (the caller is linked to the appraised employee), `four-eyes` (the caller, or the user who issued the calling key, submitted or corrected the achievement)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:verify`)
              */
@@ -4018,7 +4018,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `not-your-part` (only the assessor or an admin may), `own-appraisal` (the caller is linked to the appraised employee), `four-eyes` (the caller submitted or last corrected the achievement)
+             * @description `not-your-part` (only the assessor or an admin may), `own-appraisal` (the caller is linked to the appraised employee), `four-eyes` (the caller, or the user who issued the calling key, submitted or corrected the achievement)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `achievements:verify`)
              */

@@ -15,7 +15,7 @@ export const PROBLEM_CODES = {
   'endpoint-not-exposed': { status: 403, meaning: 'The operation is open to no caller' },
   'not-your-part': { status: 403, meaning: 'The caller sees the appraisal but holds no part in it (assessor, reviewer, ...) that may take this step' },
   'own-appraisal': { status: 403, meaning: 'Nobody decides on their own appraisal' },
-  'four-eyes': { status: 403, meaning: 'Whoever submitted or last corrected an achievement cannot verify or reject it' },
+  'four-eyes': { status: 403, meaning: 'Whoever submitted or corrected an achievement cannot verify or reject it' },
   'own-record': { status: 403, meaning: 'Nobody changes the parts of their own employee record that drive appraisal or promotion' },
   'own-feedback': { status: 403, meaning: 'Nobody moderates feedback about themselves or issues a service ticket naming themselves' },
   'force-requires-admin': { status: 403, meaning: 'Only an admin user may force a period closed' },

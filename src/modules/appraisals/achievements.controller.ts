@@ -46,7 +46,7 @@ const SUBMITTER_FORBIDDEN = {
 const DECIDER_FORBIDDEN = {
   description:
     '`not-your-part` (only the assessor or an admin may), `own-appraisal` (the caller is linked to the appraised employee), ' +
-    '`four-eyes` (the caller submitted or last corrected the achievement)',
+    '`four-eyes` (the caller, or the user who issued the calling key, submitted or corrected the achievement)',
   type: ProblemResponse,
 };
 
@@ -134,7 +134,7 @@ export class AchievementsController {
     description:
       `${SUBMITTER_SIDE} may change any subset of the fields under the same period and appraisal rules as recording. ` +
       'A REJECTED achievement becomes SUBMITTED again and its decision is cleared. A VERIFIED one cannot change. ' +
-      'A change makes the caller its submitter, who may then not verify or reject it (four eyes).',
+      'A change makes the caller its submitter; nobody who submitted or changed it may then verify or reject it (four eyes).',
   })
   @ApiBody({ type: UpdateAchievementDto, examples: { default: { value: { value: 45, evidenceUrl: EXAMPLE.evidenceUrl } } } })
   @ApiOkResponse({ type: AchievementDto })
@@ -171,7 +171,7 @@ export class AchievementsController {
   @ApiOperation({
     summary: 'Verify a SUBMITTED achievement (the assessor)',
     description:
-      'By the assessor of the appraisal, an admin or an API key, never by whoever submitted or last corrected it, nor on ' +
+      'By the assessor of the appraisal, an admin or an API key, never by whoever submitted or corrected it, nor on ' +
       'their own appraisal. Only VERIFIED achievements count in the score.',
   })
   @ApiOkResponse({ type: AchievementDto })
@@ -188,7 +188,7 @@ export class AchievementsController {
   @ApiOperation({
     summary: 'Reject a SUBMITTED achievement with a reason (the assessor)',
     description:
-      'By the assessor of the appraisal, an admin or an API key, never by whoever submitted or last corrected it, nor on ' +
+      'By the assessor of the appraisal, an admin or an API key, never by whoever submitted or corrected it, nor on ' +
       'their own appraisal. The submitter may correct it (PATCH), which submits it again.',
   })
   @ApiBody({ type: RejectAchievementDto, examples: { default: { value: { reason: 'Bukti dukung tidak memuat tanggal penerbitan izin' } } } })

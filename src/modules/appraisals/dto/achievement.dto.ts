@@ -196,7 +196,7 @@ export class AchievementDto {
   @ApiProperty({ enum: ACHIEVEMENT_STATUSES }) status: AchievementStatus;
   @ApiProperty({
     format: 'uuid',
-    description: 'The user or API key that submitted it, or last corrected it; that caller may not verify or reject it (four eyes)',
+    description: 'The user or API key that submitted it, or last corrected it. Nobody who submitted or corrected it, and no key of theirs, may verify or reject it (four eyes)',
   })
   submittedBy: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The user or API key that verified or rejected it' })

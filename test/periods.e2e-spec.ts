@@ -327,6 +327,31 @@ describe('periods (e2e)', () => {
       );
     });
 
+    it('an edit of the §11 process keys alone is audited but marks nothing: they change no score', async () => {
+      const p = await createPeriod();
+      await advance(p.id, 'OPEN');
+      const draft = await insertAppraisal(p.id, 'DRAFT');
+      const res = await put(p.id, { requireTrainedAssessor: true, minDialogues: 2 });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: true, minDialogues: 2 });
+      expect(await db.query('SELECT 1 FROM score_recalculation_marks WHERE appraisal_id = $1', [draft])).toEqual([]);
+      const audit = await t.http().get('/audit-events').query({ entityId: p.id, action: 'period.policy-update' }).set(admin());
+      expect(audit.body.total).toBe(1);
+      // A scoring key in the same request marks as before.
+      expect((await put(p.id, { minDialogues: 3, capaianCap: 125 })).status).toBe(200);
+      expect(await db.query('SELECT reason FROM score_recalculation_marks WHERE appraisal_id = $1', [draft])).toEqual([{ reason: 'policy-edit' }]);
+    });
+
+    it('refuses process keys out of range or of the wrong type', async () => {
+      const p = await createPeriod();
+      for (const body of [{ minDialogues: -1 }, { minDialogues: 53 }, { minDialogues: 1.5 }, { minDialogues: null }, { requireTrainedAssessor: 'yes' }, { requireTrainedAssessor: null }]) {
+        const res = await put(p.id, body);
+        expectProblem(res, 400, 'validation-failed');
+        expect([...new Set(fieldsOf(res))]).toEqual(Object.keys(body));
+      }
+      expect((await t.http().get(`/periods/${p.id}/policy`).set(admin())).body).toEqual({ ...DEFAULT_SCORING_POLICY });
+    });
+
     it('a body that changes nothing answers the policy and writes nothing', async () => {
       const p = await createPeriod();
       const draft = await insertAppraisal(p.id, 'DRAFT');

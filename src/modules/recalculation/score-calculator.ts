@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { policyOf, ScoringPolicy } from '../scoring/policy';
+import { policyOf, ScoringPolicy, scoringKeysJson } from '../scoring/policy';
 import { computeScore } from '../scoring/score';
 import { ikmOfTotal } from '../scoring/ikm';
 import { PublicFeedbackInput, TargetScoreInput } from '../scoring/types';
@@ -89,7 +89,7 @@ export class ScoreCalculator {
     return new Map(
       rows.map((r) => {
         const policy = policyOf(r);
-        return [r.id, { policy, json: JSON.stringify(policy) }];
+        return [r.id, { policy, json: scoringKeysJson(policy) }];
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { checkScoringPolicy, DEFAULT_SCORING_POLICY, ScoringPolicy } from './policy';
+import { checkScoringPolicy, DEFAULT_SCORING_POLICY, POLICY_KEYS, policyOf, sameScoring, SCORING_KEYS, scoringKeysJson, ScoringPolicy } from './policy';
 
 describe('checkScoringPolicy', () => {
   const fields = (patch: Partial<ScoringPolicy>) => checkScoringPolicy({ ...DEFAULT_SCORING_POLICY, ...patch }).map((e) => e.field);
@@ -26,5 +26,25 @@ describe('checkScoringPolicy', () => {
 
   it('explains the weight sum', () => {
     expect(checkScoringPolicy({ ...DEFAULT_SCORING_POLICY, resultWeight: 0.8 })[0].message).toMatch(/must be 1/);
+  });
+});
+
+describe('scoring and process keys', () => {
+  it('digests exactly the JSON of the §5 keys, as stored before the §11 keys existed, so no stored digest goes stale', () => {
+    expect(scoringKeysJson({ ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: true, minDialogues: 4 })).toBe(
+      '{"capaianCap":120,"aboveThreshold":110,"meetsThreshold":90,"resultWeight":0.7,"behaviourWeight":0.3,"minEmployeeResponses":10,' +
+        '"employeeFeedbackWeight":0.5,"minUnitResponses":30,"unitFeedbackWeight":0.25,"enforceDistribution":false}',
+    );
+  });
+
+  it('tells a change of a scoring key from a change of process keys only', () => {
+    expect(sameScoring(DEFAULT_SCORING_POLICY, { ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: true, minDialogues: 0 })).toBe(true);
+    expect(sameScoring(DEFAULT_SCORING_POLICY, { ...DEFAULT_SCORING_POLICY, capaianCap: 121 })).toBe(false);
+    expect(POLICY_KEYS.filter((k) => !(SCORING_KEYS as readonly string[]).includes(k))).toEqual(['requireTrainedAssessor', 'minDialogues']);
+  });
+
+  it('reads a period stored before the §11 keys with their defaults', () => {
+    const { requireTrainedAssessor: _r, minDialogues: _m, ...stored } = DEFAULT_SCORING_POLICY;
+    expect(policyOf({ policy: stored })).toEqual({ ...stored, requireTrainedAssessor: false, minDialogues: 1 });
   });
 });

@@ -1,4 +1,7 @@
-/** The per-period scoring policy of spec §5; every number here is a default an admin may change until CLOSED. */
+/**
+ * The per-period policy: the scoring keys of spec §5 and the process keys of §11; every value here is a default
+ * an admin may change until CLOSED.
+ */
 export interface ScoringPolicy {
   capaianCap: number;
   aboveThreshold: number;
@@ -10,6 +13,10 @@ export interface ScoringPolicy {
   minUnitResponses: number;
   unitFeedbackWeight: number;
   enforceDistribution: boolean;
+  /** §11: verifying, rejecting, behaviour, override and agreeing targets need a trained assessor. */
+  requireTrainedAssessor: boolean;
+  /** §11: acknowledged performance dialogues each appraisal should have. */
+  minDialogues: number;
 }
 
 export const DEFAULT_SCORING_POLICY: Readonly<ScoringPolicy> = Object.freeze({
@@ -23,9 +30,33 @@ export const DEFAULT_SCORING_POLICY: Readonly<ScoringPolicy> = Object.freeze({
   minUnitResponses: 30,
   unitFeedbackWeight: 0.25,
   enforceDistribution: false,
+  requireTrainedAssessor: false,
+  minDialogues: 1,
 });
 
 export const POLICY_KEYS = Object.keys(DEFAULT_SCORING_POLICY) as readonly (keyof ScoringPolicy)[];
+
+/**
+ * The keys of §5, in their stored order: they enter every score's input digest, and only a change to one of them
+ * marks scores for recalculation. The process keys of §11 decide who may act, never a number.
+ */
+export const SCORING_KEYS = [
+  'capaianCap',
+  'aboveThreshold',
+  'meetsThreshold',
+  'resultWeight',
+  'behaviourWeight',
+  'minEmployeeResponses',
+  'employeeFeedbackWeight',
+  'minUnitResponses',
+  'unitFeedbackWeight',
+  'enforceDistribution',
+] as const satisfies readonly (keyof ScoringPolicy)[];
+
+/** The scoring keys as JSON, for the input digest. */
+export const scoringKeysJson = (p: Readonly<ScoringPolicy>): string => JSON.stringify(Object.fromEntries(SCORING_KEYS.map((k) => [k, p[k]])));
+
+export const sameScoring = (a: Readonly<ScoringPolicy>, b: Readonly<ScoringPolicy>) => SCORING_KEYS.every((k) => a[k] === b[k]);
 
 /** The keys `patch` sets over the complete `base`; keys it leaves out keep their value. */
 export function withPolicyChanges(base: Readonly<ScoringPolicy>, patch: Partial<ScoringPolicy>): ScoringPolicy {

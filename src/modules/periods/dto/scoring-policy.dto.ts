@@ -7,6 +7,8 @@ const NUMBER = { allowNaN: false, allowInfinity: false };
 const given = (_: unknown, v: unknown) => v !== undefined;
 /** More responses than Denpasar's population would ever give: a bound, so the value stays an exact integer. */
 const MAX_RESPONSES = 1_000_000;
+/** One a week over a year. */
+const MAX_DIALOGUES = 52;
 
 /**
  * Some keys of the scoring policy (spec §5). Single-key ranges are checked here; rules across keys
@@ -80,6 +82,27 @@ export class ScoringPolicyPatchDto implements Partial<ScoringPolicy> {
   @ValidateIf(given)
   @IsBoolean()
   enforceDistribution?: boolean;
+
+  @ApiPropertyOptional({
+    example: DEFAULT_SCORING_POLICY.requireTrainedAssessor,
+    description: 'Refuse (409 assessor-untrained) verifying or rejecting achievements, behaviour, override and agreeing targets by an assessor without a training valid on the day (spec §11); changes no score',
+  })
+  @ValidateIf(given)
+  @IsBoolean()
+  requireTrainedAssessor?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_DIALOGUES,
+    type: 'integer',
+    example: DEFAULT_SCORING_POLICY.minDialogues,
+    description: 'Acknowledged performance dialogues each appraisal should have; fewer lists it in dialogue-gaps (spec §11); changes no score',
+  })
+  @ValidateIf(given)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_DIALOGUES)
+  minDialogues?: number;
 }
 
 /** The whole policy, as answered by GET /periods/{id}/policy. */
@@ -94,4 +117,6 @@ export class ScoringPolicyDto implements ScoringPolicy {
   @ApiProperty({ type: 'integer', example: DEFAULT_SCORING_POLICY.minUnitResponses }) minUnitResponses: number;
   @ApiProperty({ example: DEFAULT_SCORING_POLICY.unitFeedbackWeight }) unitFeedbackWeight: number;
   @ApiProperty({ example: DEFAULT_SCORING_POLICY.enforceDistribution }) enforceDistribution: boolean;
+  @ApiProperty({ example: DEFAULT_SCORING_POLICY.requireTrainedAssessor }) requireTrainedAssessor: boolean;
+  @ApiProperty({ type: 'integer', example: DEFAULT_SCORING_POLICY.minDialogues }) minDialogues: number;
 }

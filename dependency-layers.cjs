@@ -13,10 +13,11 @@ const LAYERS = [
   ['employees'],
   ['indicators'],
   ['periods'],
+  ['assessor-training'],
   ['auth'],
   ['distribution'],
   ['appraisals', 'public-feedback'],
-  ['service-index', 'promotion-candidates', 'retention', 'health'],
+  ['service-index', 'promotion-candidates', 'performance-dialogue', 'retention', 'health'],
 ];
 const INFRASTRUCTURE = new Set(['config', 'database', 'common']);
 

@@ -312,10 +312,10 @@ describe('distribution and assessor calibration (e2e)', () => {
         minAppraisees: 5,
         population: { assessors: 4, meanBehaviourScore: 105, sdBehaviourScore: 9.11 },
         items: [
-          { assessorId: s.a.id, name: 'Assessor A', nip: s.a.nip, count: 5, meanBehaviourScore: 96, meanResultScore: 98, shareAboveBehaviour: 0, overrides: 0, z: -0.99, flag: null },
-          { assessorId: s.b.id, name: 'Assessor B', nip: s.b.nip, count: 5, meanBehaviourScore: 100, meanResultScore: 100, shareAboveBehaviour: 0.2, overrides: 0, z: -0.55, flag: null },
-          { assessorId: s.c.id, name: 'Assessor C', nip: s.c.nip, count: 5, meanBehaviourScore: 104, meanResultScore: 104, shareAboveBehaviour: 0, overrides: 2, z: -0.11, flag: null },
-          { assessorId: s.d.id, name: 'Assessor D', nip: s.d.nip, count: 5, meanBehaviourScore: 120, meanResultScore: 120, shareAboveBehaviour: 1, overrides: 0, z: 1.65, flag: 'LENIENT' },
+          { assessorId: s.a.id, name: 'Assessor A', nip: s.a.nip, count: 5, meanBehaviourScore: 96, meanResultScore: 98, shareAboveBehaviour: 0, overrides: 0, z: -0.99, flag: null, trained: false, dialoguesHeld: 0 },
+          { assessorId: s.b.id, name: 'Assessor B', nip: s.b.nip, count: 5, meanBehaviourScore: 100, meanResultScore: 100, shareAboveBehaviour: 0.2, overrides: 0, z: -0.55, flag: null, trained: false, dialoguesHeld: 0 },
+          { assessorId: s.c.id, name: 'Assessor C', nip: s.c.nip, count: 5, meanBehaviourScore: 104, meanResultScore: 104, shareAboveBehaviour: 0, overrides: 2, z: -0.11, flag: null, trained: false, dialoguesHeld: 0 },
+          { assessorId: s.d.id, name: 'Assessor D', nip: s.d.nip, count: 5, meanBehaviourScore: 120, meanResultScore: 120, shareAboveBehaviour: 1, overrides: 0, z: 1.65, flag: 'LENIENT', trained: false, dialoguesHeld: 0 },
         ],
       });
     });

@@ -36,6 +36,8 @@ const VERIFY = { roles: [...ROLES], scope: 'achievements:verify' as const };
 const NOT_FOUND = { description: 'No such achievement, or its appraisal is not visible to the caller', type: ProblemResponse };
 const STATE_CONFLICT =
   '`period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED)';
+const UNTRAINED =
+  '`assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key\'s issuer, or a linked admin holds no assessor training valid today)';
 const SUBMITTER_SIDE = 'The employee, the assessor, an HR operator of the unit subtree, an admin or an API key';
 /** A part in the appraisal (AppraisalAccessService.require), besides the role and scope check; an API key acts as an admin. */
 const SUBMITTER_FORBIDDEN = {
@@ -177,7 +179,7 @@ export class AchievementsController {
   @ApiOkResponse({ type: AchievementDto })
   @ApiForbiddenResponse(DECIDER_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({ description: `\`achievement-not-submitted\` (already decided); ${STATE_CONFLICT}`, type: ProblemResponse })
+  @ApiConflictResponse({ description: `\`achievement-not-submitted\` (already decided); ${STATE_CONFLICT}; ${UNTRAINED}`, type: ProblemResponse })
   async verifyAchievement(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<AchievementDto> {
     return AchievementDto.of(await this.achievements.verify(actor, id));
   }
@@ -196,7 +198,7 @@ export class AchievementsController {
   @ApiBadRequestResponse({ description: 'Missing or over-long reason', type: ProblemResponse })
   @ApiForbiddenResponse(DECIDER_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({ description: `\`achievement-not-submitted\` (already decided); ${STATE_CONFLICT}`, type: ProblemResponse })
+  @ApiConflictResponse({ description: `\`achievement-not-submitted\` (already decided); ${STATE_CONFLICT}; ${UNTRAINED}`, type: ProblemResponse })
   async rejectAchievement(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -8,6 +8,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationFaile
 import { Page, pageOf } from '../../common/pagination/page';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { PeriodsRepository } from '../periods/periods.repository';
+import { AssessorTrainingsService } from '../assessor-training/assessor-trainings.service';
 import { AchievementsRepository, IdempotencyKeyRef } from './achievements.repository';
 import { AppraisalAccessService, AppraisalRelation, AppraisalRole } from './appraisal-access.service';
 import { appraisalAcceptsResults, periodAcceptsResults } from './appraisal-rules';
@@ -50,6 +51,7 @@ export class AchievementsService {
     private readonly achievements: AchievementsRepository,
     private readonly access: AppraisalAccessService,
     private readonly periods: PeriodsRepository,
+    private readonly trainings: AssessorTrainingsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -192,6 +194,7 @@ export class AchievementsService {
       if (sodIdentities(actor.principal).some((who) => before.contributorIds.includes(who))) {
         throw new ForbiddenError(`You submitted or changed achievement ${id}: someone else must ${verb} it (four eyes)`, 'four-eyes');
       }
+      await this.trainings.requireTrained(actor.principal, ctx.period, m);
       if (before.status !== 'SUBMITTED') {
         throw new ConflictError(
           'achievement-not-submitted',

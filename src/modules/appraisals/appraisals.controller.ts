@@ -47,6 +47,13 @@ const HR_WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'ap
 const ASSESS = { roles: [...ROLES], scope: 'assessments:write' as const };
 const NOT_FOUND = { description: 'No such appraisal, or not visible to the caller', type: ProblemResponse };
 const CONFLICT = { description: 'Wrong appraisal or period status, or a rule of the step fails', type: ProblemResponse };
+/** The assessor actions of spec §11, which the period policy may reserve to trained assessors. */
+const ASSESSOR_CONFLICT = {
+  description:
+    'Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the ' +
+    'caller, a key\'s issuer, or a linked admin holds no assessor training valid today)',
+  type: ProblemResponse,
+};
 /** The ratings of the behaviour and objection examples. */
 const EXAMPLE_RATINGS = { BERORIENTASI_PELAYANAN: 'ABOVE_EXPECTATION', AKUNTABEL: 'MEETS_EXPECTATION', KOMPETEN: 'MEETS_EXPECTATION', HARMONIS: 'MEETS_EXPECTATION', LOYAL: 'MEETS_EXPECTATION', ADAPTIF: 'ABOVE_EXPECTATION', KOLABORATIF: 'MEETS_EXPECTATION' };
 /** Every answer with an appraisal carries its version (see respond). */
@@ -162,7 +169,7 @@ export class AppraisalsController {
   @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(partForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse(CONFLICT)
+  @ApiConflictResponse(ASSESSOR_CONFLICT)
   async agreeAppraisal(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AppraisalDto> {
     return this.respond(res, await this.appraisals.agree(actor, id));
   }
@@ -248,7 +255,7 @@ export class AppraisalsController {
   @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse(CONFLICT)
+  @ApiConflictResponse(ASSESSOR_CONFLICT)
   async assessBehaviour(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -270,7 +277,7 @@ export class AppraisalsController {
   @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse(CONFLICT)
+  @ApiConflictResponse(ASSESSOR_CONFLICT)
   async overrideResultRating(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -286,7 +293,7 @@ export class AppraisalsController {
   @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse(CONFLICT)
+  @ApiConflictResponse(ASSESSOR_CONFLICT)
   async withdrawResultRatingOverride(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

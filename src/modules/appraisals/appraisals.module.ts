@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssessorTrainingModule } from '../assessor-training/assessor-training.module';
 import { DistributionModule } from '../distribution/distribution.module';
 import { EmployeesModule } from '../employees/employees.module';
 import { IndicatorsModule } from '../indicators/indicators.module';
@@ -20,7 +21,7 @@ import { ScoresService } from './scores.service';
 import { TargetsService } from './targets.service';
 
 @Module({
-  imports: [UnitsModule, EmployeesModule, IndicatorsModule, PeriodsModule, RecalculationModule, DistributionModule],
+  imports: [AssessorTrainingModule, UnitsModule, EmployeesModule, IndicatorsModule, PeriodsModule, RecalculationModule, DistributionModule],
   controllers: [AppraisalsController, PeriodAppraisalsController, PeriodTransitionsController, AchievementsController],
   providers: [PeriodCloseService, AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, ScoresService, ScoresRepository, AchievementsService, AchievementsRepository],
   exports: [AppraisalAccessService, AppraisalsRepository],

@@ -10,6 +10,7 @@ import { EmployeesRepository } from '../employees/employees.repository';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { PeriodsRepository } from '../periods/periods.repository';
 import { UnitsRepository } from '../units/units.repository';
+import { AssessorTrainingsService } from '../assessor-training/assessor-trainings.service';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { appraisalAcceptsResults, periodAcceptsResults, weightsComplete, weightTotal } from './appraisal-rules';
 import { AppraisalsRepository } from './appraisals.repository';
@@ -34,6 +35,7 @@ export class AppraisalsService {
     private readonly units: UnitsRepository,
     private readonly employees: EmployeesRepository,
     private readonly periods: PeriodsRepository,
+    private readonly trainings: AssessorTrainingsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -152,8 +154,9 @@ export class AppraisalsService {
     return this.dataSource.transaction(async (m) => {
       const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
       this.access.require(relation, ['assessor', 'admin'], 'agree the targets');
-      if (before.status !== 'DRAFT') throw notInStatus(before, 'agreed');
       const period = await this.period(before.periodId, m);
+      await this.trainings.requireTrained(actor.principal, period, m);
+      if (before.status !== 'DRAFT') throw notInStatus(before, 'agreed');
       if (period.status === 'CLOSED') throw new ConflictError('period-closed', `Period ${period.code} is closed`);
       const weights = (await this.appraisals.targets(id, m)).map((t) => t.weight);
       if (!weightsComplete(weights)) {
@@ -208,6 +211,7 @@ export class AppraisalsService {
       const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
       this.access.requireDecider(actor.principal, before, relation, ['assessor', 'admin'], what);
       const period = await this.period(before.periodId, m);
+      await this.trainings.requireTrained(actor.principal, period, m);
       if (!periodAcceptsResults(period.status)) {
         throw new ConflictError('period-not-open', `Period ${period.code} is ${period.status}; this needs it OPEN or EVALUATION`);
       }

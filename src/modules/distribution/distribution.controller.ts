@@ -12,7 +12,9 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { DistributionService } from './distribution.service';
-import { AssessorStatsQueryDto, AssessorStatsReportDto } from './dto/assessor-stats.dto';
+import { AssessorStatsQueryDto, AssessorStatsReportDto, TrainingNeedDto, TrainingNeedsQueryDto } from './dto/assessor-stats.dto';
+import { ApiPage } from '../../common/pagination/api-page.decorator';
+import { Page } from '../../common/pagination/page';
 import { DistributionDto, DistributionQueryDto } from './dto/distribution.dto';
 import { OrganisationPredicateDto, SetOrganisationPredicateDto } from './dto/organisation-predicate.dto';
 
@@ -101,7 +103,9 @@ export class DistributionController {
       '(2 decimals) measures the unrounded meanBehaviourScore against `population`: the mean and population standard ' +
       'deviation of the mean behaviourScore of every assessor of the whole period with 5 or more appraisees with a score, ' +
       'whatever the view; null when that population has fewer than 2 assessors or no spread. `flag` is LENIENT when the ' +
-      'shown z ≥ 1.5 and STRICT when it is ≤ −1.5. Sorted by name, then NIP.',
+      'shown z ≥ 1.5 and STRICT when it is ≤ −1.5. `trained` is whether the assessor holds an assessor training valid ' +
+      'today (WITA); `dialoguesHeld` counts the acknowledged performance dialogues recorded while they were the ' +
+      'appraisal\'s assessor, on appraisals in view (spec §11). Sorted by name, then NIP.',
   })
   @ApiOkResponse({ type: AssessorStatsReportDto })
   @ApiBadRequestResponse({ description: 'Invalid withinUnitId, or no visible unit has it', type: ProblemResponse })
@@ -112,5 +116,26 @@ export class DistributionController {
     @Query() q: AssessorStatsQueryDto,
   ): Promise<AssessorStatsReportDto> {
     return this.distribution.assessorStats(actor, id, q.withinUnitId);
+  }
+
+  @Get(':id/training-needs')
+  @Access(SCORES_READ)
+  @ApiOperation({
+    summary: 'The assessors to train: untrained ones with appraisees in the period, and those calibration flags',
+    description:
+      'Over the appraisals in view, as in assessor-stats (all of the period, or an HR operator\'s subtree, narrowed by ' +
+      '`withinUnitId`): every assessor of one of them who holds no assessor training valid today (WITA), reason ' +
+      '`UNTRAINED`, and every assessor assessor-stats flags, reason `LENIENT` or `STRICT` (both reasons when both ' +
+      'hold). `appraisees` counts their appraisals in view, scored or not. Sorted by name, then NIP (spec §11).',
+  })
+  @ApiPage(TrainingNeedDto)
+  @ApiBadRequestResponse({ description: 'Invalid parameters, or no visible unit has withinUnitId', type: ProblemResponse })
+  @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })
+  async getTrainingNeeds(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: TrainingNeedsQueryDto,
+  ): Promise<Page<TrainingNeedDto>> {
+    return this.distribution.trainingNeeds(actor, id, q);
   }
 }

@@ -5,6 +5,8 @@ import { OrganisationPredicate, OrganisationPredicateEntity } from './entities/o
 import { PREDICATES } from '../scoring/types';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { emptyCounts, PredicateCounts } from './curve';
+import { TRAINED_ON } from '../assessor-training/trained.sql';
+import { ACKNOWLEDGED } from './dialogues.sql';
 
 /** Raw per-assessor numbers; means are numeric text at full precision. */
 export interface AssessorStatsRow {
@@ -21,6 +23,19 @@ export interface AssessorStatsRow {
   rated: number;
   above: number;
   overrides: number;
+  /** A training covers the day asked (spec §11). */
+  trained: boolean;
+  /** Acknowledged dialogues held by the assessor on appraisals in view. */
+  dialoguesHeld: number;
+}
+
+/** An assessor of appraisals in view, whatever their scores: the candidates of the training needs. */
+export interface AssessorInViewRow {
+  assessorId: string;
+  name: string;
+  nip: string;
+  appraisees: number;
+  trained: boolean;
 }
 
 /** Which appraisals are in view: all of the period, none, or those whose unit is in every one of these subtrees. */
@@ -145,30 +160,22 @@ export class DistributionRepository {
    * in one GROUP BY: the period-wide count and mean behaviourScore (the z population), and the numbers over
    * the appraisals in `view`.
    */
-  async assessorStats(periodId: string, view: AppraisalView, minAppraisees: number, m?: EntityManager): Promise<AssessorStatsRow[]> {
-    const params: unknown[] = [periodId, minAppraisees];
-    let inView: string;
-    switch (view.kind) {
-      case 'all':
-        inView = 'true';
-        break;
-      case 'none':
-        inView = 'false';
-        break;
-      case 'subtrees':
-        inView = view.roots.map((root) => `a.unit_id IN (SELECT unit_subtree($${params.push(root)}))`).join(' AND ') || 'true';
-        break;
-    }
+  async assessorStats(periodId: string, view: AppraisalView, minAppraisees: number, on: string, m?: EntityManager): Promise<AssessorStatsRow[]> {
+    const params: unknown[] = [periodId, minAppraisees, on];
+    const inView = viewCondition(view, params);
     return this.manager(m).query<AssessorStatsRow[]>(
       `SELECT a.assessor_id AS "assessorId", e.name, e.nip,
               count(*)::int AS "periodCount",
               avg(s.behaviour_score)::text AS "periodMeanBehaviour",
-              count(*) FILTER (WHERE ${inView})::int AS "count",
-              (avg(s.behaviour_score) FILTER (WHERE ${inView}))::text AS "meanBehaviour",
-              (avg(s.result_score) FILTER (WHERE ${inView}))::text AS "meanResult",
-              count(*) FILTER (WHERE ${inView} AND s.behaviour_rating IS NOT NULL)::int AS "rated",
-              count(*) FILTER (WHERE ${inView} AND s.behaviour_rating = 'ABOVE_EXPECTATION')::int AS "above",
-              count(*) FILTER (WHERE ${inView} AND a.result_rating_override IS NOT NULL)::int AS "overrides"
+              count(*) FILTER (WHERE ${inView('a')})::int AS "count",
+              (avg(s.behaviour_score) FILTER (WHERE ${inView('a')}))::text AS "meanBehaviour",
+              (avg(s.result_score) FILTER (WHERE ${inView('a')}))::text AS "meanResult",
+              count(*) FILTER (WHERE ${inView('a')} AND s.behaviour_rating IS NOT NULL)::int AS "rated",
+              count(*) FILTER (WHERE ${inView('a')} AND s.behaviour_rating = 'ABOVE_EXPECTATION')::int AS "above",
+              count(*) FILTER (WHERE ${inView('a')} AND a.result_rating_override IS NOT NULL)::int AS "overrides",
+              ${TRAINED_ON('a.assessor_id', '$3::date')} AS "trained",
+              (SELECT count(*) FROM performance_dialogues d JOIN appraisals da ON da.id = d.appraisal_id
+                WHERE d.assessor_id = a.assessor_id AND da.period_id = $1 AND ${ACKNOWLEDGED('d')} AND ${inView('da')})::int AS "dialoguesHeld"
          FROM appraisals a
          JOIN appraisal_scores s ON s.appraisal_id = a.id
          JOIN employees e ON e.id = a.assessor_id
@@ -178,5 +185,35 @@ export class DistributionRepository {
         ORDER BY e.name, e.nip, a.assessor_id`,
       params,
     );
+  }
+
+  /** Every assessor of appraisals of the period in view, with their appraisees there and whether trained on `on`. */
+  async assessorsInView(periodId: string, view: AppraisalView, on: string, m?: EntityManager): Promise<AssessorInViewRow[]> {
+    const params: unknown[] = [periodId, on];
+    const inView = viewCondition(view, params);
+    return this.manager(m).query<AssessorInViewRow[]>(
+      `SELECT a.assessor_id AS "assessorId", e.name, e.nip, count(*)::int AS "appraisees",
+              ${TRAINED_ON('a.assessor_id', '$2::date')} AS "trained"
+         FROM appraisals a
+         JOIN employees e ON e.id = a.assessor_id
+        WHERE a.period_id = $1 AND ${inView('a')}
+        GROUP BY a.assessor_id, e.name, e.nip
+        ORDER BY e.name, e.nip, a.assessor_id`,
+      params,
+    );
+  }
+}
+
+/** The SQL condition of the view over the appraisals row `alias`; subtree roots become parameters appended to `params`. */
+function viewCondition(view: AppraisalView, params: unknown[]): (alias: string) => string {
+  switch (view.kind) {
+    case 'all':
+      return () => 'true';
+    case 'none':
+      return () => 'false';
+    case 'subtrees': {
+      const roots = view.roots.map((root) => `$${params.push(root)}`);
+      return (alias) => roots.map((r) => `${alias}.unit_id IN (SELECT unit_subtree(${r}))`).join(' AND ') || 'true';
+    }
   }
 }

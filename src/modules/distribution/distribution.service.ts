@@ -12,7 +12,9 @@ import { UnitsRepository } from '../units/units.repository';
 import { calibrationFlag, MIN_APPRAISEES, spread, zScores } from './calibration';
 import { checkCurve, CurveFailure, predicateShares, scoredTotal } from './curve';
 import { AppraisalView, DistributionRepository } from './distribution.repository';
-import { AssessorStatsReportDto } from './dto/assessor-stats.dto';
+import { AssessorStatsReportDto, TrainingNeedDto, TrainingNeedReason, TrainingNeedsQueryDto } from './dto/assessor-stats.dto';
+import { offsetOf, Page, pageOf } from '../../common/pagination/page';
+import { witaDate } from '../../common/time/wita';
 import { DistributionDto } from './dto/distribution.dto';
 import { SetOrganisationPredicateDto } from './dto/organisation-predicate.dto';
 import { roundedShare, roundTo } from './numbers';
@@ -107,14 +109,8 @@ export class DistributionService {
    * behaviourScore in view with the assessors of the whole period that have 5 or more appraisees with a score.
    */
   async assessorStats(actor: Actor, periodId: string, withinUnitId?: string): Promise<AssessorStatsReportDto> {
-    await this.period(periodId);
-    const scope = dataScopeOf(actor.principal);
-    if (withinUnitId && !(await this.visibleUnit(actor, withinUnitId))) {
-      throw ValidationFailedError.field('withinUnitId', `no unit has the id ${withinUnitId}`);
-    }
-    const roots = [...(scope.kind === 'subtree' ? [scope.rootUnitId] : []), ...(withinUnitId ? [withinUnitId] : [])];
-    const view: AppraisalView = scope.kind === 'self' ? { kind: 'none' } : roots.length ? { kind: 'subtrees', roots } : { kind: 'all' };
-    const rows = await this.repo.assessorStats(periodId, view, MIN_APPRAISEES);
+    const view = await this.view(actor, periodId, withinUnitId);
+    const rows = await this.repo.assessorStats(periodId, view, MIN_APPRAISEES, witaDate());
 
     const reference = rows.map((r) => numberOrNull(r.periodMeanBehaviour)).filter((v): v is number => v !== null);
     const population = spread(reference);
@@ -142,9 +138,42 @@ export class DistributionService {
           overrides: r.overrides,
           z,
           flag: calibrationFlag(z),
+          trained: r.trained,
+          dialoguesHeld: r.dialoguesHeld,
         };
       }),
     };
+  }
+
+  /**
+   * The assessors to train (spec §11), in the view of assessor-stats: those of appraisals in view who hold no
+   * training valid today, and those calibration flags LENIENT or STRICT. By name, then NIP.
+   */
+  async trainingNeeds(actor: Actor, periodId: string, q: TrainingNeedsQueryDto): Promise<Page<TrainingNeedDto>> {
+    const [assessors, stats] = await Promise.all([
+      this.view(actor, periodId, q.withinUnitId).then((view) => this.repo.assessorsInView(periodId, view, witaDate())),
+      this.assessorStats(actor, periodId, q.withinUnitId),
+    ]);
+    const flags = new Map(stats.items.map((s) => [s.assessorId, s.flag]));
+    const needs = assessors.flatMap((a): TrainingNeedDto[] => {
+      const flag = flags.get(a.assessorId) ?? null;
+      const reasons: TrainingNeedReason[] = [...(a.trained ? [] : ['UNTRAINED' as const]), ...(flag ? [flag] : [])];
+      if (!reasons.length) return [];
+      return [{ assessor: { id: a.assessorId, nip: a.nip, name: a.name }, trained: a.trained, flag, reasons, appraisees: a.appraisees }];
+    });
+    const start = offsetOf(q);
+    return pageOf(needs.slice(start, start + q.pageSize), needs.length, q);
+  }
+
+  /** Which appraisals of the period a report covers: the caller's scope, narrowed by a unit they may see. */
+  private async view(actor: Actor, periodId: string, withinUnitId?: string): Promise<AppraisalView> {
+    await this.period(periodId);
+    const scope = dataScopeOf(actor.principal);
+    if (withinUnitId && !(await this.visibleUnit(actor, withinUnitId))) {
+      throw ValidationFailedError.field('withinUnitId', `no unit has the id ${withinUnitId}`);
+    }
+    const roots = [...(scope.kind === 'subtree' ? [scope.rootUnitId] : []), ...(withinUnitId ? [withinUnitId] : [])];
+    return scope.kind === 'self' ? { kind: 'none' } : roots.length ? { kind: 'subtrees', roots } : { kind: 'all' };
   }
 
   private async period(id: string, m?: EntityManager): Promise<PeriodEntity> {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page';
 import { CALIBRATION_FLAGS, CalibrationFlag } from '../calibration';
 
 export class AssessorStatsQueryDto {
@@ -29,6 +30,12 @@ export class AssessorStatsDto {
   z: number | null;
   @ApiProperty({ enum: CALIBRATION_FLAGS, nullable: true, type: String, example: 'LENIENT', description: 'LENIENT when z ≥ 1.5, STRICT when z ≤ −1.5' })
   flag: CalibrationFlag | null;
+  @ApiProperty({ example: true, description: 'Holds an assessor training valid today (WITA), spec §11' }) trained: boolean;
+  @ApiProperty({
+    example: 3,
+    description: 'Acknowledged performance dialogues the assessor recorded or took part in as the appraisal\'s assessor, on appraisals in view',
+  })
+  dialoguesHeld: number;
 }
 
 export class CalibrationPopulationDto {
@@ -47,4 +54,35 @@ export class AssessorStatsReportDto {
   @ApiProperty({ type: CalibrationPopulationDto, description: 'What every z is measured against: the whole period, whatever the view' })
   population: CalibrationPopulationDto;
   @ApiProperty({ type: [AssessorStatsDto], description: 'By name, then NIP' }) items: AssessorStatsDto[];
+}
+
+export class TrainingNeedsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only appraisals of this unit subtree' })
+  @IsOptional()
+  @IsUUID()
+  withinUnitId?: string;
+}
+
+export const TRAINING_NEED_REASONS = ['UNTRAINED', ...CALIBRATION_FLAGS] as const;
+export type TrainingNeedReason = (typeof TRAINING_NEED_REASONS)[number];
+
+export class AssessorRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '198503122010011002' }) nip: string;
+  @ApiProperty({ example: 'I Made Wirawan' }) name: string;
+}
+
+export class TrainingNeedDto {
+  @ApiProperty({ type: AssessorRefDto }) assessor: AssessorRefDto;
+  @ApiProperty({ example: false, description: 'Holds an assessor training valid today (WITA)' }) trained: boolean;
+  @ApiProperty({ enum: CALIBRATION_FLAGS, nullable: true, type: String, example: 'LENIENT', description: 'The calibration flag of assessor-stats' })
+  flag: CalibrationFlag | null;
+  @ApiProperty({
+    enum: TRAINING_NEED_REASONS,
+    isArray: true,
+    example: ['UNTRAINED', 'LENIENT'],
+    description: 'UNTRAINED: no training valid today; LENIENT or STRICT: flagged by calibration. At least one',
+  })
+  reasons: TrainingNeedReason[];
+  @ApiProperty({ example: 7, description: 'Appraisals of the period in view that the assessor assesses' }) appraisees: number;
 }

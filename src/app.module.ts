@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { TypeOrmNestLogger } from './database/typeorm-logger';
 import { AppraisalsModule } from './modules/appraisals/appraisals.module';
+import { AssessorTrainingModule } from './modules/assessor-training/assessor-training.module';
 import { ScoresQueueModule } from './modules/recalculation/scores-queue.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DistributionModule } from './modules/distribution/distribution.module';
@@ -21,6 +22,7 @@ import { EmployeesModule } from './modules/employees/employees.module';
 import { HealthModule } from './modules/health/health.module';
 import { IndicatorsModule } from './modules/indicators/indicators.module';
 import { PeriodsModule } from './modules/periods/periods.module';
+import { PerformanceDialogueModule } from './modules/performance-dialogue/performance-dialogue.module';
 import { PromotionCandidatesModule } from './modules/promotion-candidates/promotion-candidates.module';
 import { PublicFeedbackModule } from './modules/public-feedback/public-feedback.module';
 import { RetentionModule } from './modules/retention/retention.module';
@@ -73,6 +75,8 @@ export class AppModule implements NestModule {
         IndicatorsModule,
         PeriodsModule,
         AppraisalsModule,
+        AssessorTrainingModule,
+        PerformanceDialogueModule,
         DistributionModule,
         PromotionCandidatesModule,
         PublicFeedbackModule,

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { API_SCOPES, ApiScope } from '../src/common/auth/principal';
+import { witaDate } from '../src/common/time/wita';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { ACCESS_MATRIX, Caller, CALLERS, Expect, expected, PEOPLE, Person, ROLE_OF } from './access-matrix.table';
 import { createTestApp, TestApp } from './app';
@@ -75,12 +76,15 @@ describe('access matrix (e2e, spec §8)', () => {
     return auth(tokens[caller as Person]);
   };
 
-  /** An appraisal of the subject in a period of its own, in the state an operation needs. */
+  /**
+   * An appraisal of the subject in a period of its own, in the state an operation needs. `NOW`: an OPEN period of the
+   * current WITA month, for what is dated "inside the period and not after today" (performance dialogues).
+   */
   async function appraisal(
     s: SubjectWorld,
-    opts: { status: 'DRAFT' | 'AGREED' | 'FINALIZED'; period: 'OPEN' | 'CLOSED'; target?: boolean; objection?: boolean },
+    opts: { status: 'DRAFT' | 'AGREED' | 'FINALIZED'; period: 'OPEN' | 'CLOSED' | 'NOW'; target?: boolean; objection?: boolean },
   ): Promise<{ id: string; targetId?: string }> {
-    const period = await insertPeriod(t, { status: opts.period });
+    const period = await insertPeriod(t, opts.period === 'NOW' ? { status: 'OPEN', ...currentMonth() } : { status: opts.period });
     const now = opts.status === 'DRAFT' ? null : new Date();
     const [a] = await db.query<{ id: string }[]>(
       `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, reviewer_id, status, agreed_at, finalized_at)
@@ -105,6 +109,32 @@ describe('access matrix (e2e, spec §8)', () => {
     const [row] = await db.query<{ id: string }[]>(
       `INSERT INTO achievements (target_id, appraisal_id, value, occurred_on, status, submitted_by) VALUES ($1, $2, 5, $3, 'SUBMITTED', $4) RETURNING id`,
       [s.targetId, s.appraisalId, pOpen.startDate, randomUUID()],
+    );
+    return row.id;
+  }
+
+  function currentMonth(): { start: string; end: string } {
+    const month = witaDate().slice(0, 7);
+    const [year, m] = month.split('-').map(Number);
+    return { start: `${month}-01`, end: `${month}-${new Date(Date.UTC(year, m, 0)).getUTCDate()}` };
+  }
+
+  /** An unacknowledged dialogue held today, recorded at the employee's request by nobody in the matrix (four eyes stays out of the way). */
+  async function dialogue(appraisalId: string): Promise<string> {
+    const recorder = randomUUID();
+    const [row] = await db.query<{ id: string }[]>(
+      `INSERT INTO performance_dialogues (appraisal_id, assessor_id, held_on, topics, notes, agreed_actions, requested_by, recorded_by, recorder_ids)
+       VALUES ($1, $2, $3, '["Capaian bulan ini"]', 'Capaian sesuai rencana', '[]', 'EMPLOYEE', $4, ARRAY[$4]::uuid[]) RETURNING id`,
+      [appraisalId, emp.A.id, witaDate(), recorder],
+    );
+    return row.id;
+  }
+
+  /** A training of the subject's employee, recorded by nobody in the matrix. */
+  async function training(s: SubjectWorld): Promise<string> {
+    const [row] = await db.query<{ id: string }[]>(
+      `INSERT INTO assessor_trainings (employee_id, course, completed_on, recorded_by) VALUES ($1, $2, '2025-06-02', $3) RETURNING id`,
+      [s.emp.id, `Pelatihan Penilai ${uniqueCode('C')}`, randomUUID()],
     );
     return row.id;
   }
@@ -180,6 +210,17 @@ describe('access matrix (e2e, spec §8)', () => {
       ids: { id: (await appraisal(s, { status: 'FINALIZED', period: 'CLOSED', target: true, objection: true })).id },
       body: { decision: 'REJECTED', note: 'Penilaian sudah sesuai bukti' },
     }),
+    listDialogues: ({ s }) => ({ ids: { id: s.appraisalId } }),
+    recordDialogue: async ({ s }) => ({
+      ids: { id: (await appraisal(s, { status: 'AGREED', period: 'NOW', target: true })).id },
+      body: { heldOn: witaDate(), topics: ['Capaian bulan ini'], notes: 'Capaian sesuai rencana', agreedActions: [{ action: 'Melengkapi bukti dukung' }] },
+    }),
+    acknowledgeDialogue: async ({ s }) => {
+      const { id } = await appraisal(s, { status: 'AGREED', period: 'NOW', target: true });
+      return { ids: { id, dialogueId: await dialogue(id) } };
+    },
+    listFeedbackNotes: ({ s }) => ({ ids: { id: s.appraisalId } }),
+    writeFeedbackNote: ({ s }) => ({ ids: { id: s.appraisalId }, body: { kind: 'GUIDANCE', note: 'Lampirkan foto lapangan pada bukti dukung' } }),
 
     listAchievements: ({ s }) => ({ query: { appraisalId: s.appraisalId } }),
     getAchievement: ({ s }) => ({ ids: { id: s.achievementId } }),
@@ -199,6 +240,12 @@ describe('access matrix (e2e, spec §8)', () => {
     updateEmployee: ({ s }) => ({ ids: { id: s.emp.id }, body: { rank: 'III/b' } }),
     setEmployeePotential: ({ s }) => ({ ids: { id: s.emp.id }, body: { potential: 'MEDIUM' } }),
     createPenalty: ({ s }) => ({ ids: { id: s.emp.id }, body: { level: 'LIGHT', imposedOn: '2025-01-02', description: 'Teguran lisan' } }),
+    listAssessorTrainings: ({ s }) => ({ query: { employeeId: s.emp.id } }),
+    // A course of its own per cell: (employee, course, completedOn) is unique (409 duplicate-training).
+    createAssessorTraining: ({ s }) => ({
+      body: { employeeId: s.emp.id, course: `Pelatihan Penilai ${uniqueCode('C')}`, completedOn: '2025-06-02', validUntil: '2027-06-01' },
+    }),
+    deleteAssessorTraining: async ({ s }) => ({ ids: { id: await training(s) } }),
 
     listUnits: () => ({ query: { withinUnitId: unit.id } }),
     getUnit: () => ({ ids: { id: unit.id } }),
@@ -220,6 +267,8 @@ describe('access matrix (e2e, spec §8)', () => {
     setOrganisationPredicate: () => ({ ids: { id: pPolicy, unitId: unit.id }, body: { predicate: 'BAIK' } }),
     getDistribution: () => ({ ids: { id: pOpen.id }, query: { unitId: unit.id } }),
     getAssessorStats: () => ({ ids: { id: pOpen.id }, query: { withinUnitId: unit.id } }),
+    getTrainingNeeds: () => ({ ids: { id: pOpen.id }, query: { withinUnitId: unit.id } }),
+    getDialogueGaps: () => ({ ids: { id: pOpen.id }, query: { withinUnitId: unit.id } }),
 
     listIndicators: () => ({}),
     getIndicator: () => ({ ids: { id: indicatorId } }),
@@ -400,7 +449,8 @@ describe('access matrix (e2e, spec §8)', () => {
     /** The import probes send one row twice: its key (the NIP) must be the same both times. */
     const importNip = pnsNip();
     let outAppraisal: { id: string; targetId: string };
-    const call = (caller: Person, method: 'get' | 'post' | 'patch', path: string, body?: object, query?: Record<string, string>) => {
+    let outTrainingId: string;
+    const call = (caller: Person, method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object, query?: Record<string, string>) => {
       let c = t.http()[method](path).set(auth(tokens[caller]));
       if (query) c = c.query(query);
       return body ? c.send(body) : c;
@@ -413,6 +463,11 @@ describe('access matrix (e2e, spec §8)', () => {
         [emp.Z.id, pOpen.id, outUnit.id],
       );
       outAppraisal = { id: a.id, targetId: await insertTarget(a.id) };
+      const [tr] = await db.query<{ id: string }[]>(
+        `INSERT INTO assessor_trainings (employee_id, course, completed_on, recorded_by) VALUES ($1, 'Pelatihan Penilai', '2025-06-02', $2) RETURNING id`,
+        [emp.Z.id, randomUUID()],
+      );
+      outTrainingId = tr.id;
     });
 
     /** [what (the caller is named when not the HR operator of U), how to send the id, the out-of-scope id, a missing id of the same kind] */
@@ -428,6 +483,9 @@ describe('access matrix (e2e, spec §8)', () => {
     probe('GET /appraisals/{id}', (id) => call('hrIn', 'get', `/appraisals/${id}`), () => outAppraisal.id);
     probe('GET /appraisals/{id} (employee)', (id) => call('other', 'get', `/appraisals/${id}`), () => subjects.E.appraisalId);
     probe('GET /achievements/{id} (employee)', (id) => call('other', 'get', `/achievements/${id}`), () => subjects.E.achievementId);
+    probe('GET /appraisals/{id}/dialogues (employee)', (id) => call('other', 'get', `/appraisals/${id}/dialogues`), () => subjects.E.appraisalId);
+    probe('GET /appraisals/{id}/feedback-notes (employee)', (id) => call('other', 'get', `/appraisals/${id}/feedback-notes`), () => subjects.E.appraisalId);
+    probe('DELETE /assessor-trainings/{id}', (id) => call('hrIn', 'delete', `/assessor-trainings/${id}`), () => outTrainingId);
     probe('GET /employees/{id}/service-index (employee)', (id) => call('other', 'get', `/employees/${id}/service-index`, undefined, { periodId: pOpen.id }), () => emp.Z.id);
     // Bodies
     probe('POST /appraisals employeeId', (id) => call('hrIn', 'post', '/appraisals', { employeeId: id, periodId: pOpen.id }), () => emp.Z.id);
@@ -487,6 +545,11 @@ describe('access matrix (e2e, spec §8)', () => {
       () => emp.Z.nip,
       () => pnsNip(),
     );
+    probe(
+      'POST /assessor-trainings employeeId',
+      (id) => call('hrIn', 'post', '/assessor-trainings', { employeeId: id, course: 'Pelatihan Penilai', completedOn: '2025-06-02' }),
+      () => emp.Z.id,
+    );
     probe('POST /achievements targetId', (id) => call('hrIn', 'post', '/achievements', { targetId: id, value: 1, occurredOn: pOpen.startDate }), () => outAppraisal.targetId);
     probe('POST /public-feedback/tickets unitCode', (code) => call('hrIn', 'post', '/public-feedback/tickets', { unitCode: code }), () => outUnit.code, () => uniqueCode('NOUNIT'));
     probe(
@@ -510,6 +573,11 @@ describe('access matrix (e2e, spec §8)', () => {
     probe('GET /achievements?targetId', (id) => call('hrIn', 'get', '/achievements', undefined, { targetId: id }), () => outAppraisal.targetId);
     probe('GET /achievements?appraisalId (employee)', (id) => call('other', 'get', '/achievements', undefined, { appraisalId: id }), () => subjects.E.appraisalId);
     probe('GET /periods/{id}/assessor-stats?withinUnitId', (id) => call('hrIn', 'get', `/periods/${pOpen.id}/assessor-stats`, undefined, { withinUnitId: id }), () => outUnit.id);
+    probe('GET /periods/{id}/training-needs?withinUnitId', (id) => call('hrIn', 'get', `/periods/${pOpen.id}/training-needs`, undefined, { withinUnitId: id }), () => outUnit.id);
+    probe('GET /periods/{id}/dialogue-gaps?withinUnitId', (id) => call('hrIn', 'get', `/periods/${pOpen.id}/dialogue-gaps`, undefined, { withinUnitId: id }), () => outUnit.id);
+    probe('GET /periods/{id}/dialogue-gaps?assessorId', (id) => call('hrIn', 'get', `/periods/${pOpen.id}/dialogue-gaps`, undefined, { assessorId: id }), () => emp.Z.id);
+    probe('GET /assessor-trainings?employeeId', (id) => call('hrIn', 'get', '/assessor-trainings', undefined, { employeeId: id }), () => emp.Z.id);
+    probe('GET /assessor-trainings?unitId', (id) => call('hrIn', 'get', '/assessor-trainings', undefined, { unitId: id }), () => outUnit.id);
     probe('GET /periods/{id}/distribution?unitId', (id) => call('hrIn', 'get', `/periods/${pOpen.id}/distribution`, undefined, { unitId: id }), () => outUnit.id);
     probe('GET /promotion-candidates?withinUnitId', (id) => call('hrIn', 'get', '/promotion-candidates', undefined, { withinUnitId: id }), () => outUnit.id);
     probe('GET /public-feedback?withinUnitId', (id) => call('hrIn', 'get', '/public-feedback', undefined, { withinUnitId: id }), () => outUnit.id);

@@ -77,6 +77,14 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   getObjection:                 row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
   fileObjection:                row('appraisals:write',    OK,  OK,   NYP, NF,  OK,   OK,  NF,  NYP, NYP),
   resolveObjection:             row('assessments:write',   OK,  OWN,  NYP, NF,  OWN,  OWN, NF,  NYP, OK),
+  // Performance dialogue and continuous feedback (§11; object: the subject's appraisal, a dialogue of it)
+  listDialogues:                row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
+  recordDialogue:               row('assessments:write',   OK,  OK,   NYP, NF,  OK,   OK,  NF,  OK,  NYP),
+  // The dialogue was recorded by the employee's side, so the assessor's side (the assessor, an admin, a key) acknowledges;
+  // the linked callers are the employee of their subject's appraisal, the side that recorded it.
+  acknowledgeDialogue:          row('assessments:write',   OK,  NYP,  NYP, NF,  NYP,  NYP, NF,  OK,  NYP),
+  listFeedbackNotes:            row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
+  writeFeedbackNote:            row('assessments:write',   OK,  OWN,  NYP, NF,  OWN,  OWN, NF,  OK,  OK),
   // Achievements (object: an achievement of the subject's appraisal)
   listAchievements:             row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
   getAchievement:               row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
@@ -96,6 +104,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   updateEmployee:               row('org:write',           OK,  REC,  OK,  NF,  REC,  RNA, RNA, RNA, RNA),
   setEmployeePotential:         row('org:write',           OK,  REC,  OK,  NF,  REC,  RNA, RNA, RNA, RNA),
   createPenalty:                row('org:write',           OK,  REC,  OK,  NF,  REC,  RNA, RNA, RNA, RNA),
+  // Assessor trainings (§11; object: a training of the subject's employee)
+  listAssessorTrainings:        row('org:read',            OK,  OK,   OK,  OK,  OK,   OK,  OK,  OK,  OK),
+  createAssessorTraining:       row('org:write',           OK,  REC,  OK,  BAD, REC,  RNA, RNA, RNA, RNA),
+  deleteAssessorTraining:       row('org:write',           OK,  REC,  OK,  NF,  REC,  RNA, RNA, RNA, RNA),
   // Units (object: U, the subject's unit, inside the subtree of D)
   listUnits:                    row('org:read',            OK,  OK,   OK,  OK,  OK,   RNA, RNA, RNA, RNA),
   getUnit:                      row('org:read',            OK,  OK,   OK,  NF,  OK,   RNA, RNA, RNA, RNA),
@@ -117,6 +129,8 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   setOrganisationPredicate:     row('periods:manage',      OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   getDistribution:              row('scores:read',         OK,  OK,   OK,  NF,  OK,   RNA, RNA, RNA, RNA),
   getAssessorStats:             row('scores:read',         OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
+  getTrainingNeeds:             row('scores:read',         OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
+  getDialogueGaps:              row('appraisals:read',     OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
   // Indicators (an organisation-wide catalogue)
   listIndicators:               row('appraisals:read',     OK,  OK,   OK,  OK,  OK,   OK,  OK,  OK,  OK),
   getIndicator:                 row('appraisals:read',     OK,  OK,   OK,  OK,  OK,   OK,  OK,  OK,  OK),

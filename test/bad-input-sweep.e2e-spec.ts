@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { witaDate } from '../src/common/time/wita';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 import { recreateDatabase } from './global-setup';
@@ -79,7 +80,11 @@ describe('Bad-input sweep over every operation (e2e)', () => {
     const reviewer = await createEmployee(t, { unitId: unit.id, jobType: 'JPT_PRATAMA', rank: 'IV/b' });
     const assessor = await createEmployee(t, { unitId: unit.id, jobType: 'ADMINISTRATOR', rank: 'III/d', supervisorId: reviewer.id });
     const employee = await createEmployee(t, { unitId: unit.id, supervisorId: assessor.id });
-    const period = await insertPeriod(t, { status: 'OPEN' });
+    // The current WITA month, so a date of the period (ids.date, its first day) is also "not after today", as a
+    // performance dialogue's heldOn and a training's completedOn must be: the bodies every variant changes stay valid.
+    const month = witaDate().slice(0, 7);
+    const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+    const period = await insertPeriod(t, { status: 'OPEN', start: `${month}-01`, end: `${month}-${lastDay}` });
     const indicator = await insertIndicator(t);
     const appraisal = await createAppraisal(t, employee.id, period.id);
     const target = await t.http().post(`/appraisals/${appraisal.id}/targets`).set(admin).send({ indicatorId: indicator.id, target: 10, weight: 100 });
@@ -91,6 +96,20 @@ describe('Bad-input sweep over every operation (e2e)', () => {
     const shortlist = await t.http().post('/promotion-candidates/shortlists').set(admin).send({ name: 'Sweep', parameters: {} });
     expect(shortlist.status).toBe(201);
     const user = await userToken(t, { role: 'HR_OPERATOR', unitId: unit.id });
+    // Objects the admin may still act on (delete, acknowledge), so a bad variant that slipped through would show.
+    const training = await t
+      .http()
+      .post('/assessor-trainings')
+      .set(admin)
+      .send({ employeeId: assessor.id, course: 'Pelatihan Penilai Sweep', completedOn: period.startDate });
+    expect(training.status).toBe(201);
+    const self = await userToken(t, { role: 'EMPLOYEE', employeeId: employee.id });
+    const dialogue = await t
+      .http()
+      .post(`/appraisals/${appraisal.id}/dialogues`)
+      .set(auth(self.token))
+      .send({ heldOn: period.startDate, topics: ['Capaian'], notes: 'Dicatat atas permintaan pegawai' });
+    expect(dialogue.status).toBe(201);
     const key = await t.http().post('/api-keys').set(admin).send({ name: uniqueCode('key'), scopes: ['scores:read'] });
     const run = await t.http().post(`/periods/${period.id}/recalculate`).set(admin);
     expect(run.status).toBe(202);
@@ -117,6 +136,7 @@ describe('Bad-input sweep over every operation (e2e)', () => {
       ['/achievements', achievement.body.id as string],
       ['/api-keys', key.body.id as string],
       ['/appraisals', appraisal.id],
+      ['/assessor-trainings', training.body.id as string],
       ['/employees', employee.id],
       ['/indicators', indicator.id],
       ['/periods', period.id],
@@ -129,7 +149,7 @@ describe('Bad-input sweep over every operation (e2e)', () => {
     ];
     for (const { path } of operations()) {
       const own = byPrefix.find(([prefix]) => path.startsWith(`${prefix}/{id}`));
-      pathIds[path] = { ...(own ? { id: own[1] } : {}), targetId: ids.targetId, unitId: unit.id, nip: employee.nip };
+      pathIds[path] = { ...(own ? { id: own[1] } : {}), targetId: ids.targetId, unitId: unit.id, nip: employee.nip, dialogueId: dialogue.body.id as string };
     }
   }, 120_000);
 

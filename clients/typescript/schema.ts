@@ -242,6 +242,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/appraisals/{id}/dialogues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the performance dialogues of an appraisal
+         * @description Everyone who sees the appraisal may read them, oldest heldOn first. Never public; it follows the access rules of the appraisal (spec §8, §11).
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `appraisals:read`.
+         */
+        get: operations["listDialogues"];
+        put?: never;
+        /**
+         * Record a performance dialogue (dialog kinerja)
+         * @description By the assessor or an admin (`requestedBy` ASSESSOR), or by the appraised employee, a user linked to them or a key they issued (`requestedBy` EMPLOYEE), while the period is OPEN or EVALUATION. `heldOn` lies inside the period and not after today (WITA); an agreed action is not due before it. The other party acknowledges it; only acknowledged dialogues count towards the policy `minDialogues`. Changes no score. Audited as dialogue.record. Never public; it follows the access rules of the appraisal (spec §8, §11).
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `assessments:write`.
+         */
+        post: operations["recordDialogue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/appraisals/{id}/dialogues/{dialogueId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a performance dialogue (the other party)
+         * @description A dialogue the assessor's side recorded is acknowledged by the appraised employee; one the employee recorded, by the assessor or an admin. Whoever recorded it (or the user who issued the recording key) cannot (`four-eyes`). While the period is OPEN or EVALUATION. Audited as dialogue.acknowledge.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `assessments:write`.
+         */
+        post: operations["acknowledgeDialogue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/appraisals/{id}/feedback-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the continuous feedback notes of an appraisal
+         * @description The appraised employee reads the notes written to them; everyone else who sees the appraisal may too. Oldest first. Never public; it follows the access rules of the appraisal (spec §8, §11).
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `appraisals:read`.
+         */
+        get: operations["listFeedbackNotes"];
+        put?: never;
+        /**
+         * Write a continuous feedback note (umpan balik berkelanjutan) to the appraised employee
+         * @description By the assessor, the reviewer or an admin, never on their own appraisal, while the period is OPEN or EVALUATION. A note never changes a score. Audited as feedback-note.write. Never public; it follows the access rules of the appraisal (spec §8, §11).
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `assessments:write`.
+         */
+        post: operations["writeFeedbackNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/appraisals/{id}/objection": {
         parameters: {
             query?: never;
@@ -380,6 +458,56 @@ export interface paths {
          * @description **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `appraisals:write`.
          */
         patch: operations["updateTarget"];
+        trace?: never;
+    };
+    "/assessor-trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List assessor trainings
+         * @description Admins and API keys see all, HR operators those of employees in their subtree, employees their own. Newest `completedOn` first.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `org:read`.
+         */
+        get: operations["listAssessorTrainings"];
+        put?: never;
+        /**
+         * Record a completed assessor training (pelatihan penilai)
+         * @description Admins and API keys for anyone; HR operators for employees of their subtree (others answer as a missing employee). The employee is a trained assessor on every date from `completedOn` through `validUntil` (open-ended without it); the period policy `requireTrainedAssessor` makes that a condition of assessor actions. Audited as assessor-training.create.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR; API key scope `org:write`.
+         */
+        post: operations["createAssessorTraining"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assessor-trainings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an assessor training recorded in error
+         * @description Same scope as recording. Audited as assessor-training.delete with the deleted record.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR; API key scope `org:write`.
+         */
+        delete: operations["deleteAssessorTraining"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/audit-events": {
@@ -769,11 +897,33 @@ export interface paths {
         };
         /**
          * Assessor calibration: how each assessor's behaviour scores compare with the other assessors of the period
-         * @description Lists every assessor (the appraisal's assessorId) with at least 5 appraisees with a score among the appraisals in view: all of the period, or for an HR operator those whose unit is in their subtree, narrowed by `withinUnitId`. `count` is those appraisees; `meanBehaviourScore` is over the ones with a behaviour score and `meanResultScore` over all of them (2 decimals, half away from zero); `shareAboveBehaviour` is the share of the appraisees with a behaviour rating that are ABOVE_EXPECTATION (4 decimals); `overrides` counts appraisals with a result rating override. `z` (2 decimals) measures the unrounded meanBehaviourScore against `population`: the mean and population standard deviation of the mean behaviourScore of every assessor of the whole period with 5 or more appraisees with a score, whatever the view; null when that population has fewer than 2 assessors or no spread. `flag` is LENIENT when the shown z ≥ 1.5 and STRICT when it is ≤ −1.5. Sorted by name, then NIP.
+         * @description Lists every assessor (the appraisal's assessorId) with at least 5 appraisees with a score among the appraisals in view: all of the period, or for an HR operator those whose unit is in their subtree, narrowed by `withinUnitId`. `count` is those appraisees; `meanBehaviourScore` is over the ones with a behaviour score and `meanResultScore` over all of them (2 decimals, half away from zero); `shareAboveBehaviour` is the share of the appraisees with a behaviour rating that are ABOVE_EXPECTATION (4 decimals); `overrides` counts appraisals with a result rating override. `z` (2 decimals) measures the unrounded meanBehaviourScore against `population`: the mean and population standard deviation of the mean behaviourScore of every assessor of the whole period with 5 or more appraisees with a score, whatever the view; null when that population has fewer than 2 assessors or no spread. `flag` is LENIENT when the shown z ≥ 1.5 and STRICT when it is ≤ −1.5. `trained` is whether the assessor holds an assessor training valid today (WITA); `dialoguesHeld` counts the acknowledged performance dialogues recorded while they were the appraisal's assessor, on appraisals in view (spec §11). Sorted by name, then NIP.
          *
          *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
          */
         get: operations["getAssessorStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/periods/{id}/dialogue-gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Appraisals with fewer acknowledged performance dialogues than the policy minDialogues
+         * @description Every appraisal of the period the caller sees (HR operators: their subtree), narrowed by `withinUnitId` and `assessorId`, whose acknowledged dialogues number fewer than the period policy `minDialogues` (none when it is 0), with its current assessor. By employee name, then NIP (spec §11).
+         *
+         *     **Access:** ADMIN, HR_OPERATOR; API key scope `appraisals:read`.
+         */
+        get: operations["getDialogueGaps"];
         put?: never;
         post?: never;
         delete?: never;
@@ -846,6 +996,28 @@ export interface paths {
          *     **Access:** ADMIN; API key scope `periods:manage`.
          */
         post: operations["recalculatePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/periods/{id}/training-needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The assessors to train: untrained ones with appraisees in the period, and those calibration flags
+         * @description Over the appraisals in view, as in assessor-stats (all of the period, or an HR operator's subtree, narrowed by `withinUnitId`): every assessor of one of them who holds no assessor training valid today (WITA), reason `UNTRAINED`, and every assessor assessor-stats flags, reason `LENIENT` or `STRICT` (both reasons when both hold). `appraisees` counts their appraisals in view, scored or not. Sorted by name, then NIP (spec §11).
+         *
+         *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
+         */
+        get: operations["getTrainingNeeds"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1346,6 +1518,25 @@ export interface components {
             /** @example 42 */
             value: number;
         };
+        AgreedActionDto: {
+            /** @example Menyusun SOP verifikasi izin trayek */
+            action: string;
+            /**
+             * Format: date
+             * @example 2026-12-15
+             */
+            dueOn: string | null;
+        };
+        AgreedActionInputDto: {
+            /** @example Menyusun SOP verifikasi izin trayek */
+            action: string;
+            /**
+             * Format: date
+             * @description Not before heldOn
+             * @example 2026-12-15
+             */
+            dueOn?: string | null;
+        };
         AnswersDto: {
             /** @description U1 persyaratan */
             U1: number;
@@ -1451,6 +1642,14 @@ export interface components {
             /** @description All seven BerAKHLAK aspects: BERORIENTASI_PELAYANAN, AKUNTABEL, KOMPETEN, HARMONIS, LOYAL, ADAPTIF, KOLABORATIF */
             ratings: components["schemas"]["BehaviourRatingsDto"];
         };
+        AssessorRefDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example I Made Wirawan */
+            name: string;
+            /** @example 198503122010011002 */
+            nip: string;
+        };
         AssessorStatsDto: {
             /** Format: uuid */
             assessorId: string;
@@ -1459,6 +1658,11 @@ export interface components {
              * @example 12
              */
             count: number;
+            /**
+             * @description Acknowledged performance dialogues the assessor recorded or took part in as the appraisal's assessor, on appraisals in view
+             * @example 3
+             */
+            dialoguesHeld: number;
             /**
              * @description LENIENT when z ≥ 1.5, STRICT when z ≤ −1.5
              * @example LENIENT
@@ -1490,6 +1694,11 @@ export interface components {
              */
             shareAboveBehaviour: number | null;
             /**
+             * @description Holds an assessor training valid today (WITA), spec §11
+             * @example true
+             */
+            trained: boolean;
+            /**
              * @description z-score of meanBehaviourScore against the population, 2 decimals
              * @example 1.65
              */
@@ -1509,6 +1718,32 @@ export interface components {
             population: components["schemas"]["CalibrationPopulationDto"];
             /** Format: uuid */
             withinUnitId: string | null;
+        };
+        AssessorTrainingDto: {
+            certificateUrl: string | null;
+            /**
+             * Format: date
+             * @example 2026-03-12
+             */
+            completedOn: string;
+            /** @example Pelatihan Penilai Kinerja ASN (BKPSDM Kota Denpasar) */
+            course: string;
+            /** Format: uuid */
+            employeeId: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /**
+             * Format: uuid
+             * @description The user or API key that recorded it
+             */
+            recordedBy: string;
+            /**
+             * Format: date
+             * @description Null: open-ended
+             */
+            validUntil: string | null;
         };
         AuditEventDto: {
             /** @example employee.update */
@@ -1730,6 +1965,52 @@ export interface components {
             /** Format: uuid */
             periodId: string;
         };
+        CreateAssessorTrainingDto: {
+            /**
+             * @description The certificate: an http(s) URL; blank is stored as null
+             * @example https://bkpsdm.denpasarkota.go.id/sertifikat/2026/penilai-0042.pdf
+             */
+            certificateUrl?: string | null;
+            /**
+             * Format: date
+             * @description WITA date the course was completed; not after today
+             * @example 2026-03-12
+             */
+            completedOn: string;
+            /** @example Pelatihan Penilai Kinerja ASN (BKPSDM Kota Denpasar) */
+            course: string;
+            /**
+             * Format: uuid
+             * @description The employee who completed the course
+             */
+            employeeId: string;
+            /**
+             * Format: date
+             * @description Last day the training counts (inclusive), not before completedOn; absent or null: open-ended
+             * @example 2028-03-12
+             */
+            validUntil?: string | null;
+        };
+        CreateDialogueDto: {
+            /** @description Rencana tindak lanjut; absent: none */
+            agreedActions?: components["schemas"]["AgreedActionInputDto"][];
+            /**
+             * Format: date
+             * @description WITA date it was held: inside the period, not after today
+             * @example 2026-11-20
+             */
+            heldOn: string;
+            /** @example Realisasi di atas target; verifikasi lapangan perlu dipercepat. */
+            notes: string;
+            /**
+             * @description 1 to 20 topics of 1 to 200 characters
+             * @example [
+             *       "Capaian izin trayek bulan November",
+             *       "Hambatan verifikasi lapangan"
+             *     ]
+             */
+            topics: string[];
+        };
         CreateEmployeeDto: {
             /**
              * Format: date
@@ -1783,6 +2064,15 @@ export interface components {
             unitCode?: string;
             /** Format: uuid */
             unitId?: string;
+        };
+        CreateFeedbackNoteDto: {
+            /**
+             * @example GUIDANCE
+             * @enum {string}
+             */
+            kind: "PRAISE" | "GUIDANCE" | "CONCERN";
+            /** @example Lampirkan foto lapangan pada setiap bukti dukung verifikasi. */
+            note: string;
         };
         CreateIndicatorDto: {
             /** @default true */
@@ -2001,6 +2291,67 @@ export interface components {
             /** Format: uuid */
             shortlistId: string;
         };
+        DialogueDto: {
+            /** @description The other party acknowledged it; only acknowledged dialogues count towards minDialogues */
+            acknowledged: boolean;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            /** Format: uuid */
+            acknowledgedBy: string | null;
+            agreedActions: components["schemas"]["AgreedActionDto"][];
+            /** Format: uuid */
+            appraisalId: string;
+            /**
+             * Format: uuid
+             * @description The appraisal's assessor when the dialogue was recorded
+             */
+            assessorId: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-20
+             */
+            heldOn: string;
+            /** Format: uuid */
+            id: string;
+            notes: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /**
+             * Format: uuid
+             * @description The user or API key that recorded it
+             */
+            recordedBy: string;
+            /**
+             * @description EMPLOYEE: recorded by the appraised employee (at their request); ASSESSOR: by the assessor or an admin. The other party acknowledges
+             * @enum {string}
+             */
+            requestedBy: "ASSESSOR" | "EMPLOYEE";
+            topics: string[];
+        };
+        DialogueGapDto: {
+            /**
+             * @description Acknowledged dialogues
+             * @example 0
+             */
+            acknowledgedDialogues: number;
+            /** Format: uuid */
+            appraisalId: string;
+            /** @description The appraisal's current assessor */
+            assessor: components["schemas"]["PersonRefDto"] | null;
+            employee: components["schemas"]["PersonRefDto"];
+            /**
+             * @description The period policy minDialogues
+             * @example 1
+             */
+            minDialogues: number;
+            /**
+             * @description Dialogues recorded and waiting for the other party
+             * @example 1
+             */
+            pendingDialogues: number;
+            /** Format: uuid */
+            unitId: string;
+        };
         DistributionDto: {
             counts: components["schemas"]["PredicateCountsDto"];
             /** @description Every rule of the curve that fails; empty when all hold or no organisation predicate is set */
@@ -2136,6 +2487,27 @@ export interface components {
              * @example 3
              */
             responses: number;
+        };
+        FeedbackNoteDto: {
+            /** Format: uuid */
+            appraisalId: string;
+            /**
+             * @description The part the writer holds in the appraisal
+             * @enum {string}
+             */
+            author: "ASSESSOR" | "REVIEWER" | "ADMIN";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "PRAISE" | "GUIDANCE" | "CONCERN";
+            note: string;
+            /** Format: date-time */
+            writtenAt: string;
+            /**
+             * Format: uuid
+             * @description The user or API key that wrote it
+             */
+            writtenBy: string;
         };
         FeedbackViewDto: {
             answers: components["schemas"]["AnswersDto"];
@@ -2412,6 +2784,14 @@ export interface components {
             type: "MONTHLY" | "QUARTERLY" | "ANNUAL";
             /** Format: date-time */
             updatedAt: string;
+        };
+        PersonRefDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ni Luh Putu Ayu */
+            name: string;
+            /** @example 199001012015031001 */
+            nip: string;
         };
         PotentialDto: {
             /**
@@ -2937,10 +3317,14 @@ export interface components {
             enforceDistribution: boolean;
             /** @example 90 */
             meetsThreshold: number;
+            /** @example 1 */
+            minDialogues: number;
             /** @example 10 */
             minEmployeeResponses: number;
             /** @example 30 */
             minUnitResponses: number;
+            /** @example false */
+            requireTrainedAssessor: boolean;
             /** @example 0.7 */
             resultWeight: number;
             /** @example 0.25 */
@@ -2978,6 +3362,11 @@ export interface components {
              */
             meetsThreshold?: number;
             /**
+             * @description Acknowledged performance dialogues each appraisal should have; fewer lists it in dialogue-gaps (spec §11); changes no score
+             * @example 1
+             */
+            minDialogues?: number;
+            /**
              * @description Verified responses an employee needs for their own IKM to count
              * @example 10
              */
@@ -2987,6 +3376,11 @@ export interface components {
              * @example 30
              */
             minUnitResponses?: number;
+            /**
+             * @description Refuse (409 assessor-untrained) verifying or rejecting achievements, behaviour, override and agreeing targets by an assessor without a training valid on the day (spec §11); changes no score
+             * @example false
+             */
+            requireTrainedAssessor?: boolean;
             /**
              * @description Weight of resultScore in finalScore; with behaviourWeight sums to 1
              * @example 0.7
@@ -3116,6 +3510,33 @@ export interface components {
              * @enum {string}
              */
             tokenType: "Bearer";
+        };
+        TrainingNeedDto: {
+            /**
+             * @description Appraisals of the period in view that the assessor assesses
+             * @example 7
+             */
+            appraisees: number;
+            assessor: components["schemas"]["AssessorRefDto"];
+            /**
+             * @description The calibration flag of assessor-stats
+             * @example LENIENT
+             * @enum {string|null}
+             */
+            flag: "LENIENT" | "STRICT" | null;
+            /**
+             * @description UNTRAINED: no training valid today; LENIENT or STRICT: flagged by calibration. At least one
+             * @example [
+             *       "UNTRAINED",
+             *       "LENIENT"
+             *     ]
+             */
+            reasons: ("UNTRAINED" | "LENIENT" | "STRICT")[];
+            /**
+             * @description Holds an assessor training valid today (WITA)
+             * @example false
+             */
+            trained: boolean;
         };
         TransitionPeriodDto: {
             /**
@@ -3947,7 +4368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description `achievement-not-submitted` (already decided); `period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED) */
+            /** @description `achievement-not-submitted` (already decided); `period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED); `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4039,7 +4460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description `achievement-not-submitted` (already decided); `period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED) */
+            /** @description `achievement-not-submitted` (already decided); `period-not-open-for-achievements` (the period is not OPEN or EVALUATION), `appraisal-not-agreed` (the appraisal is not AGREED or ASSESSED); `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4700,7 +5121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Wrong appraisal or period status, or a rule of the step fails */
+            /** @description Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4798,7 +5219,460 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Wrong appraisal or period status, or a rule of the step fails */
+            /** @description Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    listDialogues: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["DialogueDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such appraisal, or it is not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    recordDialogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDialogueDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialogueDto"];
+                };
+            };
+            /**
+             * @description Invalid fields; `heldOn` outside the period or after today; an action due before heldOn
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /**
+             * @description `not-your-part` (only the appraised employee, the assessor or an admin may)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such appraisal, or it is not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `period-not-open` (the period is not OPEN or EVALUATION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    acknowledgeDialogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                dialogueId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialogueDto"];
+                };
+            };
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /**
+             * @description `four-eyes` (the caller recorded it); `not-your-part` (the caller is not the other party)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such appraisal or dialogue of it, or the appraisal is not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `dialogue-acknowledged` (already); `period-not-open` (the period is not OPEN or EVALUATION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    listFeedbackNotes: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["FeedbackNoteDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such appraisal, or it is not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    writeFeedbackNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeedbackNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackNoteDto"];
+                };
+            };
+            /**
+             * @description Invalid fields
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /**
+             * @description `not-your-part` (only the assessor, the reviewer or an admin may); `own-appraisal` (the caller is linked to the appraised employee)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such appraisal, or it is not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `period-not-open` (the period is not OPEN or EVALUATION) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5167,7 +6041,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Wrong appraisal or period status, or a rule of the step fails */
+            /** @description Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5261,7 +6135,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Wrong appraisal or period status, or a rule of the step fails */
+            /** @description Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5706,6 +6580,252 @@ export interface operations {
             };
             /** @description Wrong appraisal or period status, or a rule of the step fails */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    listAssessorTrainings: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Trainings of this employee */
+                employeeId?: string;
+                /** @description Trainings of the employees of this unit and the units below it */
+                unitId?: string;
+                /** @description Only trainings valid on this date (completedOn ≤ date ≤ validUntil, or open-ended) */
+                validOn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["AssessorTrainingDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `org:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    createAssessorTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssessorTrainingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessorTrainingDto"];
+                };
+            };
+            /**
+             * @description Invalid fields; no visible employee has `employeeId`; `completedOn` after today; `validUntil` before `completedOn`
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /**
+             * @description `own-record`: the training is the caller's own (a key's: its issuer's), which nobody records or deletes (spec §11)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `duplicate-training`: the employee has this course completed on this date already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    deleteAssessorTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /**
+             * @description `own-record`: the training is the caller's own (a key's: its issuer's), which nobody records or deletes (spec §11)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such training, or its employee is outside the caller's subtree */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7630,6 +8750,94 @@ export interface operations {
             };
         };
     };
+    getDialogueGaps: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Only appraisals of this unit subtree */
+                withinUnitId?: string;
+                /** @description Only appraisals this employee assesses */
+                assessorId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["DialogueGapDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters, or no visible unit has withinUnitId
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `appraisals:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such period */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
     getDistribution: {
         parameters: {
             query: {
@@ -7944,6 +9152,92 @@ export interface operations {
             };
             /** @description The period is closed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    getTrainingNeeds: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Only appraisals of this unit subtree */
+                withinUnitId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["TrainingNeedDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters, or no visible unit has withinUnitId
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `scores:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such period */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

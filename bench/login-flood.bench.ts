@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { freePort, TestRedis, until } from '../test/processes';
+import { TestRedis } from '../test/processes';
+import { ApiProcess, cpuSeconds, peakRssMiB, startApi } from './api-process';
 import { argValue, positiveInt, recreateDatabase } from './generate';
 
 /**
@@ -17,64 +16,6 @@ const REQUESTS = positiveInt(argValue(process.argv, 'requests') ?? process.env.B
 const CONCURRENCY = positiveInt(argValue(process.argv, 'concurrency') ?? process.env.BENCH_LOGIN_CONCURRENCY, '--concurrency') ?? 16;
 const MAX_SECONDS = positiveInt(argValue(process.argv, 'max-seconds') ?? process.env.BENCH_LOGIN_MAX_SECONDS, '--max-seconds') ?? 20;
 const DB_URL = process.env.BENCH_LOGIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/capaian_bench_login';
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
-
-/** User + system CPU seconds of a process, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime (fields 14 and 15 of the whole line)
-}
-
-/** The process's peak resident memory so far (VmHWM), in MiB. */
-function peakRssMiB(pid: number): number {
-  const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Math.round(Number(kib) / 1024);
-}
-
-interface Server {
-  base: string;
-  pid: number;
-  stop: () => Promise<void>;
-}
-
-async function startServer(redisUrl: string, limits: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: DB_URL,
-    REDIS_URL: redisUrl,
-    RECALC_WORKER: 'false',
-    RECALC_CRON: '',
-    JWT_SECRET: 'bench-secret-that-is-at-least-32-characters',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    TRUST_PROXY: 'loopback',
-    LOG_LEVEL: 'error',
-    ...limits,
-  };
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { env, stdio: 'pipe' });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  await until(
-    async () => (await fetch(`${base}/health/ready`)).ok,
-    60_000,
-    'the API to be ready',
-    () => (child.exitCode !== null ? `the API exited with ${child.exitCode}:\n${output}` : null),
-  );
-  return {
-    base,
-    pid: child.pid!,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
 
 interface Result {
   flood: string;
@@ -91,7 +32,7 @@ interface Result {
 }
 
 /** Sends up to REQUESTS wrong logins, CONCURRENCY at a time, for at most MAX_SECONDS. */
-async function flood(server: Server, name: string, attempt: (i: number) => { username: string; from: string }): Promise<Result> {
+async function flood(server: ApiProcess, name: string, attempt: (i: number) => { username: string; from: string }): Promise<Result> {
   const counts = { 401: 0, 429: 0, other: 0 };
   let next = 0;
   const deadline = Date.now() + MAX_SECONDS * 1000;
@@ -130,7 +71,7 @@ async function flood(server: Server, name: string, attempt: (i: number) => { use
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function floods(server: Server, tag: string): Promise<Result[]> {
+async function floods(server: ApiProcess, tag: string): Promise<Result[]> {
   // Documentation ranges (RFC 5737): only ever header values; every request goes to 127.0.0.1.
   return [
     await flood(server, `${tag} (a) one username, one address`, () => ({ username: `${tag}-victim-a`, from: '198.51.100.1' })),
@@ -151,7 +92,7 @@ async function main(): Promise<void> {
       ['limited', {}], // the defaults: 10 per address and username, 20 per username, 50 per address, per 60 s
       ['unlimited', { LOGIN_THROTTLE_LIMIT: '1000000', LOGIN_THROTTLE_USERNAME_LIMIT: '1000000', LOGIN_THROTTLE_ADDRESS_LIMIT: '1000000' }],
     ] as const) {
-      const server = await startServer(redis.url, limits);
+      const server = await startApi(DB_URL, redis.url, { TRUST_PROXY: 'loopback', ...limits });
       try {
         results.push(...(await floods(server, tag)));
       } finally {

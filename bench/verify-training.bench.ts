@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { Client } from 'pg';
 import { TRAINED_ON } from '../src/modules/assessor-training/trained.sql';
 import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
-import { freePort, TestRedis, until } from '../test/processes';
+import { TestRedis } from '../test/processes';
+import { ApiProcess, cpuSeconds, startApi } from './api-process';
 import { argValue, positiveInt, recreateDatabase } from './generate';
 
 /**
@@ -37,64 +36,7 @@ const RAW_SQL_RUNS = positiveInt(arg('raw-sql-runs', 'BENCH_VERIFY_RAW_SQL_RUNS'
 const DB_URL = process.env.BENCH_VERIFY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/capaian_bench_verify';
 const ADMIN_PASSWORD = 'bench-admin-password';
 const ASSESSOR = { username: 'bench.assessor', password: 'correct-horse-battery' };
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 const WITA_TODAY = `(now() AT TIME ZONE 'Asia/Makassar')::date`;
-
-/** User + system CPU seconds of a process, from /proc; 0 once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime (fields 14 and 15 of the whole line)
-  } catch {
-    return 0;
-  }
-}
-
-interface Server {
-  base: string;
-  port: number;
-  pid: number;
-  stop: () => Promise<void>;
-}
-
-async function startServer(redisUrl: string): Promise<Server> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: DB_URL,
-    REDIS_URL: redisUrl,
-    RECALC_WORKER: 'false',
-    RECALC_CRON: '',
-    JWT_SECRET: 'bench-secret-that-is-at-least-32-characters',
-    ADMIN_PASSWORD,
-    LOG_LEVEL: 'error',
-  };
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { env, stdio: 'pipe' });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  await until(
-    async () => (await fetch(`${base}/health/ready`)).ok,
-    60_000,
-    'the API to be ready',
-    () => (child.exitCode !== null ? `the API exited with ${child.exitCode}:\n${output}` : null),
-  );
-  return {
-    base,
-    port,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
 
 /** One HTTP request over the keep-alive agent; the body parsed as JSON when there is one. */
 function call(
@@ -262,7 +204,7 @@ const median = (xs: number[]) => {
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 interface Ctx {
-  server: Server;
+  server: ApiProcess;
   db: Client;
   agent: Agent;
   token: string;
@@ -377,11 +319,11 @@ async function main(): Promise<void> {
   await recreateDatabase(DB_URL);
   const redis = await TestRedis.start();
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  let server: Server | undefined;
+  let server: ApiProcess | undefined;
   const db = new Client({ connectionString: DB_URL, application_name: 'capaian-bench' });
   try {
     const started = performance.now();
-    server = await startServer(redis.url); // runs the migrations and creates the admin
+    server = await startApi(DB_URL, redis.url, { ADMIN_PASSWORD }); // runs the migrations and creates the admin
     await db.connect();
     const adminToken = await login(agent, server.port, 'admin', ADMIN_PASSWORD);
     const { id: adminUserId } = (await db.query<{ id: string }>(`SELECT id FROM users WHERE username = 'admin'`)).rows[0];

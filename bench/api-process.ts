@@ -1,0 +1,74 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { freePort, until } from '../test/processes';
+
+const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
+
+/** User + system CPU seconds of a process, from /proc; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime (fields 14 and 15 of the whole line)
+  } catch {
+    return 0;
+  }
+}
+
+/** The process's peak resident memory so far (VmHWM), in MiB. */
+export function peakRssMiB(pid: number): number {
+  const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kib) / 1024);
+}
+
+export interface ApiProcess {
+  base: string;
+  port: number;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real API (`src/main.ts`) in production mode on 127.0.0.1 and a free port, without the recalculation worker or
+ * the nightly run; `env` adds or overrides settings. Resolves once /health/ready answers.
+ */
+export async function startApi(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Promise<ApiProcess> {
+  const port = await freePort();
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      RECALC_WORKER: 'false',
+      RECALC_CRON: '',
+      JWT_SECRET: 'bench-secret-that-is-at-least-32-characters',
+      ADMIN_PASSWORD: 'bench-admin-password',
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    stdio: 'pipe',
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  await until(
+    async () => (await fetch(`${base}/health/ready`)).ok,
+    60_000,
+    'the API to be ready',
+    () => (child.exitCode !== null ? `the API exited with ${child.exitCode}:\n${output}` : null),
+  );
+  return {
+    base,
+    port,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { witaDate } from '../src/common/time/wita';
+import { BEHAVIOUR_ASPECTS } from '../src/modules/scoring/types';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 import { createAppraisal, insertIndicator, insertPeriod, orgChain } from './planning-fixtures';
@@ -11,15 +12,7 @@ type Headers = Record<string, string>;
 type Body = Record<string, unknown>;
 
 const GHOST = '00000000-0000-4000-8000-000000000000';
-const RATINGS = {
-  BERORIENTASI_PELAYANAN: 'MEETS_EXPECTATION',
-  AKUNTABEL: 'MEETS_EXPECTATION',
-  KOMPETEN: 'MEETS_EXPECTATION',
-  HARMONIS: 'MEETS_EXPECTATION',
-  LOYAL: 'MEETS_EXPECTATION',
-  ADAPTIF: 'MEETS_EXPECTATION',
-  KOLABORATIF: 'MEETS_EXPECTATION',
-};
+const RATINGS = Object.fromEntries(BEHAVIOUR_ASPECTS.map((a) => [a, 'MEETS_EXPECTATION']));
 const OVERRIDE = { rating: 'ABOVE_EXPECTATION', reason: 'Realisasi tidak tercatat lengkap' };
 const COURSE = 'Pelatihan Penilai Kinerja ASN (BKPSDM Kota Denpasar)';
 

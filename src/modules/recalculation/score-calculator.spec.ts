@@ -20,6 +20,7 @@ const appraisal = (id: string, digest: string | null = null): AppraisalRow => ({
   period_id: 'p',
   behaviour_ratings: null,
   result_rating_override: null,
+  head_predicate: null,
   input_digest: digest,
 });
 const noFeedback = (id: string): FeedbackRow => ({

@@ -1,16 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { policyOf, ScoringPolicy, scoringKeysJson } from '../scoring/policy';
+import { digestPolicyJson, policyOf, ScoringPolicy } from '../scoring/policy';
 import { computeScore } from '../scoring/score';
 import { ikmOfTotal } from '../scoring/ikm';
-import { PublicFeedbackInput, TargetScoreInput } from '../scoring/types';
+import { PublicFeedbackInput, ScoreInput, TargetScoreInput } from '../scoring/types';
 import { ComputedScore, FeedbackRow, ScoreInputsRepository } from './score-inputs.repository';
 
-/** A period's complete policy, and its JSON for the digest: both once per period, not per appraisal. */
+/** A period's complete policy, and its JSON for the digests of staff and of unit heads: once per period, not per appraisal. */
 interface PeriodPolicy {
   policy: ScoringPolicy;
   json: string;
+  headJson: string;
 }
 
 /** Part of every input digest: bump it when the scoring rules change, so every score is recomputed. */
@@ -62,13 +63,15 @@ export class ScoreCalculator {
         withoutTargets.push(a.id);
         continue;
       }
-      const { policy, json: policyJson } = policies.get(a.period_id)!;
-      const input = {
+      const { policy, json, headJson } = policies.get(a.period_id)!;
+      const input: ScoreInput = {
         targets: list,
         behaviour: a.behaviour_ratings,
         resultRatingOverride: a.result_rating_override,
         publicFeedback: feedback.get(a.id)!, // the caller holds the appraisal rows locked, so both queries saw them
+        ...(a.head_predicate ? { headPredicate: a.head_predicate } : {}),
       };
+      const policyJson = a.head_predicate ? headJson : json;
       // Inputs come in a fixed order (SQL ORDER BY, jsonb key order), so equal inputs give equal digests.
       const digest = createHash('sha256').update(policyJson).update('\n').update(JSON.stringify([SCORING_VERSION, input])).digest('hex');
       if (a.input_digest === digest) continue;
@@ -89,7 +92,7 @@ export class ScoreCalculator {
     return new Map(
       rows.map((r) => {
         const policy = policyOf(r);
-        return [r.id, { policy, json: scoringKeysJson(policy) }];
+        return [r.id, { policy, json: digestPolicyJson(policy, false), headJson: digestPolicyJson(policy, true) }];
       }),
     );
   }

@@ -3,7 +3,8 @@ import { EntityManager } from 'typeorm';
 import { ANSWER_TOTAL, EMPLOYEE_INDEX_COUNTS, nearestServiceUnits, subtrees, UNIT_INDEX_COUNTS } from '../feedback-index/feedback-index.sql';
 import { ScoringPolicy } from '../scoring/policy';
 import { NOT_FROZEN } from './recalculation-marks';
-import { BehaviourRatings, IndicatorAggregation, IndicatorDirection, Rating, ScoreResult } from '../scoring/types';
+import { BehaviourRatings, IndicatorAggregation, IndicatorDirection, OrganisationPredicate, Rating, ScoreResult } from '../scoring/types';
+import { HEAD_PREDICATE } from './unit-heads.sql';
 
 export interface TargetRow {
   appraisal_id: string;
@@ -21,6 +22,8 @@ export interface AppraisalRow {
   period_id: string;
   behaviour_ratings: BehaviourRatings | null;
   result_rating_override: Rating | null;
+  /** The organisation predicate of the appraisal's unit when the appraisee heads it (spec §5.4), else null. */
+  head_predicate: OrganisationPredicate | null;
   /** Of the stored score, if any. */
   input_digest: string | null;
 }
@@ -111,7 +114,7 @@ export class ScoreInputsRepository {
 
   appraisals(ids: string[], m: EntityManager): Promise<AppraisalRow[]> {
     return m.query<AppraisalRow[]>(
-      `SELECT a.id, a.period_id, a.behaviour_ratings, a.result_rating_override, s.input_digest
+      `SELECT a.id, a.period_id, a.behaviour_ratings, a.result_rating_override, ${HEAD_PREDICATE('a')} AS head_predicate, s.input_digest
          FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
         WHERE a.id = ANY($1::uuid[])`,
       [ids],
@@ -201,6 +204,7 @@ export class ScoreInputsRepository {
         aspects: s.aspects,
         computedResultRating: s.computedResultRating,
         resultRatingOverridden: s.resultRatingOverridden,
+        resultRatingSource: s.resultRatingSource,
       },
     }));
     await m.query(

@@ -1,4 +1,4 @@
-import { checkScoringPolicy, DEFAULT_SCORING_POLICY, POLICY_KEYS, policyOf, sameScoring, SCORING_KEYS, scoringKeysJson, ScoringPolicy } from './policy';
+import { checkScoringPolicy, DEFAULT_SCORING_POLICY, POLICY_KEYS, policyOf, digestPolicyJson, sameHeadRule, sameScoring, SCORING_KEYS, ScoringPolicy } from './policy';
 
 describe('checkScoringPolicy', () => {
   const fields = (patch: Partial<ScoringPolicy>) => checkScoringPolicy({ ...DEFAULT_SCORING_POLICY, ...patch }).map((e) => e.field);
@@ -30,21 +30,28 @@ describe('checkScoringPolicy', () => {
 });
 
 describe('scoring and process keys', () => {
-  it('digests exactly the JSON of the §5 keys, as stored before the §11 keys existed, so no stored digest goes stale', () => {
-    expect(scoringKeysJson({ ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: true, minDialogues: 4 })).toBe(
+  it('digests, for staff, exactly the JSON the period-wide keys had before unit heads and §11, so no stored digest goes stale', () => {
+    const before =
       '{"capaianCap":120,"aboveThreshold":110,"meetsThreshold":90,"resultWeight":0.7,"behaviourWeight":0.3,"minEmployeeResponses":10,' +
-        '"employeeFeedbackWeight":0.5,"minUnitResponses":30,"unitFeedbackWeight":0.25,"enforceDistribution":false}',
-    );
+      '"employeeFeedbackWeight":0.5,"minUnitResponses":30,"unitFeedbackWeight":0.25,"enforceDistribution":false';
+    const policy = { ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: true, minDialogues: 4 };
+    expect(digestPolicyJson(policy, false)).toBe(`${before}}`);
+    expect(digestPolicyJson({ ...policy, headRatingFromOrganisation: false }, false)).toBe(`${before}}`);
+    // A unit head's digest also holds the head rule, so switching it changes only heads' digests.
+    expect(digestPolicyJson(policy, true)).toBe(`${before},"headRatingFromOrganisation":true}`);
+    expect(digestPolicyJson({ ...policy, headRatingFromOrganisation: false }, true)).toBe(`${before},"headRatingFromOrganisation":false}`);
   });
 
   it('tells a change of a scoring key from a change of process keys only', () => {
     expect(sameScoring(DEFAULT_SCORING_POLICY, { ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: true, minDialogues: 0 })).toBe(true);
     expect(sameScoring(DEFAULT_SCORING_POLICY, { ...DEFAULT_SCORING_POLICY, capaianCap: 121 })).toBe(false);
-    expect(POLICY_KEYS.filter((k) => !(SCORING_KEYS as readonly string[]).includes(k))).toEqual(['requireTrainedAssessor', 'minDialogues']);
+    expect(sameHeadRule(DEFAULT_SCORING_POLICY, { ...DEFAULT_SCORING_POLICY, headRatingFromOrganisation: false })).toBe(false);
+    expect(sameScoring(DEFAULT_SCORING_POLICY, { ...DEFAULT_SCORING_POLICY, headRatingFromOrganisation: false })).toBe(true);
+    expect(POLICY_KEYS.filter((k) => !(SCORING_KEYS as readonly string[]).includes(k))).toEqual(['headRatingFromOrganisation', 'requireTrainedAssessor', 'minDialogues']);
   });
 
-  it('reads a period stored before the §11 keys with their defaults', () => {
-    const { requireTrainedAssessor: _r, minDialogues: _m, ...stored } = DEFAULT_SCORING_POLICY;
-    expect(policyOf({ policy: stored })).toEqual({ ...stored, requireTrainedAssessor: false, minDialogues: 1 });
+  it('reads a period stored before the head and §11 keys with their defaults', () => {
+    const { requireTrainedAssessor: _r, minDialogues: _m, headRatingFromOrganisation: _h, ...stored } = DEFAULT_SCORING_POLICY;
+    expect(policyOf({ policy: stored })).toEqual({ ...stored, headRatingFromOrganisation: true, requireTrainedAssessor: false, minDialogues: 1 });
   });
 });

@@ -13,6 +13,8 @@ export interface ScoringPolicy {
   minUnitResponses: number;
   unitFeedbackWeight: number;
   enforceDistribution: boolean;
+  /** §5.4: a unit head's result rating comes from the unit's organisation predicate. */
+  headRatingFromOrganisation: boolean;
   /** §11: verifying, rejecting, behaviour, override and agreeing targets need a trained assessor. */
   requireTrainedAssessor: boolean;
   /** §11: acknowledged performance dialogues each appraisal should have. */
@@ -30,6 +32,7 @@ export const DEFAULT_SCORING_POLICY: Readonly<ScoringPolicy> = Object.freeze({
   minUnitResponses: 30,
   unitFeedbackWeight: 0.25,
   enforceDistribution: false,
+  headRatingFromOrganisation: true,
   requireTrainedAssessor: false,
   minDialogues: 1,
 });
@@ -37,8 +40,10 @@ export const DEFAULT_SCORING_POLICY: Readonly<ScoringPolicy> = Object.freeze({
 export const POLICY_KEYS = Object.keys(DEFAULT_SCORING_POLICY) as readonly (keyof ScoringPolicy)[];
 
 /**
- * The keys of §5, in their stored order: they enter every score's input digest, and only a change to one of them
- * marks scores for recalculation. The process keys of §11 decide who may act, never a number.
+ * The keys of §5 that move every score of the period, in their stored order: they enter every score's input digest,
+ * and a change to one of them marks the period's scores for recalculation. `headRatingFromOrganisation` moves only
+ * unit heads' scores, so it enters only their digests and marks only them; the process keys of §11 decide who may
+ * act, never a number.
  */
 export const SCORING_KEYS = [
   'capaianCap',
@@ -53,10 +58,13 @@ export const SCORING_KEYS = [
   'enforceDistribution',
 ] as const satisfies readonly (keyof ScoringPolicy)[];
 
-/** The scoring keys as JSON, for the input digest. */
-export const scoringKeysJson = (p: Readonly<ScoringPolicy>): string => JSON.stringify(Object.fromEntries(SCORING_KEYS.map((k) => [k, p[k]])));
+/** The policy as it enters an input digest: the period-wide keys, and for a unit head under the rule its key too. */
+export const digestPolicyJson = (p: Readonly<ScoringPolicy>, head: boolean): string =>
+  JSON.stringify(Object.fromEntries([...SCORING_KEYS, ...(head ? (['headRatingFromOrganisation'] as const) : [])].map((k) => [k, p[k]])));
 
 export const sameScoring = (a: Readonly<ScoringPolicy>, b: Readonly<ScoringPolicy>) => SCORING_KEYS.every((k) => a[k] === b[k]);
+
+export const sameHeadRule = (a: Readonly<ScoringPolicy>, b: Readonly<ScoringPolicy>) => a.headRatingFromOrganisation === b.headRatingFromOrganisation;
 
 /** The keys `patch` sets over the complete `base`; keys it leaves out keep their value. */
 export function withPolicyChanges(base: Readonly<ScoringPolicy>, patch: Partial<ScoringPolicy>): ScoringPolicy {

@@ -1,6 +1,6 @@
 import { DEFAULT_SCORING_POLICY } from './policy';
-import { RATINGS, type Rating } from './types';
-import { ASPECT_VALUES, PREDICATE_CODES, predicateOf, ratingOf } from './ratings';
+import { ORGANISATION_PREDICATES, RATINGS, type OrganisationPredicate, type Rating, type ResultRatingSource } from './types';
+import { ASPECT_VALUES, ORGANISATION_RESULT_RATINGS, PREDICATE_CODES, predicateOf, ratingFromOrganisation, ratingOf, resultRatingOf } from './ratings';
 import { PREDICATES, type Predicate, type PredicateCode } from './types';
 
 describe('ratingOf', () => {
@@ -79,5 +79,42 @@ describe('predicateOf (§5.6 quadrant)', () => {
 describe('PREDICATE_CODES', () => {
   it('numbers the predicates 1–5 from SANGAT_BAIK to SANGAT_KURANG', () => {
     expect(PREDICATES.map((p) => PREDICATE_CODES[p])).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('resultRatingOf: unit heads rated by their organisation (spec §5.4)', () => {
+  const ON = { headRatingFromOrganisation: true };
+  const OFF = { headRatingFromOrganisation: false };
+  // [predicate, rule, computed, override, rating, source]
+  const cases: [OrganisationPredicate, boolean, Rating, Rating | null, Rating, ResultRatingSource][] = [
+    ['ISTIMEWA', true, 'BELOW_EXPECTATION', null, 'ABOVE_EXPECTATION', 'ORGANISATION'],
+    ['BAIK', true, 'ABOVE_EXPECTATION', null, 'MEETS_EXPECTATION', 'ORGANISATION'],
+    ['BUTUH_PERBAIKAN', true, 'ABOVE_EXPECTATION', null, 'BELOW_EXPECTATION', 'ORGANISATION'],
+    ['KURANG', true, 'MEETS_EXPECTATION', null, 'BELOW_EXPECTATION', 'ORGANISATION'],
+    ['SANGAT_KURANG', true, 'ABOVE_EXPECTATION', null, 'BELOW_EXPECTATION', 'ORGANISATION'],
+    ['ISTIMEWA', false, 'BELOW_EXPECTATION', null, 'BELOW_EXPECTATION', 'COMPUTED'],
+    ['BAIK', false, 'ABOVE_EXPECTATION', null, 'ABOVE_EXPECTATION', 'COMPUTED'],
+    ['BUTUH_PERBAIKAN', false, 'ABOVE_EXPECTATION', null, 'ABOVE_EXPECTATION', 'COMPUTED'],
+    ['KURANG', false, 'MEETS_EXPECTATION', null, 'MEETS_EXPECTATION', 'COMPUTED'],
+    ['SANGAT_KURANG', false, 'ABOVE_EXPECTATION', null, 'ABOVE_EXPECTATION', 'COMPUTED'],
+    // An override stored before the rule applied is ignored while it applies, and counts again without it.
+    ['KURANG', true, 'ABOVE_EXPECTATION', 'ABOVE_EXPECTATION', 'BELOW_EXPECTATION', 'ORGANISATION'],
+    ['KURANG', false, 'MEETS_EXPECTATION', 'ABOVE_EXPECTATION', 'ABOVE_EXPECTATION', 'OVERRIDE'],
+  ];
+  it.each(cases)('%s, rule %s, computed %s, override %s → %s from %s', (predicate, rule, computed, override, rating, source) => {
+    expect(resultRatingOf(computed, override, predicate, rule ? ON : OFF)).toEqual({ rating, source });
+    expect(ratingFromOrganisation(predicate, rule ? ON : OFF)).toBe(rule);
+  });
+
+  it('rates staff, and a head whose unit has no predicate, from the numbers or the override', () => {
+    for (const predicate of [null, undefined]) {
+      expect(resultRatingOf('MEETS_EXPECTATION', null, predicate, ON)).toEqual({ rating: 'MEETS_EXPECTATION', source: 'COMPUTED' });
+      expect(resultRatingOf('MEETS_EXPECTATION', 'BELOW_EXPECTATION', predicate, ON)).toEqual({ rating: 'BELOW_EXPECTATION', source: 'OVERRIDE' });
+      expect(ratingFromOrganisation(predicate, ON)).toBe(false);
+    }
+  });
+
+  it('maps every organisation predicate', () => {
+    expect(Object.keys(ORGANISATION_RESULT_RATINGS).sort()).toEqual([...ORGANISATION_PREDICATES].sort());
   });
 });

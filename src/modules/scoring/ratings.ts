@@ -1,5 +1,5 @@
 import type { ScoringPolicy } from './policy';
-import type { Rating } from './types';
+import type { OrganisationPredicate, Rating, ResultRatingSource } from './types';
 import { round2 } from './rounding';
 import type { Predicate, PredicateCode } from './types';
 
@@ -41,4 +41,29 @@ const QUADRANT: Readonly<Record<Rating, Readonly<Record<Rating, Predicate>>>> = 
 /** Predikat kinerja from the result rating (the override when there is one) and the behaviour rating (§5.6). */
 export function predicateOf(resultRating: Rating, behaviourRating: Rating): Predicate {
   return QUADRANT[resultRating][behaviourRating];
+}
+
+/** The result rating a unit head takes from their unit's organisation predicate (spec §5.4, PermenPAN-RB 6/2022). */
+export const ORGANISATION_RESULT_RATINGS: Readonly<Record<OrganisationPredicate, Rating>> = Object.freeze({
+  ISTIMEWA: 'ABOVE_EXPECTATION',
+  BAIK: 'MEETS_EXPECTATION',
+  BUTUH_PERBAIKAN: 'BELOW_EXPECTATION',
+  KURANG: 'BELOW_EXPECTATION',
+  SANGAT_KURANG: 'BELOW_EXPECTATION',
+});
+
+/** The head rule applies: the appraisee heads the unit, the unit has a predicate, and the policy takes it. */
+export const ratingFromOrganisation = (headPredicate: OrganisationPredicate | null | undefined, policy: Pick<ScoringPolicy, 'headRatingFromOrganisation'>) =>
+  !!headPredicate && policy.headRatingFromOrganisation;
+
+/** Spec §5.4: a unit head's rating comes from the organisation while the rule applies; else an override; else the numbers. */
+export function resultRatingOf(
+  computed: Rating,
+  override: Rating | null,
+  headPredicate: OrganisationPredicate | null | undefined,
+  policy: Pick<ScoringPolicy, 'headRatingFromOrganisation'>,
+): { rating: Rating; source: ResultRatingSource } {
+  if (headPredicate && ratingFromOrganisation(headPredicate, policy)) return { rating: ORGANISATION_RESULT_RATINGS[headPredicate], source: 'ORGANISATION' };
+  if (override !== null) return { rating: override, source: 'OVERRIDE' };
+  return { rating: computed, source: 'COMPUTED' };
 }

@@ -1,7 +1,7 @@
 import type { ScoringPolicy } from './policy';
 import { aspectBreakdown, behaviourScoreOf } from './behaviour';
 import { capaian } from './capaian';
-import { PREDICATE_CODES, predicateOf, ratingOf } from './ratings';
+import { PREDICATE_CODES, predicateOf, ratingOf, resultRatingOf } from './ratings';
 import { round2 } from './rounding';
 import type { AspectBreakdown, ScoreInput, ScoreResult, TargetBreakdown } from './types';
 
@@ -14,8 +14,9 @@ import type { AspectBreakdown, ScoreInput, ScoreResult, TargetBreakdown } from '
  * - behaviourScore = mean of the unrounded aspect values;
  * - finalScore = resultWeight·resultScore + behaviourWeight·behaviourScore over the unrounded scores, so it
  *   may differ by 0.01 from the same formula applied to the rounded figures;
- * - resultRating is the assessor's override when there is one, and the predicate uses it;
- * - resultRatingOverridden is true whenever an override is set, even one equal to the computed rating;
+ * - resultRating is, by resultRatingSource: ORGANISATION, a unit head's rating from the organisation predicate
+ *   while the policy's headRatingFromOrganisation holds (an override is then ignored); OVERRIDE, the assessor's
+ *   override, even one equal to the computed rating; else COMPUTED. The predicate uses it;
  * - without a behaviour assessment behaviourScore, behaviourRating, finalScore, predicate and predicateCode
  *   are null and aspects is empty.
  */
@@ -40,9 +41,13 @@ export function computeScore(input: ScoreInput, policy: ScoringPolicy): ScoreRes
   });
   const resultScore = totalWeight > 0 ? weighted / totalWeight : 0;
   const computedResultRating = ratingOf(round2(resultScore), policy);
-  const override = input.resultRatingOverride ?? null;
-  const resultRating = override ?? computedResultRating;
-  const resultRatingOverridden = override !== null;
+  const { rating: resultRating, source: resultRatingSource } = resultRatingOf(
+    computedResultRating,
+    input.resultRatingOverride ?? null,
+    input.headPredicate,
+    policy,
+  );
+  const resultRatingOverridden = resultRatingSource === 'OVERRIDE';
 
   if (input.behaviour === null) {
     return {
@@ -50,6 +55,7 @@ export function computeScore(input: ScoreInput, policy: ScoringPolicy): ScoreRes
       behaviourScore: null,
       finalScore: null,
       resultRating,
+      resultRatingSource,
       computedResultRating,
       resultRatingOverridden,
       behaviourRating: null,
@@ -69,6 +75,7 @@ export function computeScore(input: ScoreInput, policy: ScoringPolicy): ScoreRes
     behaviourScore: round2(behaviourScore),
     finalScore: round2(policy.resultWeight * resultScore + policy.behaviourWeight * behaviourScore),
     resultRating,
+    resultRatingSource,
     computedResultRating,
     resultRatingOverridden,
     behaviourRating,

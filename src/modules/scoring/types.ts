@@ -25,6 +25,14 @@ export type Predicate = (typeof PREDICATES)[number];
 /** SIASN kuadran code of a predicate (PermenPAN-RB 6/2022). */
 export type PredicateCode = 1 | 2 | 3 | 4 | 5;
 
+/** Predikat kinerja organisasi of a unit in a period (spec §5): its distribution curve, and its head's result rating. */
+export const ORGANISATION_PREDICATES = ['ISTIMEWA', 'BAIK', 'BUTUH_PERBAIKAN', 'KURANG', 'SANGAT_KURANG'] as const;
+export type OrganisationPredicate = (typeof ORGANISATION_PREDICATES)[number];
+
+/** Where a score's result rating comes from (spec §5.4). */
+export const RESULT_RATING_SOURCES = ['COMPUTED', 'OVERRIDE', 'ORGANISATION'] as const;
+export type ResultRatingSource = (typeof RESULT_RATING_SOURCES)[number];
+
 export interface TargetScoreInput {
   targetId: string;
   indicatorCode: string;
@@ -48,6 +56,11 @@ export interface ScoreInput {
   behaviour: BehaviourRatings | null;
   resultRatingOverride: Rating | null;
   publicFeedback: PublicFeedbackInput;
+  /**
+   * The organisation predicate of the appraisal's unit for the period when the appraisee heads that unit (§5.4).
+   * Absent otherwise, not null, so the input digest of everyone else is what it was before unit heads existed.
+   */
+  headPredicate?: OrganisationPredicate;
 }
 
 export interface TargetBreakdown {
@@ -72,10 +85,12 @@ export interface ScoreResult {
   resultScore: number;
   behaviourScore: number | null;
   finalScore: number | null;
-  /** The computed rating, or the assessor's override when there is one. */
+  /** The organisation's rating for a unit head under the policy, else the assessor's override, else the computed one. */
   resultRating: Rating;
+  resultRatingSource: ResultRatingSource;
   /** The rating the numbers give, kept even when overridden, for transparency. */
   computedResultRating: Rating;
+  /** The assessor's override is the result rating (source OVERRIDE). */
   resultRatingOverridden: boolean;
   behaviourRating: Rating | null;
   predicate: Predicate | null;

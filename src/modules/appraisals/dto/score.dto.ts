@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AspectBreakdown, BEHAVIOUR_ASPECTS, Predicate, PREDICATES, Rating, RATINGS, TargetBreakdown } from '../../scoring/types';
+import { AspectBreakdown, BEHAVIOUR_ASPECTS, Predicate, PREDICATES, Rating, RATINGS, RESULT_RATING_SOURCES, ResultRatingSource, TargetBreakdown } from '../../scoring/types';
 import { AppraisalScoreEntity } from '../entities/appraisal-score.entity';
 
 class TargetBreakdownDto implements TargetBreakdown {
@@ -26,9 +26,17 @@ export class ScoreDto {
   @ApiProperty({ example: 100.67 }) resultScore: number;
   @ApiProperty({ example: 102.86, nullable: true, type: Number }) behaviourScore: number | null;
   @ApiProperty({ example: 101.33, nullable: true, type: Number, description: 'For ranking only' }) finalScore: number | null;
-  @ApiProperty({ enum: RATINGS, description: "The assessor's override when there is one" }) resultRating: Rating;
+  @ApiProperty({ enum: RATINGS, description: 'The rating of resultRatingSource' }) resultRating: Rating;
+  @ApiProperty({
+    enum: RESULT_RATING_SOURCES,
+    description:
+      'ORGANISATION: the appraisee heads the appraisal\'s unit, the unit has an organisation predicate for the period and the policy ' +
+      'headRatingFromOrganisation holds (ISTIMEWA → ABOVE, BAIK → MEETS, else BELOW; an override is then ignored); OVERRIDE: the ' +
+      'assessor\'s override; COMPUTED: from resultScore (spec §5.4)',
+  })
+  resultRatingSource: ResultRatingSource;
   @ApiProperty({ enum: RATINGS, description: 'The rating the numbers give' }) computedResultRating: Rating;
-  @ApiProperty() resultRatingOverridden: boolean;
+  @ApiProperty({ description: 'resultRatingSource is OVERRIDE' }) resultRatingOverridden: boolean;
   @ApiProperty({ enum: RATINGS, nullable: true }) behaviourRating: Rating | null;
   @ApiProperty({ enum: PREDICATES, nullable: true }) predicate: Predicate | null;
   @ApiProperty({ example: 2, nullable: true, type: Number, description: 'SIASN kuadran code' }) predicateCode: number | null;
@@ -44,6 +52,7 @@ export class ScoreDto {
       behaviourScore: s.behaviourScore,
       finalScore: s.finalScore,
       resultRating: s.resultRating,
+      resultRatingSource: s.breakdown.resultRatingSource,
       computedResultRating: s.breakdown.computedResultRating,
       resultRatingOverridden: s.breakdown.resultRatingOverridden,
       behaviourRating: s.behaviourRating,

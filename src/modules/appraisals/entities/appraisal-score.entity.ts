@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { decimal } from '../../../database/decimal.transformer';
-import { PREDICATES, RATINGS, type AspectBreakdown, type Predicate, type PredicateCode, type Rating, type TargetBreakdown } from '../../scoring/types';
+import { PREDICATES, RATINGS, type AspectBreakdown, type Predicate, type PredicateCode, type Rating, type ResultRatingSource, type TargetBreakdown } from '../../scoring/types';
 import { AppraisalEntity } from './appraisal.entity';
 
 export interface ScoreBreakdown {
@@ -8,6 +8,7 @@ export interface ScoreBreakdown {
   aspects: AspectBreakdown[];
   computedResultRating: Rating;
   resultRatingOverridden: boolean;
+  resultRatingSource: ResultRatingSource;
 }
 
 /** The computed score of one appraisal (§5), rewritten from source rows by the recalculation worker. */

@@ -2,8 +2,9 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { PeriodEntity } from '../../periods/entities/period.entity';
 import { UnitEntity } from '../../units/entities/unit.entity';
 
-export const ORGANISATION_PREDICATES = ['ISTIMEWA', 'BAIK', 'BUTUH_PERBAIKAN', 'KURANG', 'SANGAT_KURANG'] as const;
-export type OrganisationPredicate = (typeof ORGANISATION_PREDICATES)[number];
+import { ORGANISATION_PREDICATES, type OrganisationPredicate } from '../../scoring/types';
+
+export { ORGANISATION_PREDICATES, type OrganisationPredicate };
 
 /** Predikat kinerja organisasi of a unit in a period, set by an admin; it fixes the unit's distribution curve. */
 @Entity('organisation_predicates')

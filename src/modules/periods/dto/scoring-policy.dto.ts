@@ -92,6 +92,14 @@ export class ScoringPolicyPatchDto implements Partial<ScoringPolicy> {
   requireTrainedAssessor?: boolean;
 
   @ApiPropertyOptional({
+    example: DEFAULT_SCORING_POLICY.headRatingFromOrganisation,
+    description: 'A unit head\'s result rating comes from the unit\'s organisation predicate for the period (spec §5.4); a change marks only unit heads\' scores',
+  })
+  @ValidateIf(given)
+  @IsBoolean()
+  headRatingFromOrganisation?: boolean;
+
+  @ApiPropertyOptional({
     minimum: 0,
     maximum: MAX_DIALOGUES,
     type: 'integer',
@@ -117,6 +125,7 @@ export class ScoringPolicyDto implements ScoringPolicy {
   @ApiProperty({ type: 'integer', example: DEFAULT_SCORING_POLICY.minUnitResponses }) minUnitResponses: number;
   @ApiProperty({ example: DEFAULT_SCORING_POLICY.unitFeedbackWeight }) unitFeedbackWeight: number;
   @ApiProperty({ example: DEFAULT_SCORING_POLICY.enforceDistribution }) enforceDistribution: boolean;
+  @ApiProperty({ example: DEFAULT_SCORING_POLICY.headRatingFromOrganisation }) headRatingFromOrganisation: boolean;
   @ApiProperty({ example: DEFAULT_SCORING_POLICY.requireTrainedAssessor }) requireTrainedAssessor: boolean;
   @ApiProperty({ type: 'integer', example: DEFAULT_SCORING_POLICY.minDialogues }) minDialogues: number;
 }

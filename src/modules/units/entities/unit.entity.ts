@@ -38,6 +38,15 @@ export class UnitEntity {
 
   @Column({ type: 'boolean', default: true }) active: boolean;
 
+  /** The employee who leads the unit (spec §5.4): rated by the unit's organisation predicate. */
+  @Index('ix_units_head_employee_id')
+  @Column({ type: 'uuid', nullable: true })
+  headEmployeeId: string | null;
+  // The foreign key only, its target named by table: employees sit above units.
+  @ManyToOne('employees', { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'head_employee_id', foreignKeyConstraintName: 'fk_units_head_employee' })
+  headEmployee?: { id: string };
+
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

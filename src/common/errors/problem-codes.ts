@@ -30,6 +30,8 @@ export const PROBLEM_CODES = {
   'unit-cycle': { status: 409, meaning: 'A unit cannot be placed under its own descendant' },
   'unit-in-use': { status: 409, meaning: 'The unit has children, employees or users; deactivate it instead of deleting it' },
   'unit-inactive': { status: 409, meaning: 'The unit is inactive and takes no new employees' },
+  'invalid-unit-head': { status: 409, meaning: 'A unit head must be an ACTIVE employee of that unit (spec §5.4)' },
+  'rating-from-organisation': { status: 409, meaning: "A unit head's result rating comes from the unit's organisation predicate (policy `headRatingFromOrganisation`); it cannot be overridden" },
   'duplicate-nip': { status: 409, meaning: 'An employee with this NIP exists' },
   'supervisor-cycle': { status: 409, meaning: 'The employee would supervise themself, directly or not' },
   'duplicate-indicator-code': { status: 409, meaning: 'An indicator with this code exists' },

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { offsetOf } from '../../common/pagination/page';
+import { HEAD_PREDICATE } from '../recalculation/unit-heads.sql';
+import type { ScoringPolicy } from '../scoring/policy';
+import type { OrganisationPredicate } from '../scoring/types';
 import { UNASSESSED_APPRAISAL_STATUSES } from './appraisal-rules';
 import { AppraisalQueryDto } from './dto/appraisal.dto';
 import { AppraisalEntity, AppraisalStatus } from './entities/appraisal.entity';
@@ -139,6 +142,15 @@ export class AppraisalsRepository {
 
   findObjection(appraisalId: string, m?: EntityManager): Promise<ObjectionEntity | null> {
     return this.manager(m).getRepository(ObjectionEntity).findOneBy({ appraisalId });
+  }
+
+  /** The organisation predicate that rates the appraisal when its appraisee heads its unit (spec §5.4), and its period's policy. */
+  async headRating(id: string, m: EntityManager): Promise<{ predicate: OrganisationPredicate | null; policy: Partial<ScoringPolicy> }> {
+    const [row] = await m.query<{ predicate: OrganisationPredicate | null; policy: Partial<ScoringPolicy> }[]>(
+      `SELECT ${HEAD_PREDICATE('a')} AS predicate, p.policy FROM appraisals a JOIN periods p ON p.id = a.period_id WHERE a.id = $1`,
+      [id],
+    );
+    return row;
   }
 
   findObjectionForUpdate(appraisalId: string, m: EntityManager): Promise<ObjectionEntity | null> {

@@ -14,6 +14,7 @@ import { AssessorTrainingsService } from '../assessor-training/assessor-training
 import { AppraisalAccessService } from './appraisal-access.service';
 import { appraisalAcceptsResults, periodAcceptsResults, weightsComplete, weightTotal } from './appraisal-rules';
 import { AppraisalsRepository } from './appraisals.repository';
+import { refuseOverrideOfHead } from './head-rating';
 import {
   AppraisalQueryDto,
   AssessBehaviourDto,
@@ -184,11 +185,14 @@ export class AppraisalsService {
   }
 
   async overrideResultRating(actor: Actor, id: string, dto: ResultRatingOverrideDto): Promise<AppraisalEntity> {
-    return this.resultWrite(actor, id, 'override the result rating', 'appraisal.result-rating-override', (a) => ({
-      ...a,
-      resultRatingOverride: dto.rating,
-      resultRatingOverrideReason: dto.reason,
-    }));
+    return this.resultWrite(
+      actor,
+      id,
+      'override the result rating',
+      'appraisal.result-rating-override',
+      (a) => ({ ...a, resultRatingOverride: dto.rating, resultRatingOverrideReason: dto.reason }),
+      (m) => refuseOverrideOfHead(this.appraisals, id, m),
+    );
   }
 
   async withdrawOverride(actor: Actor, id: string): Promise<AppraisalEntity> {
@@ -206,6 +210,7 @@ export class AppraisalsService {
     what: string,
     action: string,
     change: (a: AppraisalEntity) => AppraisalEntity,
+    guard?: (m: EntityManager) => Promise<void>,
   ): Promise<AppraisalEntity> {
     return this.dataSource.transaction(async (m) => {
       const { appraisal: before, relation } = await this.access.get(actor, id, m, true);
@@ -216,6 +221,7 @@ export class AppraisalsService {
         throw new ConflictError('period-not-open', `Period ${period.code} is ${period.status}; this needs it OPEN or EVALUATION`);
       }
       if (!appraisalAcceptsResults(before.status)) throw notInStatus(before, 'changed this way');
+      await guard?.(m);
       const after = await this.appraisals.save(change({ ...before }), m);
       await markForRecalculation(m, { appraisalIds: [id] }, action);
       await this.audit.record(m, actor, { action, entityType: 'appraisal', entityId: id, before, after });

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../../commo
 import { AppraisalAccessService } from './appraisal-access.service';
 import { objectionWindowOpen, OBJECTION_WINDOW_DAYS } from './appraisal-rules';
 import { AppraisalsRepository } from './appraisals.repository';
+import { refuseOverrideOfHead } from './head-rating';
 import { FileObjectionDto, ResolveObjectionDto } from './dto/objection.dto';
 import { ObjectionEntity } from './entities/objection.entity';
 import { markForRecalculation } from '../recalculation/recalculation-marks';
@@ -64,6 +65,7 @@ export class ObjectionsService {
       if (before.status !== 'PENDING') {
         throw new ConflictError('objection-resolved', `The objection was already ${before.status}; the decision is final`);
       }
+      if (dto.decision === 'ACCEPTED' && dto.resultRatingOverride) await refuseOverrideOfHead(this.appraisals, appraisalId, m);
       const after = await this.appraisals.saveObjection(
         {
           ...before,

@@ -18,6 +18,7 @@ import { witaDate } from '../../common/time/wita';
 import { DistributionDto } from './dto/distribution.dto';
 import { SetOrganisationPredicateDto } from './dto/organisation-predicate.dto';
 import { roundedShare, roundTo } from './numbers';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 export interface UnitBreakingCurve {
   unitId: string;
@@ -60,6 +61,8 @@ export class DistributionService {
       const before = await this.repo.findOrganisationPredicate(periodId, unitId, m);
       if (before?.predicate === dto.predicate) return before;
       const after = await this.repo.upsertOrganisationPredicate({ periodId, unitId, predicate: dto.predicate, setBy: actor.principal.id }, m);
+      // The unit's head takes their result rating from it (spec §5.4); nobody else's score moves.
+      await markForRecalculation(m, { headsIn: { periodId, unitId } }, 'organisation-predicate.set');
       await this.audit.record(m, actor, {
         action: 'organisation-predicate.set',
         entityType: 'organisation-predicate',

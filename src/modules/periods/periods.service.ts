@@ -11,7 +11,7 @@ import { ScoringPolicyPatchDto } from './dto/scoring-policy.dto';
 import { PeriodEntity } from './entities/period.entity';
 import { checkPeriodCalendar } from './period-calendar';
 import { PeriodsRepository } from './periods.repository';
-import { checkScoringPolicy, DEFAULT_SCORING_POLICY, policyOf, samePolicy, sameScoring, ScoringPolicy, withPolicyChanges } from '../scoring/policy';
+import { checkScoringPolicy, DEFAULT_SCORING_POLICY, policyOf, samePolicy, sameHeadRule, sameScoring, ScoringPolicy, withPolicyChanges } from '../scoring/policy';
 
 
 @Injectable()
@@ -54,7 +54,8 @@ export class PeriodsService {
 
   /**
    * Changes some policy keys until the period is CLOSED. The merged policy must pass the cross-key rules;
-   * a change to a scoring key marks every non-finalised appraisal of the period for recalculation in the same transaction.
+   * a change to a period-wide scoring key marks every non-finalised appraisal of the period for recalculation in the same
+   * transaction, one to `headRatingFromOrganisation` alone the unit heads' appraisals only.
    */
   async updatePolicy(actor: Actor, id: string, dto: ScoringPolicyPatchDto): Promise<ScoringPolicy> {
     return this.dataSource.transaction(async (m) => {
@@ -70,6 +71,7 @@ export class PeriodsService {
       if (samePolicy(before, after)) return before;
       await this.periods.setPolicy(id, after, m);
       if (!sameScoring(before, after)) await markForRecalculation(m, { periodId: id }, 'policy-edit');
+      else if (!sameHeadRule(before, after)) await markForRecalculation(m, { headsIn: { periodId: id } }, 'policy-edit');
       await this.audit.record(m, actor, { action: 'period.policy-update', entityType: 'period', entityId: id, before, after });
       return after;
     });

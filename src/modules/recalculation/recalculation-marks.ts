@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { HEADS_OWN_UNIT } from './unit-heads.sql';
 
 /** PostgreSQL channel on which new marks are announced; delivered at commit, to the relays that LISTEN. */
 export const MARKS_CHANNEL = 'score_marks';
@@ -7,27 +8,48 @@ export const MARKS_CHANNEL = 'score_marks';
 export const NOT_FROZEN = (a: string) => `${a}.status <> 'FINALIZED'`;
 
 /**
+ * What to mark: appraisals by id; every appraisal of a period; the head appraisals (spec §5.4) of a period, or of
+ * one unit in it; or the appraisals of some employees in one unit (a unit's old and new head), in every period.
+ */
+export type MarkTarget =
+  | { appraisalIds: string[] }
+  | { periodId: string }
+  | { headsIn: { periodId: string; unitId?: string } }
+  | { unitId: string; employeeIds: string[] };
+
+function markWhere(target: MarkTarget): { where: string; params: unknown[] } {
+  if ('appraisalIds' in target) return { where: 'a.id = ANY($2::uuid[])', params: [target.appraisalIds] };
+  if ('periodId' in target) return { where: 'a.period_id = $2', params: [target.periodId] };
+  if ('headsIn' in target) {
+    const { periodId, unitId } = target.headsIn;
+    return unitId
+      ? { where: `a.period_id = $2 AND a.unit_id = $3 AND ${HEADS_OWN_UNIT('a')}`, params: [periodId, unitId] }
+      : { where: `a.period_id = $2 AND ${HEADS_OWN_UNIT('a')}`, params: [periodId] };
+  }
+  return { where: 'a.unit_id = $2 AND a.employee_id = ANY($3::uuid[])', params: [target.unitId, target.employeeIds] };
+}
+
+/**
  * Marks appraisals for recalculation inside the caller's transaction (spec §6). Finalised appraisals are
  * frozen and never marked, except through `includeFinalized` (an accepted objection).
  */
 export async function markForRecalculation(
   m: EntityManager,
-  target: { appraisalIds: string[] } | { periodId: string },
+  target: MarkTarget,
   reason: string,
   opts: { includeFinalized?: boolean } = {},
 ): Promise<number> {
-  const where = 'appraisalIds' in target ? 'a.id = ANY($1::uuid[])' : 'a.period_id = $1';
-  const param = 'appraisalIds' in target ? target.appraisalIds : target.periodId;
   if ('appraisalIds' in target && !target.appraisalIds.length) return 0;
+  const { where, params } = markWhere(target);
   const rows = await m.query<unknown[]>(
     `INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason)
-     SELECT a.id, 1, now(), $2 FROM appraisals a
+     SELECT a.id, 1, now(), $1 FROM appraisals a
       WHERE ${where} ${opts.includeFinalized ? '' : `AND ${NOT_FROZEN('a')}`}
      ON CONFLICT (appraisal_id) DO UPDATE
         SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason,
             enqueued_at = NULL
      RETURNING appraisal_id`,
-    [param, reason],
+    [reason, ...params],
   );
   // One notification per transaction however many marks: PostgreSQL folds identical ones.
   if (rows.length) await m.query(`SELECT pg_notify('${MARKS_CHANNEL}', '')`);

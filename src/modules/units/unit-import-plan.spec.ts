@@ -1,12 +1,19 @@
 import type { UnitImportRow } from './dto/import-units.dto';
 import type { UnitEntity } from './entities/unit.entity';
 import type { CheckedRow } from '../../common/import/import-rows';
-import { planUnitImport, readUnitRows, unitCodesNamed } from './unit-import-plan';
+import { planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
 
 /** The tree before the import: PEMKOT > DISHUB (a public service) > SUBBAG. */
-const unit = (id: string, code: string, parentId: string | null, publicService = false): UnitEntity =>
-  ({ id, code, name: code, kind: 'DINAS', parentId, publicService, active: true }) as UnitEntity;
-const EXISTING = [unit('pemkot', 'PEMKOT', null), unit('dishub', 'DISHUB', 'pemkot', true), unit('subbag', 'SUBBAG', 'dishub')];
+const unit = (id: string, code: string, parentId: string | null, publicService = false, headEmployeeId: string | null = null): UnitEntity =>
+  ({ id, code, name: code, kind: 'DINAS', parentId, publicService, active: true, headEmployeeId }) as UnitEntity;
+const EXISTING = [unit('pemkot', 'PEMKOT', null), unit('dishub', 'DISHUB', 'pemkot', true, 'kadis'), unit('subbag', 'SUBBAG', 'dishub')];
+/** Employees named by headNip: one ACTIVE in DISHUB, one ACTIVE in PEMKOT, one RETIRED in DISHUB. */
+const NIP = { staff: '199001012015031001', pemkot: '198001012005011002', retired: '196001011985031003', unknown: '199501012020121004' };
+const HEADS = [
+  { id: 'e-staff', nip: NIP.staff, unitId: 'dishub', status: 'ACTIVE' },
+  { id: 'e-pemkot', nip: NIP.pemkot, unitId: 'pemkot', status: 'ACTIVE' },
+  { id: 'e-retired', nip: NIP.retired, unitId: 'dishub', status: 'RETIRED' },
+];
 const LINKS = new Map(EXISTING.map((u) => [u.id, u.parentId]));
 
 const ok = (code: string, parentCode?: string, more: Partial<UnitImportRow> = {}): CheckedRow<UnitImportRow> => {
@@ -27,7 +34,7 @@ function plan(rows: CheckedRow<UnitImportRow>[]): Summary {
   let n = 0;
   const read = readUnitRows(rows);
   const known = new Set(unitCodesNamed(read));
-  const p = planUnitImport(read, EXISTING.filter((u) => known.has(u.code)), LINKS, () => `new-${++n}`);
+  const p = planUnitImport(read, EXISTING.filter((u) => known.has(u.code)), LINKS, () => `new-${++n}`, HEADS);
   const changed = (before: UnitEntity, after: UnitEntity) =>
     Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k as keyof UnitEntity] !== v));
   const summary: Summary = {
@@ -49,7 +56,13 @@ describe('planUnitImport', () => {
       { create: { B: { id: 'new-1', parentId: 'new-2', publicService: false }, A: { id: 'new-2', parentId: 'pemkot', publicService: false } } },
     ],
     ['a unit restated as it is', [ok('DISHUB', 'PEMKOT', { publicService: true })], { unchanged: 1 }],
-    ['a unit restated without publicService keeps its flag', [ok('DISHUB', 'PEMKOT')], { unchanged: 1 }],
+    ['a unit restated without publicService keeps its flag, and without headNip its head', [ok('DISHUB', 'PEMKOT')], { unchanged: 1 }],
+    ['headNip of an ACTIVE employee of the unit makes them its head', [ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], { update: { DISHUB: { headEmployeeId: 'e-staff' } } }],
+    ['headNip of a unit without a head', [ok('PEMKOT', undefined, { headNip: NIP.pemkot })], { update: { PEMKOT: { headEmployeeId: 'e-pemkot' } } }],
+    ['headNip of an employee of another unit', [ok('DISHUB', 'PEMKOT', { headNip: NIP.pemkot })], { errors: { 0: `headNip: ${NIP.pemkot} is not an ACTIVE employee of DISHUB` } }],
+    ['headNip of a RETIRED employee of the unit', [ok('DISHUB', 'PEMKOT', { headNip: NIP.retired })], { errors: { 0: `headNip: ${NIP.retired} is not an ACTIVE employee of DISHUB` } }],
+    ['headNip nobody has', [ok('DISHUB', 'PEMKOT', { headNip: NIP.unknown })], { errors: { 0: `headNip: no employee has the NIP ${NIP.unknown}` } }],
+    ['headNip on a new unit, which has no employees yet', [ok('A', 'PEMKOT', { headNip: NIP.staff })], { errors: { 0: `headNip: ${NIP.staff} is not an ACTIVE employee of A` } }],
     ['publicService set explicitly', [ok('DISHUB', 'PEMKOT', { publicService: false })], { update: { DISHUB: { publicService: false } } }],
     ['a new name and kind', [ok('SUBBAG', 'DISHUB', { name: 'Sub Bagian', kind: 'BAGIAN' })], { update: { SUBBAG: { name: 'Sub Bagian', kind: 'BAGIAN' } } }],
     ['a unit left without parentCode becomes a root', [ok('SUBBAG')], { update: { SUBBAG: { parentId: null } } }],
@@ -112,7 +125,7 @@ describe('planUnitImport', () => {
   it('gives new units every column and updates the stored unit, and reports errors by index with the key as sent', () => {
     const read = readUnitRows([bad({ code: ' a ' }), ok('DISHUB', 'PEMKOT', { name: 'Perhubungan' }), bad({ code: 42 }), ok('A', 'DISHUB')]);
     const p = planUnitImport(read, EXISTING, LINKS, () => 'new-1');
-    expect(p.create).toEqual([{ id: 'new-1', code: 'A', active: true, name: 'A', kind: 'DINAS', parentId: 'dishub', publicService: false }]);
+    expect(p.create).toEqual([{ id: 'new-1', code: 'A', active: true, name: 'A', kind: 'DINAS', parentId: 'dishub', publicService: false, headEmployeeId: null }]);
     expect(p.update).toEqual([{ before: EXISTING[1], after: { ...EXISTING[1], name: 'Perhubungan' } }]);
     expect(p.errors).toEqual([
       { index: 0, key: ' a ', message: 'kind: must be one of the following values' },
@@ -125,6 +138,12 @@ describe('planUnitImport', () => {
       'A',
       'DISHUB',
       'B',
+    ]);
+  });
+
+  it('names each head NIP once, for the one look-up', () => {
+    expect(unitHeadNipsNamed(readUnitRows([ok('A', undefined, { headNip: NIP.staff }), ok('B', undefined, { headNip: NIP.staff }), ok('C'), bad({ code: 'D' })]))).toEqual([
+      NIP.staff,
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { CheckedRow, ReadRows, readRows, spreadFailures } from '../../common/imp
 import { findCycle } from '../../common/tree/tree';
 import type { UnitImportRow } from './dto/import-units.dto';
 import type { UnitEntity } from './entities/unit.entity';
+import { canHead, type HeadCandidate } from './unit-heads';
 
 /** A unit import read on its own, before any unit is looked up. */
 export type UnitRows = ReadRows<UnitImportRow>;
@@ -21,6 +22,9 @@ export function unitCodesNamed(read: UnitRows): string[] {
   return [...new Set([...read.rows.values()].flatMap((r) => [r.code, ...(r.parentCode ? [r.parentCode] : [])]))];
 }
 
+/** The NIPs of the heads the rows name. */
+export const unitHeadNipsNamed = (read: UnitRows): string[] => [...new Set([...read.rows.values()].flatMap((r) => (r.headNip ? [r.headNip] : [])))];
+
 export interface UnitImportPlan {
   /** Refused rows in index order; with `atomic` any of them rejects the whole import. */
   errors: ImportRowError[];
@@ -33,13 +37,16 @@ export interface UnitImportPlan {
 /**
  * Upserts by code. Rows may name parents defined later in the same request; a row whose parent failed fails
  * too, and so does one that would close a cycle in the tree as it would stand after the import.
- * `existing`: the units of `unitCodesNamed`; `links`: every unit's parent; `newId`: the id of each new unit.
+ * A row's `headNip` names an ACTIVE employee of that (existing) unit as its head (spec §5.4); without it the head stays.
+ * `existing`: the units of `unitCodesNamed`; `links`: every unit's parent; `newId`: the id of each new unit; `heads`: the
+ * employees of `unitHeadNipsNamed`.
  */
 export function planUnitImport(
   read: UnitRows,
   existing: UnitEntity[],
   links: ReadonlyMap<string, string | null>,
   newId: () => string,
+  heads: readonly HeadCandidate[] = [],
 ): UnitImportPlan {
   const errors = new Map(read.errors);
   const rows = new Map(read.rows);
@@ -69,6 +76,14 @@ export function planUnitImport(
       errors.set(index, `parentCode: placing ${r.code} under ${r.parentCode} would make it its own ancestor`);
     }
   }
+  const headByNip = new Map(heads.map((e) => [e.nip, e]));
+  for (const [index, r] of rows) {
+    if (!r.headNip || errors.has(index)) continue;
+    const head = headByNip.get(r.headNip);
+    const unit = byCode.get(r.code);
+    if (!head) errors.set(index, `headNip: no employee has the NIP ${r.headNip}`);
+    else if (!unit || !canHead(head, unit.id)) errors.set(index, `headNip: ${r.headNip} is not an ACTIVE employee of ${r.code}`);
+  }
   spreadFailures(
     rows,
     (r) => (r.parentCode && !byCode.has(r.parentCode) ? read.indexOfKey.get(r.parentCode) : undefined),
@@ -90,6 +105,7 @@ export function planUnitImport(
       kind: r.kind,
       parentId: r.parentCode ? idOfCode.get(r.parentCode)! : null,
       publicService: r.publicService ?? before?.publicService ?? false,
+      headEmployeeId: r.headNip ? headByNip.get(r.headNip)!.id : (before?.headEmployeeId ?? null),
     };
     if (!before) {
       plan.create.push({ id: idOfCode.get(r.code)!, code: r.code, active: true, ...values } as UnitEntity);

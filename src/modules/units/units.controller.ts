@@ -95,17 +95,26 @@ export class UnitsController {
 
   @Patch(':id')
   @Access(WRITE)
-  @ApiOperation({ summary: 'Update a unit; `{"active": false}` deactivates it' })
+  @ApiOperation({
+    summary: 'Update a unit; `{"active": false}` deactivates it',
+    description:
+      '`headEmployeeId` names the unit head (spec §5.4): an ACTIVE employee of this unit, or null to clear it. A change of head marks the ' +
+      'old and the new head\'s appraisals in the unit for recalculation, in the same write. Audited as unit.update with before and after.',
+  })
   @ApiBody({
     type: UpdateUnitDto,
     examples: {
       rename: { summary: 'Rename, and mark it as serving citizens', value: { name: 'Dinas Perhubungan Kota Denpasar', publicService: true } },
       deactivate: { summary: 'Deactivate', value: { active: false } },
+      head: { summary: 'Name the head of the unit', value: { headEmployeeId: '3f6c1d52-7a4e-4b8e-9a43-2d1f0b7c9e11' } },
     },
   })
   @ApiOkResponse({ type: UnitDto })
   @ApiNotFoundResponse({ type: ProblemResponse })
-  @ApiConflictResponse({ description: 'The code is taken, or the move would make the unit its own ancestor', type: ProblemResponse })
+  @ApiConflictResponse({
+    description: 'The code is taken, the move would make the unit its own ancestor, or the head is not an ACTIVE employee of the unit (`invalid-unit-head`)',
+    type: ProblemResponse,
+  })
   async updateUnit(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -5,6 +5,7 @@ import { DataScope } from '../../common/auth/data-scope';
 import { offsetOf } from '../../common/pagination/page';
 import { parentsFirst } from '../../common/tree/tree';
 import { UnitQueryDto } from './dto/unit.dto';
+import { HeadCandidate } from './unit-heads';
 import { UnitEntity } from './entities/unit.entity';
 
 @Injectable()
@@ -107,14 +108,32 @@ export class UnitsRepository {
   }
 
   /** One set-based UPDATE for many rows (imports). */
-  async updateMany(rows: Pick<UnitEntity, 'id' | 'name' | 'kind' | 'parentId' | 'publicService'>[], m: EntityManager): Promise<void> {
+  async updateMany(rows: Pick<UnitEntity, 'id' | 'name' | 'kind' | 'parentId' | 'publicService' | 'headEmployeeId'>[], m: EntityManager): Promise<void> {
     if (!rows.length) return;
     await m.query(
       `UPDATE units u
-          SET name = v.name, kind = v.kind, parent_id = v.parent_id, public_service = v.public_service, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, name varchar, kind unit_kind, parent_id uuid, public_service boolean)
+          SET name = v.name, kind = v.kind, parent_id = v.parent_id, public_service = v.public_service,
+              head_employee_id = v.head_employee_id, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, name varchar, kind unit_kind, parent_id uuid, public_service boolean, head_employee_id uuid)
         WHERE u.id = v.id`,
-      [JSON.stringify(rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, parent_id: r.parentId, public_service: r.publicService })))],
+      [
+        JSON.stringify(
+          rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, parent_id: r.parentId, public_service: r.publicService, head_employee_id: r.headEmployeeId })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Employees who could head units: their unit and status, by id or by NIP, share-locked so neither changes before
+   * the transaction commits. The employees table sits above this module; only these columns are read.
+   */
+  async headCandidates(by: { ids: string[] } | { nips: string[] }, m: EntityManager): Promise<HeadCandidate[]> {
+    const [column, values] = 'ids' in by ? ['id', by.ids] : ['nip', by.nips];
+    if (!values.length) return [];
+    return m.query<HeadCandidate[]>(
+      `SELECT id, nip, unit_id AS "unitId", status FROM employees WHERE ${column} = ANY($1::${column === 'id' ? 'uuid' : 'varchar'}[]) FOR SHARE`,
+      [values],
     );
   }
 

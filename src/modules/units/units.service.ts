@@ -11,10 +11,12 @@ import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
 import { markForUnitChanges } from '../recalculation/feedback-marks';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
-import { planUnitImport, readUnitRows, unitCodesNamed } from './unit-import-plan';
+import { planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
+import { canHead } from './unit-heads';
 import { UnitsRepository } from './units.repository';
 
 @Injectable()
@@ -77,9 +79,12 @@ export class UnitsService {
           });
         }
       }
+      const headChanges = dto.headEmployeeId !== undefined && dto.headEmployeeId !== before.headEmployeeId;
+      if (headChanges && dto.headEmployeeId) await this.requireHead(dto.headEmployeeId, before, m);
       const after = await this.units.save({ ...before, ...dto }, m);
       // Unit indices of citizen feedback follow the tree and the publicService flags (spec §5.3).
       await markForUnitChanges(m, [{ before, after }], 'unit.update');
+      if (headChanges) await markHeadChange(m, before, after, 'unit.head');
       const action = dto.active === false && before.active ? 'unit.deactivate' : 'unit.update';
       await this.audit.record(m, actor, { action, entityType: 'unit', entityId: id, before, after });
       return after;
@@ -110,12 +115,16 @@ export class UnitsService {
       await lockGraph(m, GraphLock.UnitTree);
       const read = readUnitRows(dto.units.map((raw) => ({ raw, ...validateRow(UnitImportRow, raw) })));
       const existing = await this.units.findByCodes(unitCodesNamed(read), m);
-      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID);
+      const heads = await this.units.headCandidates({ nips: unitHeadNipsNamed(read) }, m);
+      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads);
       if (atomic && plan.errors.length) throw new ImportRejectedError('units', plan.errors);
 
       await this.units.insertMany(plan.create, m);
       await this.units.updateMany(plan.update.map((u) => u.after), m);
       await markForUnitChanges(m, plan.update, 'unit.import-update');
+      for (const { before, after } of plan.update) {
+        if (before.headEmployeeId !== after.headEmployeeId) await markHeadChange(m, before, after, 'unit.import-head');
+      }
       const audit: AuditEntry[] = [
         ...plan.create.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
         ...plan.update.map((u) => ({ action: 'unit.import-update', entityType: 'unit', entityId: u.before.id, ...u })),
@@ -125,10 +134,29 @@ export class UnitsService {
     });
   }
 
+  /** Spec §5.4: the head is an ACTIVE employee of the unit; an unknown id answers 400 like any missing id in a body. */
+  private async requireHead(employeeId: string, unit: UnitEntity, m: EntityManager): Promise<void> {
+    const [candidate] = await this.units.headCandidates({ ids: [employeeId] }, m);
+    if (!candidate) throw ValidationFailedError.field('headEmployeeId', `no employee has the id ${employeeId}`);
+    if (!canHead(candidate, unit.id)) {
+      throw new ConflictError(
+        'invalid-unit-head',
+        `Employee ${candidate.nip} is ${candidate.status}${candidate.unitId === unit.id ? '' : ` in another unit`}: the head of ${unit.code} must be an ACTIVE employee of it`,
+        { field: 'headEmployeeId' },
+      );
+    }
+  }
+
   private async requireParent(actor: Actor, parentId: string, m: EntityManager): Promise<void> {
     const parent = await this.units.findById(parentId, m);
     if (!parent || !(await this.units.inScope(dataScopeOf(actor.principal), parentId, m))) {
       throw ValidationFailedError.field('parentId', `no unit has the id ${parentId}`);
     }
   }
+}
+
+/** A new head, or none, changes how the old and the new head's appraisals in the unit are rated (spec §5.4). */
+function markHeadChange(m: EntityManager, before: UnitEntity, after: UnitEntity, reason: string): Promise<number> {
+  const employeeIds = [before.headEmployeeId, after.headEmployeeId].filter((id): id is string => id !== null);
+  return markForRecalculation(m, { unitId: after.id, employeeIds }, reason);
 }

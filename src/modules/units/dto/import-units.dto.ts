@@ -35,6 +35,15 @@ export class UnitImportRow {
   @IsOptional()
   @IsBoolean()
   publicService?: boolean;
+
+  @ApiPropertyOptional({
+    example: '197805122003121002',
+    description: 'NIP of the unit head: an ACTIVE employee of this unit, so only on a unit that exists already (spec §5.4). Absent: the head stays',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{18}$/, { message: 'must be an 18-digit NIP' })
+  headNip?: string;
 }
 
 export class ImportUnitsDto {

@@ -44,6 +44,19 @@ export class UpdateUnitDto extends PartialType(CreateUnitDto) {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'The head of the unit: an ACTIVE employee of this unit (else 409 invalid-unit-head); null clears it. Their appraisals in the unit ' +
+      'take the result rating from the unit\'s organisation predicate (spec §5.4); a change marks the old and new head\'s appraisals',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID()
+  headEmployeeId?: string | null;
 }
 
 export class UnitQueryDto extends PageQueryDto {
@@ -83,6 +96,7 @@ export class UnitDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId: string | null;
   @ApiProperty() publicService: boolean;
   @ApiProperty() active: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The employee who heads the unit (spec §5.4)' }) headEmployeeId: string | null;
   @ApiProperty({ enum: ['ACTIVE', 'INACTIVE'] }) status: 'ACTIVE' | 'INACTIVE';
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
@@ -96,6 +110,7 @@ export class UnitDto {
       parentId: u.parentId,
       publicService: u.publicService,
       active: u.active,
+      headEmployeeId: u.headEmployeeId,
       status: u.active ? 'ACTIVE' : 'INACTIVE',
       createdAt: u.createdAt,
       updatedAt: u.updatedAt,

@@ -13,6 +13,7 @@ describe('response validation against openapi.yaml', () => {
     parentId: null,
     status: 'ACTIVE',
     publicService: false,
+    headEmployeeId: null,
     active: true,
     createdAt: '2026-01-05T02:00:00.000Z',
     updatedAt: '2026-01-05T02:00:00.000Z',

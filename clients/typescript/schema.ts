@@ -1062,7 +1062,7 @@ export interface paths {
         get: operations["getOrganisationPredicate"];
         /**
          * Set the organisation predicate (predikat kinerja organisasi) of a unit for a period
-         * @description Inserts or replaces it until the period is CLOSED; it fixes the distribution curve of the unit subtree. Sending the current value again changes nothing (setBy and setAt stay). Audited as organisation-predicate.set with before and after.
+         * @description Inserts or replaces it until the period is CLOSED; it fixes the distribution curve of the unit subtree. Sending the current value again changes nothing (setBy and setAt stay). It is also the result rating of the unit's head (spec §5.4): a change marks the head's appraisal in the period for recalculation, and nothing else. Audited as organisation-predicate.set with before and after.
          *
          *     **Access:** ADMIN; API key scope `periods:manage`.
          */
@@ -1403,7 +1403,9 @@ export interface paths {
         head?: never;
         /**
          * Update a unit; `{"active": false}` deactivates it
-         * @description **Access:** ADMIN; API key scope `org:write`.
+         * @description `headEmployeeId` names the unit head (spec §5.4): an ACTIVE employee of this unit, or null to clear it. A change of head marks the old and the new head's appraisals in the unit for recalculation, in the same write. Audited as unit.update with before and after.
+         *
+         *     **Access:** ADMIN; API key scope `org:write`.
          */
         patch: operations["updateUnit"];
         trace?: never;
@@ -3295,11 +3297,17 @@ export interface components {
              */
             predicateCode: number | null;
             /**
-             * @description The assessor's override when there is one
+             * @description The rating of resultRatingSource
              * @enum {string}
              */
             resultRating: "ABOVE_EXPECTATION" | "MEETS_EXPECTATION" | "BELOW_EXPECTATION";
+            /** @description resultRatingSource is OVERRIDE */
             resultRatingOverridden: boolean;
+            /**
+             * @description ORGANISATION: the appraisee heads the appraisal's unit, the unit has an organisation predicate for the period and the policy headRatingFromOrganisation holds (ISTIMEWA → ABOVE, BAIK → MEETS, else BELOW; an override is then ignored); OVERRIDE: the assessor's override; COMPUTED: from resultScore (spec §5.4)
+             * @enum {string}
+             */
+            resultRatingSource: "COMPUTED" | "OVERRIDE" | "ORGANISATION";
             /** @example 100.67 */
             resultScore: number;
             targets: components["schemas"]["TargetBreakdownDto"][];
@@ -3315,6 +3323,8 @@ export interface components {
             employeeFeedbackWeight: number;
             /** @example false */
             enforceDistribution: boolean;
+            /** @example true */
+            headRatingFromOrganisation: boolean;
             /** @example 90 */
             meetsThreshold: number;
             /** @example 1 */
@@ -3356,6 +3366,11 @@ export interface components {
              * @example false
              */
             enforceDistribution?: boolean;
+            /**
+             * @description A unit head's result rating comes from the unit's organisation predicate for the period (spec §5.4); a change marks only unit heads' scores
+             * @example true
+             */
+            headRatingFromOrganisation?: boolean;
             /**
              * @description Score from which a rating is MEETS_EXPECTATION
              * @example 90
@@ -3557,6 +3572,11 @@ export interface components {
             code: string;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: uuid
+             * @description The employee who heads the unit (spec §5.4)
+             */
+            headEmployeeId: string | null;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -3574,6 +3594,11 @@ export interface components {
         UnitImportRow: {
             /** @example DISHUB */
             code: string;
+            /**
+             * @description NIP of the unit head: an ACTIVE employee of this unit, so only on a unit that exists already (spec §5.4). Absent: the head stays
+             * @example 197805122003121002
+             */
+            headNip?: string;
             /** @enum {string} */
             kind: "SEKRETARIAT" | "DINAS" | "BADAN" | "KECAMATAN" | "KELURAHAN" | "BAGIAN" | "BIDANG" | "UPTD" | "OTHER";
             /** @example Dinas Perhubungan */
@@ -3773,6 +3798,11 @@ export interface components {
              * @example DISHUB
              */
             code?: string;
+            /**
+             * Format: uuid
+             * @description The head of the unit: an ACTIVE employee of this unit (else 409 invalid-unit-head); null clears it. Their appraisals in the unit take the result rating from the unit's organisation predicate (spec §5.4); a change marks the old and new head's appraisals
+             */
+            headEmployeeId?: string | null;
             /**
              * @example DINAS
              * @enum {string}
@@ -5943,7 +5973,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Already decided */
+            /** @description Already decided (`objection-resolved`); `rating-from-organisation` (an accepted objection with resultRatingOverride for a unit head rated by the organisation, spec §5.4) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6041,7 +6071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today) */
+            /** @description Wrong appraisal or period status, or a rule of the step fails; `assessor-untrained` (the period policy requireTrainedAssessor is on and the caller, a key's issuer, or a linked admin holds no assessor training valid today); `rating-from-organisation` (the appraisee heads the appraisal's unit and its organisation predicate is their result rating, spec §5.4) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11066,7 +11096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The code is taken, or the move would make the unit its own ancestor */
+            /** @description The code is taken, the move would make the unit its own ancestor, or the head is not an ACTIVE employee of the unit (`invalid-unit-head`) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -277,7 +277,10 @@ export class AppraisalsController {
   @ApiOkResponse(WITH_ETAG)
   @ApiForbiddenResponse(decisionForbidden('the assessor or an admin'))
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse(ASSESSOR_CONFLICT)
+  @ApiConflictResponse({
+    description: `${ASSESSOR_CONFLICT.description}; \`rating-from-organisation\` (the appraisee heads the appraisal's unit and its organisation predicate is their result rating, spec §5.4)`,
+    type: ProblemResponse,
+  })
   async overrideResultRating(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -343,7 +346,10 @@ export class AppraisalsController {
   @ApiOkResponse({ type: ObjectionDto })
   @ApiForbiddenResponse(decisionForbidden('the reviewer or an admin'))
   @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })
-  @ApiConflictResponse({ description: 'Already decided', type: ProblemResponse })
+  @ApiConflictResponse({
+    description: 'Already decided (`objection-resolved`); `rating-from-organisation` (an accepted objection with resultRatingOverride for a unit head rated by the organisation, spec §5.4)',
+    type: ProblemResponse,
+  })
   async resolveObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveObjectionDto): Promise<ObjectionDto> {
     return ObjectionDto.of(await this.objections.resolve(actor, id, dto));
   }

@@ -34,7 +34,9 @@ export class DistributionController {
     summary: 'Set the organisation predicate (predikat kinerja organisasi) of a unit for a period',
     description:
       'Inserts or replaces it until the period is CLOSED; it fixes the distribution curve of the unit subtree. Sending the ' +
-      'current value again changes nothing (setBy and setAt stay). Audited as organisation-predicate.set with before and after.',
+      'current value again changes nothing (setBy and setAt stay). It is also the result rating of the unit\'s head (spec §5.4): ' +
+      'a change marks the head\'s appraisal in the period for recalculation, and nothing else. Audited as organisation-predicate.set ' +
+      'with before and after.',
   })
   @ApiBody({ type: SetOrganisationPredicateDto, examples: { baik: { value: { predicate: 'BAIK' } }, istimewa: { value: { predicate: 'ISTIMEWA' } } } })
   @ApiOkResponse({ type: OrganisationPredicateDto })

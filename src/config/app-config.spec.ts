@@ -89,4 +89,13 @@ describe('loadConfig', () => {
       /LOGIN_THROTTLE_USERNAME_LIMIT[\s\S]*LOGIN_THROTTLE_ADDRESS_LIMIT|LOGIN_THROTTLE_ADDRESS_LIMIT[\s\S]*LOGIN_THROTTLE_USERNAME_LIMIT/,
     );
   });
+
+  it('reads the metrics settings: a token of at least 32 characters, a port other than the API port', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' }).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 't'.repeat(32), METRICS_PORT: '9464' }).metrics).toEqual({ token: 't'.repeat(32), port: 9464 });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short', METRICS_PORT: 'ninety' })).toThrow(/METRICS_TOKEN[\s\S]*METRICS_PORT|METRICS_PORT[\s\S]*METRICS_TOKEN/);
+    expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
+  });
 });

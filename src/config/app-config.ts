@@ -23,6 +23,8 @@ export interface AppConfig {
   auth: {
     jwtSecret: string;
     jwtExpiresIn: number;
+    /** How long a verified token's or key's principal is reused without a query; 0: never (PRINCIPAL_CACHE_MS). */
+    principalCacheMs: number;
     adminUsername: string;
     adminPassword: string;
     /** Failed logins: per address and username, per username, per address; within one window. */
@@ -39,6 +41,11 @@ export interface AppConfig {
     ticketsPerIssuerDay: number;
     ticketsPerOfficerDay: number;
   };
+  /**
+   * GET /metrics (Prometheus): on the API port behind `token` (METRICS_TOKEN), or on a port of its own (METRICS_PORT,
+   * on the API's listen host); neither: disabled.
+   */
+  metrics: { token?: string; port?: number };
   logLevel: string;
   /** Variables that fell back to development defaults; logged once at boot. */
   warnings: string[];
@@ -114,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.DATABASE_URL && production) {
     warnings.push('DATABASE_URL is not set in production: using the embedded PostgreSQL, meant for trials only');
   }
+  if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT === parsed.PORT) {
+    problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on the API port behind METRICS_TOKEN)');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: {
       jwtSecret: jwtSecret!,
       jwtExpiresIn: parsed.JWT_EXPIRES_IN,
+      principalCacheMs: parsed.PRINCIPAL_CACHE_MS,
       adminUsername: parsed.ADMIN_USERNAME,
       adminPassword: adminPassword!,
       loginThrottle: {
@@ -162,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ticketsPerIssuerDay: parsed.FEEDBACK_TICKETS_PER_ISSUER_DAY,
       ticketsPerOfficerDay: parsed.FEEDBACK_TICKETS_PER_OFFICER_DAY,
     },
+    metrics: { token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT },
     logLevel: parsed.LOG_LEVEL,
     warnings,
   };

@@ -80,6 +80,12 @@ export class EnvSchema {
   @Max(86400)
   JWT_EXPIRES_IN = 3600;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  PRINCIPAL_CACHE_MS = 5000;
+
   @IsString()
   @Matches(/^[a-z0-9._-]{3,64}$/, { message: 'must be 3-64 characters of a-z, 0-9, dot, dash or underscore' })
   ADMIN_USERNAME = 'admin';
@@ -126,6 +132,21 @@ export class EnvSchema {
   @Transform(toBool)
   @IsBoolean()
   QUEUE_DASHBOARD_WRITE = false;
+
+  /** Bearer token for GET /metrics on the API port (Prometheus); unset with METRICS_PORT unset: /metrics answers 404. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve /metrics on this port of HOST instead of the API port (no token needed there unless METRICS_TOKEN is set). */
+  @Transform((p) => toInt({ value: emptyToUndefined(p) }))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
 
   /** Requests per minute per client IP and endpoint to the endpoints that need no login (feedback intake, /public/*). */
   @Transform(toInt)
@@ -187,8 +208,8 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(64)
-  RECALC_CONCURRENCY = 4;
+  @Max(500)
+  RECALC_CONCURRENCY = 32;
 
   /** Nightly batch for OPEN and EVALUATION periods, in Denpasar time (WITA); empty disables it. */
   @IsString()

@@ -17,7 +17,7 @@ const LAYERS = [
   ['auth'],
   ['distribution'],
   ['appraisals', 'public-feedback'],
-  ['service-index', 'promotion-candidates', 'performance-dialogue', 'retention', 'health'],
+  ['service-index', 'promotion-candidates', 'performance-dialogue', 'retention', 'health', 'metrics'],
 ];
 const INFRASTRUCTURE = new Set(['config', 'database', 'common']);
 

@@ -21,6 +21,7 @@ import { DistributionModule } from './modules/distribution/distribution.module';
 import { EmployeesModule } from './modules/employees/employees.module';
 import { HealthModule } from './modules/health/health.module';
 import { IndicatorsModule } from './modules/indicators/indicators.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { PeriodsModule } from './modules/periods/periods.module';
 import { PerformanceDialogueModule } from './modules/performance-dialogue/performance-dialogue.module';
 import { PromotionCandidatesModule } from './modules/promotion-candidates/promotion-candidates.module';
@@ -84,6 +85,7 @@ export class AppModule implements NestModule {
         RetentionModule,
         ScoresQueueModule.forRoot(config),
         HealthModule,
+        MetricsModule.forRoot(config),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

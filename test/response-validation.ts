@@ -129,10 +129,10 @@ function isEmpty(body: unknown): boolean {
 
 /**
  * The only opt-out: mounts beside the API that openapi.yaml leaves out by design. Swagger UI and the
- * document itself (/docs, /docs-json, /docs-yaml), and the Bull Board dashboard with its own JSON API
- * behind Basic auth (/admin/queues).
+ * document itself (/docs, /docs-json, /docs-yaml), the Bull Board dashboard with its own JSON API
+ * behind Basic auth (/admin/queues), and the Prometheus text of GET /metrics (METRICS_TOKEN).
  */
-const NOT_API = [/^\/docs(-json|-yaml)?(\/|$)/, /^\/admin\/queues(\/|$)/];
+const NOT_API = [/^\/docs(-json|-yaml)?(\/|$)/, /^\/admin\/queues(\/|$)/, /^\/metrics$/];
 
 /**
  * Throws ResponseMismatchError naming the operation, the status and what the validator found; answers

@@ -11,6 +11,13 @@ import { RecalculationRunsRepository } from './recalculation-runs.repository';
 import { ScoreCalculator } from './score-calculator';
 import { ScoreInputsRepository } from './score-inputs.repository';
 
+/** A batch run this process took to its end: what started it, how it ended, and how long it ran. */
+export interface FinishedRun {
+  trigger: RunTrigger;
+  outcome: 'COMPLETED' | 'FAILED';
+  seconds: number;
+}
+
 /**
  * The worker's side of spec §6: recompute from source rows under row locks, and clear a mark only if its
  * version is still the one read before computing.
@@ -18,6 +25,7 @@ import { ScoreInputsRepository } from './score-inputs.repository';
 @Injectable()
 export class RecalculationService {
   private readonly logger = new Logger(RecalculationService.name);
+  private readonly runListeners = new Set<(run: FinishedRun) => void>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,15 +87,34 @@ export class RecalculationService {
     return run;
   }
 
+  /** Tells `listener` of every batch run this process finishes (the metrics module times them); answers the unsubscribe. */
+  onRunFinished(listener: (run: FinishedRun) => void): () => void {
+    this.runListeners.add(listener);
+    return () => this.runListeners.delete(listener);
+  }
+
   /** Runs a batch to the end, reporting progress on the run row. A COMPLETED or FAILED run is not rerun. */
   async executeRun(runId: string): Promise<void> {
     const run = await this.runs.findById(runId);
     if (!run || run.status === 'COMPLETED' || run.status === 'FAILED') return;
     await this.runs.update(runId, { status: 'RUNNING', startedAt: new Date(), done: 0 });
+    const started = performance.now();
+    const finished = (outcome: FinishedRun['outcome']) => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of this.runListeners) {
+        try {
+          listener({ trigger: run.trigger, outcome, seconds });
+        } catch (e) {
+          this.logger.warn({ err: e, runId }, 'a listener of finished runs failed');
+        }
+      }
+    };
     try {
       const done = await this.recalculatePeriod(run.periodId, undefined, (n) => this.runs.update(runId, { done: n }).then(() => undefined));
       await this.runs.update(runId, { status: 'COMPLETED', done, total: Math.max(done, run.total), finishedAt: new Date() });
+      finished('COMPLETED');
     } catch (e) {
+      finished('FAILED');
       this.logger.error({ err: e, runId }, 'batch recalculation failed');
       // A domain refusal is meant for people; anything else may name hosts or SQL, so the run shows a generic line and the log the rest.
       const shown = e instanceof AppError ? e.message.slice(0, 2000) : `The recalculation failed unexpectedly; the service log has the details (run ${runId})`;

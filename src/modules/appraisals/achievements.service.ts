@@ -6,10 +6,8 @@ import { AuditService } from '../../common/audit/audit.service';
 import { Actor, sodIdentities } from '../../common/auth/principal';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
-import { PeriodEntity } from '../periods/entities/period.entity';
-import { PeriodsRepository } from '../periods/periods.repository';
 import { AssessorTrainingsService } from '../assessor-training/assessor-trainings.service';
-import { AchievementsRepository, IdempotencyKeyRef } from './achievements.repository';
+import { AchievementsRepository, IdempotencyKeyRef, WriteContextRow } from './achievements.repository';
 import { AppraisalAccessService, AppraisalRelation, AppraisalRole } from './appraisal-access.service';
 import { appraisalAcceptsResults, periodAcceptsResults } from './appraisal-rules';
 import {
@@ -21,7 +19,6 @@ import {
   UpdateAchievementDto,
 } from './dto/achievement.dto';
 import { AchievementEntity } from './entities/achievement.entity';
-import { AppraisalEntity } from './entities/appraisal.entity';
 import { markForRecalculation } from '../recalculation/recalculation-marks';
 
 export const CREATE_OPERATION = 'achievements.create';
@@ -38,10 +35,8 @@ export interface CreateResult {
 }
 
 /** The appraisal (locked), the caller's part in it and its period, loaded at the start of every write. */
-interface WriteContext {
-  appraisal: AppraisalEntity;
+interface WriteContext extends WriteContextRow {
   relation: AppraisalRelation;
-  period: PeriodEntity;
 }
 
 @Injectable()
@@ -50,7 +45,6 @@ export class AchievementsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly achievements: AchievementsRepository,
     private readonly access: AppraisalAccessService,
-    private readonly periods: PeriodsRepository,
     private readonly trainings: AssessorTrainingsService,
     private readonly audit: AuditService,
   ) {}
@@ -97,17 +91,15 @@ export class AchievementsService {
         if (!(await this.achievements.claimIdempotencyKey(ref, hash, m))) return this.replay(ref, hash, m);
       }
 
-      const target = await this.achievements.findTarget(dto.targetId, m);
-      if (!target) throw new NotFoundError('Target', dto.targetId);
-      const ctx = await this.lockForWrite(actor, target.appraisalId, m).catch(as404('Target', dto.targetId));
+      const ctx = await this.lockForWrite(actor, { targetId: dto.targetId }, m).catch(as404('Target', dto.targetId));
       this.access.require(ctx.relation, SUBMITTER_SIDE, 'record achievements of this appraisal');
       assertWritable(ctx);
       assertWithinPeriod(dto.occurredOn, ctx.period);
 
       const created = await this.achievements.insert(
         {
-          targetId: target.id,
-          appraisalId: target.appraisalId,
+          targetId: dto.targetId,
+          appraisalId: ctx.appraisal.id,
           value: dto.value,
           occurredOn: dto.occurredOn,
           description: dto.description ?? null,
@@ -203,10 +195,7 @@ export class AchievementsService {
         );
       }
       assertWritable(ctx);
-      const after = await this.achievements.save(
-        { ...before, ...decision, decidedBy: actor.principal.id, decidedAt: new Date() },
-        m,
-      );
+      const after = await this.achievements.decide(before, { ...decision, decidedBy: actor.principal.id, decidedAt: new Date() }, m);
       await this.audit.record(m, actor, { action: `achievement.${verb}`, entityType: 'achievement', entityId: id, before, after });
       await markForRecalculation(m, { appraisalIds: [after.appraisalId] }, `achievement.${verb}`);
       return after;
@@ -220,17 +209,16 @@ export class AchievementsService {
   private async loadForWrite(actor: Actor, id: string, m: EntityManager): Promise<{ before: AchievementEntity; ctx: WriteContext }> {
     const found = await this.achievements.findById(id, m);
     if (!found) throw new NotFoundError('Achievement', id);
-    const ctx = await this.lockForWrite(actor, found.appraisalId, m).catch(as404('Achievement', id));
+    const ctx = await this.lockForWrite(actor, { appraisalId: found.appraisalId }, m).catch(as404('Achievement', id));
     const before = await this.achievements.findByIdForUpdate(id, m);
     if (!before) throw new NotFoundError('Achievement', id);
     return { before, ctx };
   }
 
-  private async lockForWrite(actor: Actor, appraisalId: string, m: EntityManager): Promise<WriteContext> {
-    const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
-    const period = await this.periods.findById(appraisal.periodId, m);
-    if (!period) throw new Error(`Appraisal ${appraisal.id} refers to the missing period ${appraisal.periodId}`);
-    return { appraisal, relation, period };
+  private async lockForWrite(actor: Actor, by: { targetId: string } | { appraisalId: string }, m: EntityManager): Promise<WriteContext> {
+    const row = await this.achievements.lockContext(by, m);
+    const relation = await this.access.visible(actor, row?.appraisal ?? null, 'appraisalId' in by ? by.appraisalId : by.targetId, m);
+    return { ...row!, relation };
   }
 
   private async replay(ref: IdempotencyKeyRef, hash: string, m: EntityManager): Promise<CreateResult> {
@@ -300,7 +288,7 @@ function assertWritable({ appraisal, period }: WriteContext): void {
   }
 }
 
-function assertWithinPeriod(occurredOn: string, period: PeriodEntity): void {
+function assertWithinPeriod(occurredOn: string, period: WriteContextRow['period']): void {
   if (occurredOn < period.startDate || occurredOn > period.endDate) {
     throw ValidationFailedError.field(
       'occurredOn',

@@ -16,6 +16,9 @@ export interface AppraisalRelation {
 }
 export type AppraisalRole = keyof AppraisalRelation;
 
+/** What the relation is judged on. */
+export type AppraisalParties = Pick<AppraisalEntity, 'employeeId' | 'assessorId' | 'reviewerId' | 'unitId'>;
+
 const NONE: AppraisalRelation = { admin: false, owner: false, assessor: false, reviewer: false, hr: false };
 
 const PART_NAMES: Record<AppraisalRole, string> = {
@@ -35,7 +38,7 @@ export class AppraisalAccessService {
     private readonly units: UnitsRepository,
   ) {}
 
-  async relationOf(p: Principal, a: AppraisalEntity, m?: EntityManager): Promise<AppraisalRelation> {
+  async relationOf(p: Principal, a: AppraisalParties, m?: EntityManager): Promise<AppraisalRelation> {
     if (p.kind === 'api-key' || p.role === 'ADMIN') return { ...NONE, admin: true };
     const me = p.employeeId;
     return {
@@ -58,9 +61,14 @@ export class AppraisalAccessService {
     lock = false,
   ): Promise<{ appraisal: AppraisalEntity; relation: AppraisalRelation }> {
     const appraisal = await (lock ? this.appraisals.findByIdForUpdate(id, m!) : this.appraisals.findById(id, m));
+    return { appraisal: appraisal!, relation: await this.visible(actor, appraisal, id, m) };
+  }
+
+  /** The caller's relation to an appraisal read by other means (null: none has the id), or 404 as if it did not exist. */
+  async visible(actor: Actor, appraisal: AppraisalParties | null, id: string, m?: EntityManager): Promise<AppraisalRelation> {
     const relation = appraisal ? await this.relationOf(actor.principal, appraisal, m) : NONE;
     if (!appraisal || !canSee(relation)) throw new NotFoundError('Appraisal', id);
-    return { appraisal, relation };
+    return relation;
   }
 
   /** Refuses (403) a caller who may see the appraisal but holds none of the given parts in it. */
@@ -76,7 +84,7 @@ export class AppraisalAccessService {
    * objection, reassigning) calls this: it is refused first to a user linked to the appraised employee,
    * whatever their role, admins included (spec §8 rule 1), and then needs one of the given parts.
    */
-  requireDecider(p: Principal, a: AppraisalEntity, relation: AppraisalRelation, allowed: AppraisalRole[], what: string): void {
+  requireDecider(p: Principal, a: Pick<AppraisalEntity, 'employeeId'>, relation: AppraisalRelation, allowed: AppraisalRole[], what: string): void {
     const me = ownEmployeeId(p);
     if (me !== null && me === a.employeeId) {
       throw new ForbiddenError(`Nobody may ${what} on their own appraisal`, 'own-appraisal');

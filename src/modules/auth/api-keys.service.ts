@@ -8,9 +8,12 @@ import { NotFoundError } from '../../common/errors/app-error';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { PrincipalCache } from './principal-cache';
 
 const KEY_PATTERN = /^cap_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** last_used_at has minute precision (touchLastUsed). */
+const TOUCH_EVERY_MS = 60_000;
 
 /**
  * Machine-client keys: `cap_<prefix>_<secret>`, shown once. Only the SHA-256 of the whole key is stored:
@@ -22,7 +25,11 @@ export class ApiKeysService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: ApiKeysRepository,
     private readonly audit: AuditService,
+    private readonly principals: PrincipalCache,
   ) {}
+
+  /** When this process last recorded each key's use: last_used_at is kept to the minute, not per request. */
+  private readonly touched = new Map<string, number>();
 
   async create(actor: Actor, dto: CreateApiKeyDto): Promise<{ key: ApiKeyEntity; secret: string }> {
     const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
@@ -43,7 +50,7 @@ export class ApiKeysService {
   }
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyEntity> {
-    return this.dataSource.transaction(async (m) => {
+    const revoked = await this.dataSource.transaction(async (m) => {
       const before = await this.keys.findByIdForUpdate(id, m);
       if (!before) throw new NotFoundError('API key', id);
       if (before.revokedAt) return before;
@@ -51,16 +58,29 @@ export class ApiKeysService {
       await this.audit.record(m, actor, { action: 'api-key.revoke', entityType: 'api-key', entityId: id, before, after });
       return after;
     });
+    this.principals.forget(id);
+    return revoked;
   }
 
   /** Resolves a presented key to its principal, or null when unknown, malformed or revoked. */
   async authenticate(presented: string): Promise<ApiKeyPrincipal | null> {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return null;
-    const found = await this.keys.findUnrevokedByPrefix(match[1]);
-    if (!found || !timingSafeEqual(Buffer.from(sha256(presented)), Buffer.from(found.key.keyHash))) return null;
-    const { key, issuerEmployeeId } = found;
-    await this.keys.touchLastUsed(key.id);
-    return { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId };
+    const hash = sha256(presented);
+    // Keyed by the hash of the whole key: an entry is found only with the very key that was verified.
+    const credential = `key:${hash}`;
+    let principal = this.principals.get(credential) as ApiKeyPrincipal | undefined;
+    if (!principal) {
+      const found = await this.keys.findUnrevokedByPrefix(match[1]);
+      if (!found || !timingSafeEqual(Buffer.from(hash), Buffer.from(found.key.keyHash))) return null;
+      const { key, issuerEmployeeId } = found;
+      principal = { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId };
+      this.principals.set(credential, principal, [key.id, ...(key.createdBy ? [key.createdBy] : [])]);
+    }
+    if (Date.now() - (this.touched.get(principal.id) ?? 0) >= TOUCH_EVERY_MS) {
+      this.touched.set(principal.id, Date.now());
+      await this.keys.touchLastUsed(principal.id);
+    }
+    return principal;
   }
 }

@@ -14,6 +14,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_ISSUER, JwtStrategy } from './jwt.strategy';
 import { createLoginLimiter, LoginLimiter } from './login-limiter';
+import { PrincipalCache } from './principal-cache';
 import { createThrottlerStorage } from './throttler-storage';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -47,6 +48,7 @@ import { UsersService } from './users.service';
     UsersRepository,
     ApiKeysService,
     ApiKeysRepository,
+    PrincipalCache,
     AuthService,
     JwtStrategy,
     { provide: LoginLimiter, inject: [APP_CONFIG], useFactory: createLoginLimiter },

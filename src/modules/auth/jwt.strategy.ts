@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { UserPrincipal } from '../../common/auth/principal';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -15,7 +16,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.auth.jwtSecret,
+      // A KeyObject: given a string, jsonwebtoken first tries to parse it as a public key on every request.
+      secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret)) as unknown as string,
       issuer: JWT_ISSUER,
       algorithms: ['HS256'],
       ignoreExpiration: false,

@@ -14,6 +14,7 @@ import { UnitsRepository } from '../units/units.repository';
 import { LOGIN_PASSWORD_LENGTH, LOGIN_USERNAME_LENGTH } from './dto/login.dto';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
+import { PrincipalCache } from './principal-cache';
 import { LoginLimiter } from './login-limiter';
 import { hashPassword, hashScheme, needsRehash, verifyPassword } from './password';
 import { UsersRepository } from './users.repository';
@@ -32,6 +33,7 @@ export class UsersService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly limiter: LoginLimiter,
+    private readonly principals: PrincipalCache,
   ) {}
 
   /** Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD once; never resets an existing password. */
@@ -106,8 +108,14 @@ export class UsersService implements OnApplicationBootstrap {
    * before the last password change or deactivation stays dead even after a reactivation.
    */
   async principalOf(id: string, tokenVersion: number): Promise<UserPrincipal | null> {
+    const credential = `token:${id}:${tokenVersion}`;
+    const cached = this.principals.get(credential);
+    if (cached) return cached as UserPrincipal;
     const user = await this.users.findById(id);
-    return user?.active && user.tokenVersion === tokenVersion ? toPrincipal(user) : null;
+    if (!(user?.active && user.tokenVersion === tokenVersion)) return null;
+    const principal = toPrincipal(user);
+    this.principals.set(credential, principal, [id]);
+    return principal;
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserEntity> {
@@ -135,7 +143,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserEntity> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const before = await this.users.findByIdForUpdate(id, m);
       if (!before) throw new NotFoundError('User', id);
       if (dto.unitId !== undefined) {
@@ -164,6 +172,9 @@ export class UsersService implements OnApplicationBootstrap {
       });
       return after;
     });
+    // The user's tokens and keys answer as they now are (a key's issuer link is part of its principal).
+    this.principals.forget(id);
+    return updated;
   }
 
   async get(id: string): Promise<UserEntity> {

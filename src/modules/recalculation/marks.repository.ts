@@ -76,8 +76,16 @@ export class MarksRepository {
     await client.query(`LISTEN ${MARKS_CHANNEL}`);
   }
 
-  async pending(appraisalId: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM score_recalculation_marks WHERE appraisal_id = $1', [appraisalId]);
-    return rows.length > 0;
+  /**
+   * The backlog in one statement, for the metrics scrape: how many marks wait, and the seconds since the oldest was
+   * written (a mark written again restarts its age; 0 without marks).
+   */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await this.dataSource.query<{ pending: number; oldest: number }[]>(
+      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(marked_at)), 0)::float8 AS oldest
+         FROM score_recalculation_marks`,
+    );
+    return { pending: row.pending, oldestAgeSeconds: Math.max(0, row.oldest) };
   }
+
 }

@@ -41,17 +41,22 @@ export async function markForRecalculation(
 ): Promise<number> {
   if ('appraisalIds' in target && !target.appraisalIds.length) return 0;
   const { where, params } = markWhere(target);
-  const rows = await m.query<unknown[]>(
-    `INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason)
-     SELECT a.id, 1, now(), $1 FROM appraisals a
-      WHERE ${where} ${opts.includeFinalized ? '' : `AND ${NOT_FROZEN('a')}`}
-     ON CONFLICT (appraisal_id) DO UPDATE
-        SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason,
-            enqueued_at = NULL
-     RETURNING appraisal_id`,
+  // One statement, the notification included (one round trip on every write path). PostgreSQL sends it at commit
+  // and folds identical ones, so a transaction announces its marks once however many it writes.
+  const [{ marked }] = await m.query<{ marked: number }[]>(
+    `WITH marked AS (
+       INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason)
+       SELECT a.id, 1, now(), $1 FROM appraisals a
+        WHERE ${where} ${opts.includeFinalized ? '' : `AND ${NOT_FROZEN('a')}`}
+       ON CONFLICT (appraisal_id) DO UPDATE
+          SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason,
+              enqueued_at = NULL
+       RETURNING appraisal_id
+     ), notified AS (
+       SELECT pg_notify('${MARKS_CHANNEL}', '') FROM (SELECT 1 FROM marked LIMIT 1) one
+     )
+     SELECT (SELECT count(*) FROM marked)::int AS marked, (SELECT count(*) FROM notified) AS notified`,
     [reason, ...params],
   );
-  // One notification per transaction however many marks: PostgreSQL folds identical ones.
-  if (rows.length) await m.query(`SELECT pg_notify('${MARKS_CHANNEL}', '')`);
-  return rows.length;
+  return marked;
 }

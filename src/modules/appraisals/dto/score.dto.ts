@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AspectBreakdown, BEHAVIOUR_ASPECTS, Predicate, PREDICATES, Rating, RATINGS, RESULT_RATING_SOURCES, ResultRatingSource, TargetBreakdown } from '../../scoring/types';
-import { AppraisalScoreEntity } from '../entities/appraisal-score.entity';
+import type { StoredScore } from '../scores.repository';
 
 class TargetBreakdownDto implements TargetBreakdown {
   @ApiProperty({ format: 'uuid' }) targetId: string;
@@ -45,7 +45,7 @@ export class ScoreDto {
   @ApiProperty({ type: [TargetBreakdownDto] }) targets: TargetBreakdown[];
   @ApiProperty({ type: [AspectBreakdownDto] }) aspects: AspectBreakdown[];
 
-  static of(s: AppraisalScoreEntity, stale: boolean): ScoreDto {
+  static of(s: StoredScore, stale: boolean): ScoreDto {
     return {
       appraisalId: s.appraisalId,
       resultScore: s.resultScore,

@@ -24,9 +24,39 @@ export class ScoresWorker implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   private readonly handlers: Handlers = {
-    [ScoresJob.Appraisal]: (job) => this.recalculation.processMarks([job.data.appraisalId]),
+    [ScoresJob.Appraisal]: (job) => this.coalesced(job.data.appraisalId),
     [ScoresJob.PeriodBatch]: (job) => this.recalculation.executeRun(job.data.runId),
   };
+
+  /** Appraisal jobs waiting for the next recomputation, and whether one is running. */
+  private waiting: { appraisalId: string; done: (e?: Error) => void }[] = [];
+  private recomputing = false;
+
+  /**
+   * The appraisal jobs in flight (up to RECALC_CONCURRENCY) are recomputed together: one transaction and one set of
+   * queries for all of them instead of one each. Each job still succeeds or fails (and is retried) on its own terms:
+   * a failed recomputation fails every job that was in it.
+   */
+  private coalesced(appraisalId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ appraisalId, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      if (!this.recomputing) setImmediate(() => void this.recomputeWaiting());
+      this.recomputing = true;
+    });
+  }
+
+  private async recomputeWaiting(): Promise<void> {
+    const jobs = this.waiting;
+    this.waiting = [];
+    try {
+      await this.recalculation.processMarks([...new Set(jobs.map((j) => j.appraisalId))]);
+      for (const j of jobs) j.done();
+    } catch (e) {
+      for (const j of jobs) j.done(e instanceof Error ? e : new Error(String(e)));
+    }
+    if (this.waiting.length) setImmediate(() => void this.recomputeWaiting());
+    else this.recomputing = false;
+  }
 
   onModuleInit(): void {
     if (!this.queue || !this.config.recalculation.worker) return;

@@ -27,14 +27,28 @@ export interface ApiProcess {
   stop: () => Promise<void>;
 }
 
+export interface StartOptions {
+  /** The checkout whose `src/main.ts` runs (and whose node_modules it loads); default the current directory. */
+  cwd?: string;
+  /** Extra modules to preload (`node -r`), e.g. bench/count-queries.js. */
+  preload?: string[];
+}
+
 /**
  * The real API (`src/main.ts`) in production mode on 127.0.0.1 and a free port, without the recalculation worker or
  * the nightly run; `env` adds or overrides settings. Resolves once /health/ready answers.
  */
-export async function startApi(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApi(
+  databaseUrl: string,
+  redisUrl: string,
+  env: Record<string, string> = {},
+  opts: StartOptions = {},
+): Promise<ApiProcess> {
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const preload = (opts.preload ?? []).flatMap((m) => ['-r', m]);
+  const child: ChildProcess = spawn(process.execPath, [...preload, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: opts.cwd,
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -71,11 +71,12 @@ export class ApiKeysService {
     const credential = `key:${hash}`;
     let principal = this.principals.get(credential) as ApiKeyPrincipal | undefined;
     if (!principal) {
+      const readAt = this.principals.version;
       const found = await this.keys.findUnrevokedByPrefix(match[1]);
       if (!found || !timingSafeEqual(Buffer.from(hash), Buffer.from(found.key.keyHash))) return null;
       const { key, issuerEmployeeId } = found;
       principal = { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId };
-      this.principals.set(credential, principal, [key.id, ...(key.createdBy ? [key.createdBy] : [])]);
+      this.principals.set(credential, principal, [key.id, ...(key.createdBy ? [key.createdBy] : [])], readAt);
     }
     if (Date.now() - (this.touched.get(principal.id) ?? 0) >= TOUCH_EVERY_MS) {
       this.touched.set(principal.id, Date.now());

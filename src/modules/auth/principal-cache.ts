@@ -21,6 +21,11 @@ interface Entry {
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>();
   private readonly ttlMs: number;
+  /**
+   * Grows with every `forget`. A caller reads it before loading a principal and hands it to `set`, which keeps
+   * nothing if a change committed meanwhile: a read that raced a revocation must not outlive it.
+   */
+  private generation = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.ttlMs = config.auth.principalCacheMs;
@@ -36,14 +41,20 @@ export class PrincipalCache {
     return entry.principal;
   }
 
-  set(credential: string, principal: Principal, owners: string[]): void {
-    if (this.ttlMs === 0) return;
+  /** Read before loading a principal from the database; see `set`. */
+  get version(): number {
+    return this.generation;
+  }
+
+  set(credential: string, principal: Principal, owners: string[], readAt: number): void {
+    if (this.ttlMs === 0 || readAt !== this.generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(credential, { principal, owners, expiresAt: Date.now() + this.ttlMs });
   }
 
   /** Drops every entry a user or key owns. */
   forget(ownerId: string): void {
+    this.generation++;
     for (const [credential, entry] of this.entries) if (entry.owners.includes(ownerId)) this.entries.delete(credential);
   }
 }

@@ -111,10 +111,11 @@ export class UsersService implements OnApplicationBootstrap {
     const credential = `token:${id}:${tokenVersion}`;
     const cached = this.principals.get(credential);
     if (cached) return cached as UserPrincipal;
+    const readAt = this.principals.version;
     const user = await this.users.findById(id);
     if (!(user?.active && user.tokenVersion === tokenVersion)) return null;
     const principal = toPrincipal(user);
-    this.principals.set(credential, principal, [id]);
+    this.principals.set(credential, principal, [id], readAt);
     return principal;
   }
 

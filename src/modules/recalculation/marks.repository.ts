@@ -56,10 +56,14 @@ export class MarksRepository {
   /** Clears the marks whose version is still the one read before computing: a newer write keeps its mark. */
   async clear(versions: Map<string, string>, m: EntityManager): Promise<void> {
     if (!versions.size) return;
+    // Mark rows are locked in appraisal order here and where marks are written, so the two cannot deadlock.
     await m.query(
-      `DELETE FROM score_recalculation_marks s
-        USING unnest($1::uuid[], $2::bigint[]) AS v(appraisal_id, version)
-        WHERE s.appraisal_id = v.appraisal_id AND s.version = v.version`,
+      `WITH locked AS (
+         SELECT appraisal_id FROM score_recalculation_marks WHERE appraisal_id = ANY($1::uuid[]) ORDER BY appraisal_id FOR UPDATE
+       )
+       DELETE FROM score_recalculation_marks s
+        USING unnest($1::uuid[], $2::bigint[]) AS v(appraisal_id, version), locked l
+        WHERE s.appraisal_id = v.appraisal_id AND s.version = v.version AND l.appraisal_id = s.appraisal_id`,
       [[...versions.keys()], [...versions.values()]],
     );
   }

@@ -48,6 +48,7 @@ export async function markForRecalculation(
        INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason)
        SELECT a.id, 1, now(), $1 FROM appraisals a
         WHERE ${where} ${opts.includeFinalized ? '' : `AND ${NOT_FROZEN('a')}`}
+        ORDER BY a.id
        ON CONFLICT (appraisal_id) DO UPDATE
           SET version = score_recalculation_marks.version + 1, marked_at = now(), reason = EXCLUDED.reason,
               enqueued_at = NULL

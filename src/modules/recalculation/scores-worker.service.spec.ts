@@ -39,10 +39,11 @@ describe('ScoresWorker: appraisal jobs in flight are recomputed together', () =>
     expect(w.processMarks.mock.calls).toEqual([[['a']], [['b', 'c']]]);
   });
 
-  it('fails every job of a failed recomputation, so each is retried, and recovers for the next', async () => {
-    const w = worker((ids) => (ids.includes('bad') ? Promise.reject(new Error('deadlock detected')) : Promise.resolve(ids.length)));
-    const results = await Promise.allSettled([w.job('bad'), w.job('x')]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  it('recomputes each appraisal alone when a joint recomputation fails, so only the bad one fails (and is retried)', async () => {
+    const w = worker((ids) => (ids.includes('bad') ? Promise.reject(new Error('numeric field overflow')) : Promise.resolve(ids.length)));
+    const results = await Promise.allSettled([w.job('bad'), w.job('x'), w.job('bad')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
+    expect(w.processMarks.mock.calls).toEqual([[['bad', 'x']], [['bad']], [['x']]]);
     await expect(w.job('y')).resolves.toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ export class ScoresWorker implements OnModuleInit, OnApplicationShutdown {
   /**
    * The appraisal jobs in flight (up to RECALC_CONCURRENCY) are recomputed together: one transaction and one set of
    * queries for all of them instead of one each. Each job still succeeds or fails (and is retried) on its own terms:
-   * a failed recomputation fails every job that was in it.
+   * when the recomputation of several fails, each is recomputed alone, so one bad appraisal holds up nobody else.
    */
   private coalesced(appraisalId: string): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -48,14 +48,26 @@ export class ScoresWorker implements OnModuleInit, OnApplicationShutdown {
   private async recomputeWaiting(): Promise<void> {
     const jobs = this.waiting;
     this.waiting = [];
-    try {
-      await this.recalculation.processMarks([...new Set(jobs.map((j) => j.appraisalId))]);
-      for (const j of jobs) j.done();
-    } catch (e) {
-      for (const j of jobs) j.done(e instanceof Error ? e : new Error(String(e)));
+    const ids = [...new Set(jobs.map((j) => j.appraisalId))];
+    const outcome = await this.recompute(ids);
+    if (outcome === undefined || ids.length === 1) {
+      for (const j of jobs) j.done(outcome);
+    } else {
+      for (const id of ids) {
+        const alone = await this.recompute([id]);
+        for (const j of jobs) if (j.appraisalId === id) j.done(alone);
+      }
     }
     if (this.waiting.length) setImmediate(() => void this.recomputeWaiting());
     else this.recomputing = false;
+  }
+
+  /** Undefined on success, else the error. */
+  private recompute(ids: string[]): Promise<Error | undefined> {
+    return this.recalculation.processMarks(ids).then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
   }
 
   onModuleInit(): void {

@@ -4,7 +4,7 @@ import { RecalculationService } from '../src/modules/recalculation/recalculation
 import { BEHAVIOUR_ASPECTS } from '../src/modules/scoring/types';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
-import { insertIndicator, insertPeriod, setPeriodStatus } from './planning-fixtures';
+import { createAppraisal, insertIndicator, insertPeriod, setPeriodStatus } from './planning-fixtures';
 import { until } from './processes';
 
 /** Every aspect ABOVE: behaviourScore 120, ABOVE_EXPECTATION, so the predicate follows the result rating alone (§5.6). */
@@ -342,6 +342,34 @@ describe('unit heads rated by their organisation (e2e, spec §5.4)', () => {
       // A PATCH that does not touch the head marks nobody for it.
       await t.http().patch(`/units/${w.other.id}`).set(admin()).send({ name: 'Badan Baru' }).expect(200);
       expect(await marked(w.all)).toEqual({});
+    });
+
+    it('a finalised head appraisal keeps whoever headed the unit: a later head change neither marks nor re-rates it', async () => {
+      const w = await world();
+      await setPredicate(w.period.id, w.unit.id, 'BUTUH_PERBAIKAN').expect(200);
+      await work(w.all);
+      await db.query(`UPDATE appraisals SET status = 'FINALIZED', finalized_at = now() WHERE id = $1`, [w.a.head]);
+
+      expect((await setHead(w.unit.id, w.staff.id)).status).toBe(200);
+      expect(await marked(w.all)).toEqual({ [w.a.staff]: 'unit.head' });
+      const heads = await db.query<{ id: string; heads_unit: boolean }[]>(`SELECT id, heads_unit FROM appraisals WHERE id = ANY($1::uuid[]) ORDER BY id`, [[w.a.head, w.a.staff]]);
+      expect(Object.fromEntries(heads.map((r) => [r.id, r.heads_unit]))).toEqual({ [w.a.head]: true, [w.a.staff]: true });
+
+      // Recomputed years later (as an accepted objection does), it is still rated by the organisation it headed.
+      await db.query(`INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason) VALUES ($1, 1, now(), 'objection.accepted')`, [w.a.head]);
+      await work([w.a.head]);
+      expect((await score(w.a.head)).body).toMatchObject({ resultRating: 'BELOW_EXPECTATION', resultRatingSource: 'ORGANISATION', predicate: 'BUTUH_PERBAIKAN' });
+    });
+
+    it('an appraisal created or generated after the head is named starts as a head appraisal; staff do not', async () => {
+      const w = await world();
+      const next = await insertPeriod(t, { status: 'OPEN' });
+      const created = await createAppraisal(t, w.head.id, next.id);
+      await t.http().post(`/periods/${next.id}/appraisals/generate`).set(admin()).send({ withinUnitId: w.unit.id }).expect(200);
+      const rows = await db.query<{ employee_id: string; heads_unit: boolean }[]>(`SELECT employee_id, heads_unit FROM appraisals WHERE period_id = $1`, [next.id]);
+      expect(Object.fromEntries(rows.map((r) => [r.employee_id, r.heads_unit]))).toEqual({ [w.head.id]: true, [w.staff.id]: false });
+      expect(rows).toHaveLength(2);
+      expect(created.id).toBeDefined();
     });
 
     it('a policy edit of headRatingFromOrganisation alone marks only the heads of the period; a period-wide key marks everyone', async () => {

@@ -1403,7 +1403,7 @@ export interface paths {
         head?: never;
         /**
          * Update a unit; `{"active": false}` deactivates it
-         * @description `headEmployeeId` names the unit head (spec §5.4): an ACTIVE employee of this unit, or null to clear it. A change of head marks the old and the new head's appraisals in the unit for recalculation, in the same write. Audited as unit.update with before and after.
+         * @description `headEmployeeId` names the unit head (spec §5.4): an ACTIVE employee of this unit, or null to clear it. A change of head marks the old and the new head's appraisals in the unit that are not finalised for recalculation, in the same write (a finalised one keeps who headed the unit). Audited as unit.update with before and after.
          *
          *     **Access:** ADMIN; API key scope `org:write`.
          */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { offsetOf } from '../../common/pagination/page';
-import { HEAD_PREDICATE } from '../recalculation/unit-heads.sql';
+import { HEAD_PREDICATE, HEADS_NOW } from '../recalculation/unit-heads.sql';
 import type { ScoringPolicy } from '../scoring/policy';
 import type { OrganisationPredicate } from '../scoring/types';
 import { UNASSESSED_APPRAISAL_STATUSES } from './appraisal-rules';
@@ -43,9 +43,10 @@ export class AppraisalsRepository {
     return m.getRepository(AppraisalEntity).save(a);
   }
 
-  insert(row: Pick<AppraisalEntity, 'employeeId' | 'periodId' | 'unitId' | 'assessorId' | 'reviewerId' | 'status'>, m: EntityManager): Promise<AppraisalEntity> {
+  async insert(row: Pick<AppraisalEntity, 'employeeId' | 'periodId' | 'unitId' | 'assessorId' | 'reviewerId' | 'status'>, m: EntityManager): Promise<AppraisalEntity> {
+    const [{ heads }] = await m.query<{ heads: boolean }[]>(`SELECT ${HEADS_NOW('$1::uuid', '$2::uuid')} AS heads`, [row.employeeId, row.unitId]);
     const repo = m.getRepository(AppraisalEntity);
-    return repo.save(repo.create(row));
+    return repo.save(repo.create({ ...row, headsUnit: heads }));
   }
 
   async list(q: AppraisalQueryDto, scope: { sql: string; params: Record<string, unknown> }): Promise<[AppraisalEntity[], number]> {
@@ -77,8 +78,8 @@ export class AppraisalsRepository {
       params,
     );
     const rows = await m.query<Record<string, unknown>[]>(
-      `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, reviewer_id)
-       SELECT e.id, $1, e.unit_id, e.supervisor_id, s.supervisor_id
+      `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, reviewer_id, heads_unit)
+       SELECT e.id, $1, e.unit_id, e.supervisor_id, s.supervisor_id, ${HEADS_NOW('e.id', 'e.unit_id')}
          FROM employees e LEFT JOIN employees s ON s.id = e.supervisor_id
         WHERE ${where.join(' AND ')}
        ON CONFLICT (employee_id, period_id) DO NOTHING

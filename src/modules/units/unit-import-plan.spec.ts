@@ -6,13 +6,14 @@ import { planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from 
 /** The tree before the import: PEMKOT > DISHUB (a public service) > SUBBAG. */
 const unit = (id: string, code: string, parentId: string | null, publicService = false, headEmployeeId: string | null = null): UnitEntity =>
   ({ id, code, name: code, kind: 'DINAS', parentId, publicService, active: true, headEmployeeId }) as UnitEntity;
-const EXISTING = [unit('pemkot', 'PEMKOT', null), unit('dishub', 'DISHUB', 'pemkot', true, 'kadis'), unit('subbag', 'SUBBAG', 'dishub')];
-/** Employees named by headNip: one ACTIVE in DISHUB, one ACTIVE in PEMKOT, one RETIRED in DISHUB. */
-const NIP = { staff: '199001012015031001', pemkot: '198001012005011002', retired: '196001011985031003', unknown: '199501012020121004' };
+const EXISTING = [unit('pemkot', 'PEMKOT', null, false, 'e-former'), unit('dishub', 'DISHUB', 'pemkot', true, 'kadis'), unit('subbag', 'SUBBAG', 'dishub')];
+/** Employees named by headNip: ACTIVE in DISHUB, ACTIVE in PEMKOT, RETIRED in DISHUB, and PEMKOT's head, retired since. */
+const NIP = { staff: '199001012015031001', pemkot: '198001012005011002', retired: '196001011985031003', unknown: '199501012020121004', former: '195901011984031005' };
 const HEADS = [
   { id: 'e-staff', nip: NIP.staff, unitId: 'dishub', status: 'ACTIVE' },
   { id: 'e-pemkot', nip: NIP.pemkot, unitId: 'pemkot', status: 'ACTIVE' },
   { id: 'e-retired', nip: NIP.retired, unitId: 'dishub', status: 'RETIRED' },
+  { id: 'e-former', nip: NIP.former, unitId: 'pemkot', status: 'RETIRED' },
 ];
 const LINKS = new Map(EXISTING.map((u) => [u.id, u.parentId]));
 
@@ -58,9 +59,10 @@ describe('planUnitImport', () => {
     ['a unit restated as it is', [ok('DISHUB', 'PEMKOT', { publicService: true })], { unchanged: 1 }],
     ['a unit restated without publicService keeps its flag, and without headNip its head', [ok('DISHUB', 'PEMKOT')], { unchanged: 1 }],
     ['headNip of an ACTIVE employee of the unit makes them its head', [ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], { update: { DISHUB: { headEmployeeId: 'e-staff' } } }],
-    ['headNip of a unit without a head', [ok('PEMKOT', undefined, { headNip: NIP.pemkot })], { update: { PEMKOT: { headEmployeeId: 'e-pemkot' } } }],
+    ['headNip of another ACTIVE employee replaces the head', [ok('PEMKOT', undefined, { headNip: NIP.pemkot })], { update: { PEMKOT: { headEmployeeId: 'e-pemkot' } } }],
     ['headNip of an employee of another unit', [ok('DISHUB', 'PEMKOT', { headNip: NIP.pemkot })], { errors: { 0: `headNip: ${NIP.pemkot} is not an ACTIVE employee of DISHUB` } }],
     ['headNip of a RETIRED employee of the unit', [ok('DISHUB', 'PEMKOT', { headNip: NIP.retired })], { errors: { 0: `headNip: ${NIP.retired} is not an ACTIVE employee of DISHUB` } }],
+    ['headNip restating the current head, who has retired since: unchanged', [ok('PEMKOT', undefined, { headNip: NIP.former })], { unchanged: 1 }],
     ['headNip nobody has', [ok('DISHUB', 'PEMKOT', { headNip: NIP.unknown })], { errors: { 0: `headNip: no employee has the NIP ${NIP.unknown}` } }],
     ['headNip on a new unit, which has no employees yet', [ok('A', 'PEMKOT', { headNip: NIP.staff })], { errors: { 0: `headNip: ${NIP.staff} is not an ACTIVE employee of A` } }],
     ['publicService set explicitly', [ok('DISHUB', 'PEMKOT', { publicService: false })], { update: { DISHUB: { publicService: false } } }],

@@ -82,7 +82,10 @@ export function planUnitImport(
     const head = headByNip.get(r.headNip);
     const unit = byCode.get(r.code);
     if (!head) errors.set(index, `headNip: no employee has the NIP ${r.headNip}`);
-    else if (!unit || !canHead(head, unit.id)) errors.set(index, `headNip: ${r.headNip} is not an ACTIVE employee of ${r.code}`);
+    // Restating the current head changes nothing, even after they moved or retired (an export read back in).
+    else if (!unit || (unit.headEmployeeId !== head.id && !canHead(head, unit.id))) {
+      errors.set(index, `headNip: ${r.headNip} is not an ACTIVE employee of ${r.code}`);
+    }
   }
   spreadFailures(
     rows,

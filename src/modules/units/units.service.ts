@@ -11,7 +11,7 @@ import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
 import { markForUnitChanges } from '../recalculation/feedback-marks';
-import { markForRecalculation } from '../recalculation/recalculation-marks';
+import { followHeadChange } from '../recalculation/unit-head-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
@@ -156,7 +156,5 @@ export class UnitsService {
 }
 
 /** A new head, or none, changes how the old and the new head's appraisals in the unit are rated (spec §5.4). */
-function markHeadChange(m: EntityManager, before: UnitEntity, after: UnitEntity, reason: string): Promise<number> {
-  const employeeIds = [before.headEmployeeId, after.headEmployeeId].filter((id): id is string => id !== null);
-  return markForRecalculation(m, { unitId: after.id, employeeIds }, reason);
-}
+const markHeadChange = (m: EntityManager, before: UnitEntity, after: UnitEntity, reason: string) =>
+  followHeadChange(m, after.id, before.headEmployeeId, after.headEmployeeId, reason);

@@ -73,6 +73,9 @@ export class AppraisalEntity {
 
   @Column({ type: 'timestamptz', nullable: true }) finalizedAt: Date | null;
 
+  /** The employee heads the appraisal's unit (spec §5.4): set at creation, follows head changes until finalised. */
+  @Column({ type: 'boolean', default: false }) headsUnit: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

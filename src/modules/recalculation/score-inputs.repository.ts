@@ -43,6 +43,31 @@ export interface ComputedScore {
   digest: string;
 }
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The smallest and largest of the ids, as the lower-case text PostgreSQL prints (its uuid order is that text's order).
+ * Every query of a chunk adds `id BETWEEN lo AND hi` to its `id = ANY(ids)`: it filters nothing, but a batch chunk
+ * is a run of consecutive ids (keyset), so the planner sees a narrow range of the index instead of a share of the
+ * whole table, and probes the index for the chunk's rows rather than scanning the table once per chunk (which made
+ * the batch quadratic in the size of the period). For scattered ids (marked appraisals) the range is the whole table
+ * and the plan is the one the ids alone give.
+ */
+export function idRange(ids: string[]): [string, string] {
+  if (!ids.length) return [NIL_UUID, NIL_UUID]; // `= ANY('{}')` matches nothing anyway
+  let lo = ids[0].toLowerCase();
+  let hi = lo;
+  for (const id of ids) {
+    const x = id.toLowerCase();
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
+/** The chunk's appraisals `a`: ids $1, within their range $2–$3 (`idRange`). */
+const CHUNK = (a: string) => `${a}.id = ANY($1::uuid[]) AND ${a}.id BETWEEN $2::uuid AND $3::uuid`;
+
 /** The stored numbers of a score row, for comparing a recomputation with what is there. */
 const NUMBERS = (t: string) =>
   `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown)`;
@@ -55,7 +80,10 @@ const NUMBERS = (t: string) =>
 export class ScoreInputsRepository {
   /** Row locks in id order: one worker at a time per appraisal, without deadlocks between batches. */
   async lock(ids: string[], m: EntityManager): Promise<string[]> {
-    const rows = await m.query<{ id: string }[]>('SELECT id FROM appraisals WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT a.id FROM appraisals a WHERE ${CHUNK('a')} ORDER BY a.id FOR NO KEY UPDATE`,
+      [ids, ...idRange(ids)],
+    );
     return rows.map((r) => r.id);
   }
 
@@ -79,8 +107,14 @@ export class ScoreInputsRepository {
 
   /**
    * Each target of the appraisals with its VERIFIED achievements combined (§3): the one home of the
-   * aggregation rule. The achievements of the chunk are found through a covering partial index on
-   * appraisal_id; LATEST takes the latest occurredOn, ties to the later submission.
+   * aggregation rule. SUM, AVERAGE, MAX and MIN aggregate the chunk's achievements, found through the covering
+   * partial index ix_achievements_verified_by_appraisal; LATEST takes the latest occurredOn, ties to the later
+   * submission, by one probe of that index per LATEST target (the subquery is skipped for the others).
+   *
+   * The targets are reached through the chunk's appraisals (`CHUNK`), one probe of uq_appraisal_targets_indicator
+   * per appraisal. Written as `t.appraisal_id = ANY(ids)`, a chunk of a big period was read by a sequential scan of
+   * the whole of appraisal_targets, twice per chunk (once more for LATEST): the batch grew with the square of the
+   * period.
    */
   targets(ids: string[], m: EntityManager): Promise<TargetRow[]> {
     return m.query<TargetRow[]>(
@@ -89,13 +123,6 @@ export class ScoreInputsRepository {
            FROM achievements a
           WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
           GROUP BY a.target_id
-       ), latest AS (
-         SELECT DISTINCT ON (a.target_id) a.target_id, a.value
-           FROM achievements a
-           JOIN appraisal_targets t ON t.id = a.target_id AND t.appraisal_id = ANY($1::uuid[])
-           JOIN indicators i ON i.id = t.indicator_id AND i.aggregation = 'LATEST'
-          WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
-          ORDER BY a.target_id, a.occurred_on DESC, a.created_at DESC, a.id DESC
        )
        SELECT t.appraisal_id, t.id AS target_id, i.code AS indicator_code, t.weight, t.target, i.direction, i.aggregation,
               CASE i.aggregation
@@ -103,12 +130,19 @@ export class ScoreInputsRepository {
                 ELSE l.value
               END AS realisation
          FROM appraisal_targets t
+         JOIN appraisals ap ON ap.id = t.appraisal_id
          JOIN indicators i ON i.id = t.indicator_id
          LEFT JOIN verified v ON v.target_id = t.id
-         LEFT JOIN latest l ON l.target_id = t.id
-        WHERE t.appraisal_id = ANY($1::uuid[])
+         LEFT JOIN LATERAL (
+           SELECT a.value
+             FROM achievements a
+            WHERE i.aggregation = 'LATEST' AND a.appraisal_id = t.appraisal_id AND a.target_id = t.id AND a.status = 'VERIFIED'
+            ORDER BY a.occurred_on DESC, a.created_at DESC, a.id DESC
+            LIMIT 1
+         ) l ON true
+        WHERE ${CHUNK('ap')}
         ORDER BY t.appraisal_id, t.created_at, t.id`,
-      [ids],
+      [ids, ...idRange(ids)],
     );
   }
 
@@ -116,8 +150,8 @@ export class ScoreInputsRepository {
     return m.query<AppraisalRow[]>(
       `SELECT a.id, a.period_id, a.behaviour_ratings, a.result_rating_override, ${HEAD_PREDICATE('a')} AS head_predicate, s.input_digest
          FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
-        WHERE a.id = ANY($1::uuid[])`,
-      [ids],
+        WHERE ${CHUNK('a')}`,
+      [ids, ...idRange(ids)],
     );
   }
 
@@ -140,7 +174,7 @@ export class ScoreInputsRepository {
       `WITH RECURSIVE ap AS (
          SELECT a.id, a.employee_id, a.unit_id, a.period_id, p.start_date, p.end_date
            FROM appraisals a JOIN periods p ON p.id = a.period_id
-          WHERE a.id = ANY($1::uuid[])
+          WHERE ${CHUNK('a')}
        ), ${nearestServiceUnits('SELECT unit_id FROM ap')},
        ${subtrees('SELECT DISTINCT service_unit_id FROM nearest')}, unit_periods AS (
          SELECT DISTINCT n.service_unit_id, ap.period_id, ap.start_date, ap.end_date
@@ -174,7 +208,7 @@ export class ScoreInputsRepository {
          LEFT JOIN employee_index ei ON ei.employee_id = ap.employee_id AND ei.period_id = ap.period_id
          LEFT JOIN nearest n ON n.origin = ap.unit_id
          LEFT JOIN unit_index ui ON ui.service_unit_id = n.service_unit_id AND ui.period_id = ap.period_id`,
-      [appraisalIds],
+      [appraisalIds, ...idRange(appraisalIds)],
     );
   }
 

@@ -5,9 +5,9 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
 import { freePort, TestRedis, until } from '../test/processes';
 import { ApiProcess, cpuSeconds, peakRssMiB, startApi } from './api-process';
+import { seedOneUnitCity } from './one-unit-city';
 import { argValue, positiveInt, recreateDatabase } from './generate';
 
 /**
@@ -51,7 +51,6 @@ const SHOW_QUERIES = process.argv.includes('--show-queries') || process.env.BENC
 const NO_LOAD = process.argv.includes('--no-load') || process.env.BENCH_HTTP_NO_LOAD === '1';
 const ADMIN_PASSWORD = 'bench-admin-password';
 const ADMIN2 = { username: 'bench.admin2', password: 'bench-admin2-password' };
-const WITA_TODAY = `(now() AT TIME ZONE 'Asia/Makassar')::date`;
 const COUNT_FILE = join(tmpdir(), `capaian-bench-http-queries-${process.pid}.json`);
 
 type Json = Record<string, unknown>;
@@ -114,44 +113,7 @@ interface Fixture {
 
 /** One unit, an indicator, one OPEN monthly period containing today (WITA), APPRAISALS AGREED appraisals with one target each. */
 async function fill(db: Client): Promise<Fixture> {
-  const one = async <T>(sql: string, params: unknown[] = []): Promise<T> => (await db.query(sql, params)).rows[0] as T;
-  const { id: unitId } = await one<{ id: string }>(
-    `INSERT INTO units (code, name, kind, public_service) VALUES ('BENCH-HTTP', 'Dinas Bench HTTP', 'DINAS', false) RETURNING id`,
-  );
-  const { id: indicatorId } = await one<{ id: string }>(
-    `INSERT INTO indicators (code, name, unit_of_measure, aspect, direction, aggregation)
-     VALUES ('BENCH-DOK', 'Dokumen yang diselesaikan', 'dokumen', 'QUANTITY', 'HIGHER_IS_BETTER', 'SUM') RETURNING id`,
-  );
-  const { id: periodId, today } = await one<{ id: string; today: string }>(
-    `INSERT INTO periods (code, type, start_date, end_date, status, policy)
-     SELECT 'BENCH-HTTP', 'MONTHLY', m, (m + interval '1 month' - interval '1 day')::date, 'OPEN', $1::jsonb
-       FROM (SELECT date_trunc('month', ${WITA_TODAY})::date AS m) x RETURNING id, ${WITA_TODAY}::text AS today`,
-    [JSON.stringify({ ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: false })],
-  );
-  // n = 0 heads the unit and assesses the others; NIPs as in generate.ts (unique per n).
-  await db.query(
-    `INSERT INTO employees (nip, name, employment_type, gender, birth_date, rank, rank_since, job_type, position_title,
-                            unit_id, service_start, status)
-     SELECT to_char(x.birth, 'YYYYMMDD') || to_char(x.tmt, 'YYYYMM') || (1 + n % 2)::text || lpad((n % 1000)::text, 3, '0'),
-            format('Pegawai Bench %s', n), 'PNS', (CASE WHEN n % 2 = 0 THEN 'MALE' ELSE 'FEMALE' END)::gender, x.birth,
-            CASE WHEN n = 0 THEN 'IV/a' ELSE 'III/a' END, date '2020-04-01',
-            (CASE WHEN n = 0 THEN 'ADMINISTRATOR' ELSE 'PELAKSANA' END)::job_type,
-            CASE WHEN n = 0 THEN 'Kepala Dinas Bench' ELSE 'Staf Dinas Bench' END, $1::uuid, x.tmt, 'ACTIVE'
-       FROM generate_series(0, $2::int) n
-      CROSS JOIN LATERAL (SELECT date '1970-01-01' + (n * 7919) % 10950 AS birth) b
-      CROSS JOIN LATERAL (SELECT b.birth, (b.birth + interval '23 years')::date AS tmt) x`,
-    [unitId, APPRAISALS],
-  );
-  const { id: headId } = await one<{ id: string }>(`SELECT id FROM employees WHERE position_title = 'Kepala Dinas Bench'`);
-  await db.query(`UPDATE employees SET supervisor_id = $1 WHERE id <> $1`, [headId]);
-  await db.query(
-    `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, status, agreed_at)
-     SELECT id, $1::uuid, unit_id, $2::uuid, 'AGREED', now() - interval '1 day' FROM employees WHERE id <> $2::uuid`,
-    [periodId, headId],
-  );
-  await db.query(`INSERT INTO appraisal_targets (appraisal_id, indicator_id, target, weight) SELECT id, $1::uuid, 100, 100 FROM appraisals`, [
-    indicatorId,
-  ]);
+  const { periodId, today } = await seedOneUnitCity(db, 'BENCH-HTTP', APPRAISALS);
   await db.query('VACUUM (ANALYZE) units, indicators, periods, employees, appraisals, appraisal_targets');
   const t = await db.query<{ id: string; appraisal_id: string; employee_id: string }>(
     `SELECT t.id, t.appraisal_id, a.employee_id FROM appraisal_targets t JOIN appraisals a ON a.id = t.appraisal_id ORDER BY t.id`,

@@ -1,10 +1,10 @@
 import { Agent, request } from 'node:http';
 import { Client } from 'pg';
 import { TRAINED_ON } from '../src/modules/assessor-training/trained.sql';
-import { DEFAULT_SCORING_POLICY } from '../src/modules/scoring/policy';
 import { TestRedis } from '../test/processes';
 import { ApiProcess, cpuSeconds, startApi } from './api-process';
 import { argValue, positiveInt, recreateDatabase } from './generate';
+import { seedOneUnitCity, WITA_TODAY } from './one-unit-city';
 
 /**
  * Spec §11: what the period policy `requireTrainedAssessor` adds to POST /achievements/{id}/verify, against the
@@ -36,7 +36,6 @@ const RAW_SQL_RUNS = positiveInt(arg('raw-sql-runs', 'BENCH_VERIFY_RAW_SQL_RUNS'
 const DB_URL = process.env.BENCH_VERIFY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/capaian_bench_verify';
 const ADMIN_PASSWORD = 'bench-admin-password';
 const ASSESSOR = { username: 'bench.assessor', password: 'correct-horse-battery' };
-const WITA_TODAY = `(now() AT TIME ZONE 'Asia/Makassar')::date`;
 
 /** One HTTP request over the keep-alive agent; the body parsed as JSON when there is one. */
 function call(
@@ -102,45 +101,7 @@ interface Fixture {
  * check's query meets a table of realistic shape rather than a single row. Set-based SQL, then VACUUM ANALYZE.
  */
 async function fill(db: Client, adminUserId: string, total: number): Promise<Fixture> {
-  const one = async <T>(sql: string, params: unknown[] = []): Promise<T> => (await db.query(sql, params)).rows[0] as T;
-  const { id: unitId } = await one<{ id: string }>(
-    `INSERT INTO units (code, name, kind, public_service) VALUES ('BENCH-VERIFY', 'Dinas Bench Verifikasi', 'DINAS', false) RETURNING id`,
-  );
-  const { id: indicatorId } = await one<{ id: string }>(
-    `INSERT INTO indicators (code, name, unit_of_measure, aspect, direction, aggregation)
-     VALUES ('BENCH-DOK', 'Dokumen yang diselesaikan', 'dokumen', 'QUANTITY', 'HIGHER_IS_BETTER', 'SUM') RETURNING id`,
-  );
-  const { id: periodId } = await one<{ id: string }>(
-    `INSERT INTO periods (code, type, start_date, end_date, status, policy)
-     SELECT 'BENCH-VERIFY', 'MONTHLY', m, (m + interval '1 month' - interval '1 day')::date, 'OPEN', $1::jsonb
-       FROM (SELECT date_trunc('month', ${WITA_TODAY})::date AS m) x RETURNING id`,
-    [JSON.stringify({ ...DEFAULT_SCORING_POLICY, requireTrainedAssessor: false })],
-  );
-  // n = 0 is the assessor (the unit's head), 1..APPRAISEES its staff. NIP as in generate.ts: unique per n.
-  await db.query(
-    `INSERT INTO employees (nip, name, employment_type, gender, birth_date, rank, rank_since, job_type, position_title,
-                            unit_id, service_start, status)
-     SELECT to_char(x.birth, 'YYYYMMDD') || to_char(x.tmt, 'YYYYMM') || (1 + n % 2)::text || lpad((n % 1000)::text, 3, '0'),
-            format('Pegawai Bench %s', n), 'PNS', (CASE WHEN n % 2 = 0 THEN 'MALE' ELSE 'FEMALE' END)::gender, x.birth,
-            CASE WHEN n = 0 THEN 'IV/a' ELSE 'III/a' END, date '2020-04-01',
-            (CASE WHEN n = 0 THEN 'ADMINISTRATOR' ELSE 'PELAKSANA' END)::job_type,
-            CASE WHEN n = 0 THEN 'Kepala Dinas Bench' ELSE 'Staf Dinas Bench' END, $1::uuid, x.tmt, 'ACTIVE'
-       FROM generate_series(0, $2::int) n
-      CROSS JOIN LATERAL (SELECT date '1970-01-01' + (n * 7919) % 10950 AS birth) b
-      CROSS JOIN LATERAL (SELECT b.birth, (b.birth + interval '23 years')::date AS tmt) x`,
-    [unitId, APPRAISEES],
-  );
-  const { id: assessorEmployeeId } = await one<{ id: string }>(`SELECT id FROM employees WHERE position_title = 'Kepala Dinas Bench'`);
-  await db.query(`UPDATE employees SET supervisor_id = $1 WHERE id <> $1`, [assessorEmployeeId]);
-  await db.query(
-    `INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, status, agreed_at)
-     SELECT id, $1::uuid, unit_id, $2::uuid, 'AGREED', now() - interval '1 day' FROM employees WHERE id <> $2::uuid`,
-    [periodId, assessorEmployeeId],
-  );
-  await db.query(
-    `INSERT INTO appraisal_targets (appraisal_id, indicator_id, target, weight) SELECT id, $1::uuid, 100, 100 FROM appraisals`,
-    [indicatorId],
-  );
+  const { periodId, headId: assessorEmployeeId } = await seedOneUnitCity(db, 'BENCH-VERIFY', APPRAISEES);
   const perAppraisal = Math.ceil(total / APPRAISEES);
   await db.query(
     `INSERT INTO achievements (target_id, appraisal_id, value, occurred_on, status, submitted_by, contributor_ids, description, created_at, updated_at)

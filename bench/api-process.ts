@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { freePort, until } from '../test/processes';
 
@@ -85,4 +86,50 @@ export async function startApi(
       await exited;
     },
   };
+}
+
+export type Json = Record<string, unknown>;
+
+/** How a bench request signs in: a bearer token or an API key. */
+export interface Auth {
+  token?: string;
+  key?: string;
+}
+
+/** One HTTP request over a keep-alive agent; the body parsed as JSON when there is one. */
+export function call(agent: Agent, port: number, method: string, path: string, auth: Auth = {}, body?: unknown): Promise<{ status: number; body: Json | null }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolvePromise, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          ...(auth.token && { authorization: `Bearer ${auth.token}` }),
+          ...(auth.key && { 'x-api-key': auth.key }),
+          ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: Json | null;
+          try {
+            parsed = text ? (JSON.parse(text) as Json) : null;
+          } catch {
+            parsed = { text };
+          }
+          resolvePromise({ status: res.statusCode ?? 0, body: parsed });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }

@@ -1,12 +1,12 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { freePort, TestRedis, until } from '../test/processes';
-import { ApiProcess, cpuSeconds, peakRssMiB, startApi } from './api-process';
+import { ApiProcess, call, cpuSeconds, Json, peakRssMiB, startApi } from './api-process';
 import { seedOneUnitCity } from './one-unit-city';
 import { argValue, positiveInt, recreateDatabase } from './generate';
 
@@ -52,50 +52,6 @@ const NO_LOAD = process.argv.includes('--no-load') || process.env.BENCH_HTTP_NO_
 const ADMIN_PASSWORD = 'bench-admin-password';
 const ADMIN2 = { username: 'bench.admin2', password: 'bench-admin2-password' };
 const COUNT_FILE = join(tmpdir(), `capaian-bench-http-queries-${process.pid}.json`);
-
-type Json = Record<string, unknown>;
-interface Auth {
-  token?: string;
-  key?: string;
-}
-
-/** One HTTP request over a keep-alive agent; the body parsed as JSON when there is one. */
-function call(agent: Agent, port: number, method: string, path: string, auth: Auth = {}, body?: unknown): Promise<{ status: number; body: Json | null }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolvePromise, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: {
-          ...(auth.token && { authorization: `Bearer ${auth.token}` }),
-          ...(auth.key && { 'x-api-key': auth.key }),
-          ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: Json | null;
-          try {
-            parsed = text ? (JSON.parse(text) as Json) : null;
-          } catch {
-            parsed = { text };
-          }
-          resolvePromise({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 async function expect(what: string, status: number, p: Promise<{ status: number; body: Json | null }>): Promise<Json> {
   const res = await p;

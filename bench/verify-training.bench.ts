@@ -1,8 +1,8 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Client } from 'pg';
 import { TRAINED_ON } from '../src/modules/assessor-training/trained.sql';
 import { TestRedis } from '../test/processes';
-import { ApiProcess, cpuSeconds, startApi } from './api-process';
+import { ApiProcess, call, cpuSeconds, startApi } from './api-process';
 import { argValue, positiveInt, recreateDatabase } from './generate';
 import { seedOneUnitCity, WITA_TODAY } from './one-unit-city';
 
@@ -37,52 +37,8 @@ const DB_URL = process.env.BENCH_VERIFY_DATABASE_URL ?? 'postgres://postgres@127
 const ADMIN_PASSWORD = 'bench-admin-password';
 const ASSESSOR = { username: 'bench.assessor', password: 'correct-horse-battery' };
 
-/** One HTTP request over the keep-alive agent; the body parsed as JSON when there is one. */
-function call(
-  agent: Agent,
-  port: number,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> | null }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: {
-          ...(token && { authorization: `Bearer ${token}` }),
-          ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: Record<string, unknown> | null;
-          try {
-            parsed = text ? (JSON.parse(text) as Record<string, unknown>) : null;
-          } catch {
-            parsed = { text };
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 async function login(agent: Agent, port: number, username: string, password: string): Promise<string> {
-  const res = await call(agent, port, 'POST', '/auth/login', undefined, { username, password });
+  const res = await call(agent, port, 'POST', '/auth/login', {}, { username, password });
   if (res.status !== 200 || typeof res.body?.accessToken !== 'string') throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.accessToken;
 }
@@ -188,7 +144,7 @@ async function batch(ctx: Ctx, variant: Variant, n: number): Promise<Batch> {
     while (i < ids.length) {
       const id = ids[i++];
       const s = performance.now();
-      const res = await call(ctx.agent, ctx.server.port, 'POST', `/achievements/${id}/verify`, ctx.token);
+      const res = await call(ctx.agent, ctx.server.port, 'POST', `/achievements/${id}/verify`, { token: ctx.token });
       latencies.push(performance.now() - s);
       if (res.status !== 200 || res.body?.status !== 'VERIFIED') {
         throw new Error(`verify ${id} (policy ${variant}): ${res.status} ${JSON.stringify(res.body)}`);
@@ -231,9 +187,9 @@ async function probe(ctx: Ctx): Promise<string> {
   );
   try {
     await setPolicy(db, fixture.periodId, true);
-    const on = await call(ctx.agent, ctx.server.port, 'POST', `/achievements/${a}/verify`, ctx.token);
+    const on = await call(ctx.agent, ctx.server.port, 'POST', `/achievements/${a}/verify`, { token: ctx.token });
     await setPolicy(db, fixture.periodId, false);
-    const off = await call(ctx.agent, ctx.server.port, 'POST', `/achievements/${b}/verify`, ctx.token);
+    const off = await call(ctx.agent, ctx.server.port, 'POST', `/achievements/${b}/verify`, { token: ctx.token });
     const onCode = String(on.body?.code ?? on.body?.type);
     if (on.status !== 409 || !onCode.includes('assessor-untrained')) {
       throw new Error(`probe: policy on, training expired: expected 409 assessor-untrained, got ${on.status} ${JSON.stringify(on.body)}`);
@@ -289,7 +245,7 @@ async function main(): Promise<void> {
     const adminToken = await login(agent, server.port, 'admin', ADMIN_PASSWORD);
     const { id: adminUserId } = (await db.query<{ id: string }>(`SELECT id FROM users WHERE username = 'admin'`)).rows[0];
     const fixture = await fill(db, adminUserId, total);
-    const created = await call(agent, server.port, 'POST', '/users', adminToken, {
+    const created = await call(agent, server.port, 'POST', '/users', { token: adminToken }, {
       ...ASSESSOR,
       role: 'EMPLOYEE',
       employeeId: fixture.assessorEmployeeId,

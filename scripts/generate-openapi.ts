@@ -1,6 +1,7 @@
 // Writes openapi.yaml from the code (keys sorted); with --check, fails when the committed file differs.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { dump } from 'js-yaml';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { buildOpenApiDocument } from '../src/openapi';
 async function main(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'not-used-in-preview', JWT_SECRET: 'x'.repeat(32) });
   // Preview mode builds the module graph without instantiating providers: no database is needed.
-  const app = await NestFactory.create(AppModule.forRoot(config, 'postgres://unused/unused'), { preview: true, logger: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, 'postgres://unused/unused'), new FastifyAdapter(), { preview: true, logger: false });
   const yaml = dump(JSON.parse(JSON.stringify(buildOpenApiDocument(app))), { sortKeys: true, lineWidth: 120, noRefs: true });
   const file = join(__dirname, '..', 'openapi.yaml');
   if (process.argv.includes('--check')) {

@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -6,8 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuditModule } from './common/audit/audit.module';
 import { ProblemFilter } from './common/http/problem.filter';
-import { RequireJsonMiddleware } from './common/http/require-json.middleware';
-import { SafeInputMiddleware } from './common/http/safe-input.middleware';
 import { createValidationPipe } from './common/validation/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -32,16 +30,21 @@ import { UnitsModule } from './modules/units/units.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/** A caller's X-Request-Id when it is sane, else a fresh one. */
+export function incomingRequestId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
 /** Honours a caller's X-Request-Id when it is sane, else makes one; echoed on every response and log line. */
 export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
-  const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = incomingRequestId(req);
   res.setHeader('X-Request-Id', id);
   return id;
 }
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   /** `databaseUrl` is resolved before boot: DATABASE_URL, or the embedded PostgreSQL's address. */
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
@@ -92,9 +95,5 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware, SafeInputMiddleware).forRoutes('*path');
   }
 }

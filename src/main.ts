@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 
@@ -37,11 +37,11 @@ async function bootstrap(): Promise<void> {
     log.log(`embedded PostgreSQL ready on 127.0.0.1:${config.database.embedded.port}, data in ${config.database.embedded.dir}`);
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), createHttpAdapter(config), {
     bodyParser: false,
     bufferLogs: true,
   });
-  configureApp(app, config);
+  await configureApp(app, config);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

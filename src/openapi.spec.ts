@@ -3,6 +3,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { OpenAPIObject } from '@nestjs/swagger';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -22,7 +23,7 @@ describe('OpenAPI document', () => {
   let doc: OpenAPIObject;
   beforeAll(async () => {
     const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'y'.repeat(12) });
-    app = await NestFactory.create(AppModule.forRoot(config, 'postgres://unused/unused'), { preview: true, logger: false });
+    app = await NestFactory.create(AppModule.forRoot(config, 'postgres://unused/unused'), new FastifyAdapter(), { preview: true, logger: false });
     doc = buildOpenApiDocument(app);
   });
   afterAll(() => app.close());

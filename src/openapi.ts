@@ -86,15 +86,16 @@ type Operation = {
 
 const RETRY_AFTER = { required: true, description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } };
 
-/** SafeInputMiddleware's refusals (safe-input.middleware.ts), which any query or body can meet. */
+/** checkSafeInput's refusals (safe-input.middleware.ts), which any query or body can meet. */
 const UNSAFE_INPUT =
   `Unsafe input in the query or the body, also where the operation takes none: a NUL character, a \`__proto__\`, ` +
   `\`constructor\` or \`prototype\` key, or nesting deeper than ${MAX_JSON_DEPTH} levels; \`errors[]\` names the field`;
 
 /**
  * Error answers are served as application/problem+json; say so in the document. The HTTP layer runs before
- * routing on every operation, with or without parameters or a body: the body parser (413), RequireJsonMiddleware
- * (415) and SafeInputMiddleware (400), so their answers are added to every operation here.
+ * the route on every operation, with or without parameters or a body (registerHttpLayer, http-layer.ts): the JSON body
+ * parser (413, and 415 for another media type) and the safe-input check (400), so their answers are added to every
+ * operation here.
  */
 function withProblemMediaType(doc: OpenAPIObject): OpenAPIObject {
   const problem = { schema: { $ref: '#/components/schemas/ProblemResponse' } };

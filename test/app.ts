@@ -1,15 +1,15 @@
 import 'reflect-metadata';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/app.setup';
+import { configureApp, createHttpAdapter } from '../src/app.setup';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { registerApiServer, unregisterApiServer } from './response-validation';
 import { TEST_ADMIN, TEST_DATABASE_URL } from './test-env';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   http: () => ReturnType<typeof request>;
   adminToken: string;
@@ -31,9 +31,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, config.database.url!)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-  configureApp(app, config);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { bodyParser: false });
+  await configureApp(app, config);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   // supertest answers are checked against openapi.yaml by test/setup-response-validation.ts; so is fetch to this app.
   registerApiServer(app.getHttpServer());
   const http = () => request(app.getHttpServer());

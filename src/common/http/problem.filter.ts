@@ -1,11 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { AppError, TooManyRequestsError } from '../errors/app-error';
 import { ProblemCode } from '../errors/problem-codes';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_OF_KIND } from './problem';
+
+type Request = FastifyRequest & { originalUrl?: string };
+type Response = FastifyReply;
 
 /** The codes of errors that are not AppErrors (body parser, Nest, throttler), by status. */
 export const CODE_OF_STATUS: Record<number, ProblemCode> = {
@@ -21,14 +24,27 @@ export const CODE_OF_STATUS: Record<number, ProblemCode> = {
   429: 'too-many-requests',
 };
 
-/** Body-parser and other connect-style errors carry `status` and a `type` such as entity.too.large. */
+/**
+ * Body-parser-style errors (raw-body's, from the JSON parser) carry `status` and a `type` such as entity.too.large;
+ * Fastify's own carry `statusCode` and a `code` such as FST_ERR_CTP_INVALID_MEDIA_TYPE.
+ */
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
   type?: string;
+  code?: string;
   expose?: boolean;
   message?: string;
 }
+
+/** Fastify's refusals before a handler runs, answered as body-parser's were. */
+const FASTIFY_ERRORS: Record<string, { status: number; detail: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, detail: 'Send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, detail: 'The request body does not match its Content-Length' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, detail: 'The request body is larger than the limit' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, detail: 'The request body is not valid JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, detail: 'The request body is not valid JSON' },
+};
 
 /** The single place where errors become HTTP answers: RFC 9457 problem+json with the request id. */
 @Catch()
@@ -40,21 +56,21 @@ export class ProblemFilter implements ExceptionFilter {
     this.send(exception, ctx.getRequest<Request>(), ctx.getResponse<Response>());
   }
 
-  /** Answers the error; also for Express middleware mounted outside Nest's routing (the queue dashboard). */
+  /** Answers the error; also for hooks outside Nest's routing (the queue dashboard). */
   send(exception: unknown, req: Request, res: Response): void {
-    // configureApp's first middleware sets every request id, as a string.
-    const problem = this.toProblem(exception, req as Request & { id?: string });
+    // createHttpAdapter's genReqId gives every request an id, as a string.
+    const problem = this.toProblem(exception, req);
     // A 5xx raised on purpose (503 not-ready) is logged where it is raised, with its reason; only the unexpected is an error here.
     if (problem.status >= 500 && !(exception instanceof AppError)) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
-    if (res.headersSent) return;
-    if (exception instanceof TooManyRequestsError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (res.sent || res.raw.headersSent) return;
+    if (exception instanceof TooManyRequestsError) res.header('Retry-After', String(exception.retryAfterSeconds));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
   toProblem(exception: unknown, req: Request & { id?: string }): Problem {
-    // configureApp's first middleware gives every request an id, so every problem carries one.
+    // Every request has an id (createHttpAdapter), so every problem carries one; the URL is the one sent, query included.
     const base = { instance: req.originalUrl ?? req.url, requestId: String(req.id) };
     if (exception instanceof AppError) {
       const status = STATUS_OF_KIND[exception.kind];
@@ -88,6 +104,8 @@ export class ProblemFilter implements ExceptionFilter {
       return this.generic(status, Array.isArray(message) ? message.join('; ') : message, base);
     }
     const httpLike = exception as HttpLikeError | undefined;
+    const fastify = httpLike?.code ? FASTIFY_ERRORS[httpLike.code] : undefined;
+    if (fastify) return this.generic(fastify.status, fastify.detail, base);
     const status = httpLike?.status ?? httpLike?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const detail =

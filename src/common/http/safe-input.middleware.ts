@@ -1,5 +1,3 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { FieldError, ValidationFailedError } from '../errors/app-error';
 
 /** Deeper than any body the API takes (an import row is 3 levels down); validation recurses, so it is bounded first. */
@@ -31,16 +29,15 @@ export function unsafeInput(value: unknown): FieldError | undefined {
   return undefined;
 }
 
-/** Runs before guards and pipes, so nothing (throttle keys, lookups, validation) ever sees such input. */
-@Injectable()
-export class SafeInputMiddleware implements NestMiddleware {
-  use(req: Request, _res: Response, next: NextFunction): void {
-    if (/%00/.test(req.originalUrl.split('?')[0])) throw ValidationFailedError.field('path', 'must not contain the NUL character (%00)');
-    const found = unsafeInput(req.query) ?? unsafeInput(req.body);
-    if (found) {
-      const problem = { field: found.field || 'body', message: found.message };
-      throw new ValidationFailedError([problem], `${problem.field}: ${problem.message}`);
-    }
-    next();
+/**
+ * Refuses a request whose path, query or parsed body holds unsafe input (registerHttpLayer runs it before guards
+ * and pipes, so nothing — throttle keys, lookups, validation — ever sees such input). `url` is the request's URL as sent.
+ */
+export function checkSafeInput(url: string, query: unknown, body: unknown): void {
+  if (/%00/.test(url.split('?')[0])) throw ValidationFailedError.field('path', 'must not contain the NUL character (%00)');
+  const found = unsafeInput(query) ?? unsafeInput(body);
+  if (found) {
+    const problem = { field: found.field || 'body', message: found.message };
+    throw new ValidationFailedError([problem], `${problem.field}: ${problem.message}`);
   }
 }

@@ -12,7 +12,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -103,7 +103,7 @@ export class AchievementsController {
   ): Promise<AchievementDto> {
     const result = await this.achievements.create(actor, dto, idempotencyKey);
     res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 

@@ -13,7 +13,7 @@ import {
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -78,7 +78,7 @@ export class AppraisalsController {
   ) {}
 
   private respond(res: Response, a: AppraisalEntity): AppraisalDto {
-    res.setHeader('ETag', etagOf(a));
+    res.header('ETag', etagOf(a));
     return AppraisalDto.of(a);
   }
 

@@ -200,7 +200,7 @@ export class UsersService implements OnApplicationBootstrap {
 }
 
 /**
- * Credentials that LoginDto or SafeInputMiddleware would refuse at POST /auth/login. The queue dashboard's
+ * Credentials that LoginDto or the safe-input check (checkSafeInput) would refuse at POST /auth/login. The queue dashboard's
  * Basic credentials pass neither, so they are refused here too: a NUL would fail the query, and a long name
  * would cost an attempt and a hash.
  */

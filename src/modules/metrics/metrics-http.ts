@@ -4,15 +4,17 @@ import type { IncomingMessage } from 'node:http';
 /** The route label of a request no route answered: an unknown path, or one refused before routing (413, 415, bad JSON). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
-/** What Express leaves on a request it routed: the matched route, and the mount path of the router that holds it. */
+/**
+ * The matched route left on the Node request (registerHttpLayer sets `route.path` to Fastify's route template, and
+ * removes it again when the HTTP layer refuses the request before its route runs), and an optional mount path.
+ */
 export type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 
 /**
  * The route template that answered (`/appraisals/:id/score`), never the raw URL, so the label set stays bounded
- * whatever clients send; `unmatched` when no route did. Express leaves on the request the last route layer that
- * matched: Nest's middleware (`forRoutes('*path')`) is such a layer with a wildcard (`/{*path}`), so a wildcard
- * means no controller route was reached (an unknown path, or a refusal by a middleware). No controller here
- * declares a wildcard route.
+ * whatever clients send; `unmatched` when no route did: an unknown path (Fastify's 404 handler), or a request the
+ * HTTP layer refused before its route ran (413, 415, malformed JSON, unsafe input). A wildcard template counts as
+ * no route: no controller here declares one.
  */
 export function routeLabel(req: RoutedRequest): string {
   const path = req.route?.path;

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { Public } from '../../common/auth/access.decorator';
 import { UnauthorizedError } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -24,12 +24,12 @@ export class MetricsController {
   @Public()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
     if (!bearerMatches(authorization, this.config.metrics.token!)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.header('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new UnauthorizedError('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
     }
     const text = await this.metrics.scrape();
-    res.setHeader('Content-Type', this.metrics.contentType);
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Content-Type', this.metrics.contentType);
+    res.header('Cache-Control', 'no-store');
     return text;
   }
 }

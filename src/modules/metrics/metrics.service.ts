@@ -92,7 +92,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.server?.removeListener('request', this.timeRequest);
   }
 
-  /** Runs before Express sees the request; the route is read when the answer is complete, once Express has routed it. */
+  /** Runs before Fastify sees the request; the route is read when the answer is complete, once Fastify has routed it. */
   private readonly timeRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     res.once('finish', () => {

@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { Access, CurrentActor, Public } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -76,7 +76,7 @@ export class PublicFeedbackController {
     type: ProblemResponse,
   })
   submitPublicFeedback(@Body() dto: SubmitFeedbackDto, @Req() req: Request & { id?: string }): Promise<ReceiptDto> {
-    return this.feedback.submit(dto, req.ip ?? req.socket.remoteAddress ?? 'unknown', String(req.id));
+    return this.feedback.submit(dto, req.ip ?? req.socket?.remoteAddress ?? 'unknown', String(req.id));
   }
 
   @Post('tickets')

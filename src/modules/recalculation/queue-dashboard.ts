@@ -1,9 +1,10 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import { INestApplication, MethodNotAllowedException } from '@nestjs/common';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { MethodNotAllowedException } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bull';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../common/errors/app-error';
 import { ProblemFilter } from '../../common/http/problem.filter';
 import { AppConfig } from '../../config/app-config';
@@ -20,10 +21,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * Did a browser send this from the dashboard's own page? Current browsers say so in Sec-Fetch-Site; older
  * ones send Origin with every cross-origin write. A request with neither is refused too.
  */
-export function fromSameOrigin(req: Pick<Request, 'get' | 'host'>): boolean {
-  const site = req.get('sec-fetch-site');
+export function fromSameOrigin(req: Pick<FastifyRequest, 'headers' | 'host'>): boolean {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const site = header('sec-fetch-site');
   if (site) return site === 'same-origin';
-  const origin = req.get('origin');
+  const origin = header('origin');
   if (!origin || origin === 'null') return false;
   try {
     return new URL(origin).host === req.host;
@@ -39,22 +44,29 @@ export function fromSameOrigin(req: Pick<Request, 'get' | 'host'>): boolean {
  * QUEUE_DASHBOARD_WRITE=true; then, since the browser sends Basic credentials along on any site's request,
  * writes are taken only from the dashboard's own page.
  */
-export function mountQueueDashboard(app: INestApplication, config: AppConfig, verifyCredentials: CredentialCheck): void {
+/** Is the path (query aside) the dashboard's or one below it, as Express's app.use(path) matched it? */
+function underDashboard(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === QUEUE_DASHBOARD_PATH || path.startsWith(`${QUEUE_DASHBOARD_PATH}/`);
+}
+
+export async function mountQueueDashboard(app: NestFastifyApplication, config: AppConfig, verifyCredentials: CredentialCheck): Promise<void> {
   if (!config.redis.url) return; // no Redis, no queue to show
   const queue = app.get<Queue>(SCORES_QUEUE_TOKEN);
   const writable = config.recalculation.dashboardWrite;
-  const board = new ExpressAdapter();
+  const board = new FastifyAdapter();
   board.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: [new BullAdapter(queue, { readOnlyMode: !writable })], serverAdapter: board });
 
-  // Middleware outside Nest's routing: answer its errors through the one problem+json filter.
+  // Hooks outside Nest's routing: answer their errors through the one problem+json filter.
   const filter = new ProblemFilter();
-  const fail = (req: Request, res: Response, error: unknown) => filter.send(error, req, res);
+  const fail = (req: FastifyRequest, res: FastifyReply, error: unknown) => filter.send(error, req, res);
 
-  const guard = (req: Request, res: Response, next: NextFunction) => {
+  const guard = async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
+    if (!underDashboard(req.url)) return;
     if (!SAFE_METHODS.has(req.method)) {
       if (!writable) {
-        res.set('Allow', 'GET, HEAD');
+        res.header('Allow', 'GET, HEAD');
         return fail(req, res, new MethodNotAllowedException('The queue dashboard is read-only; QUEUE_DASHBOARD_WRITE=true lets it act on jobs'));
       }
       if (!fromSameOrigin(req)) {
@@ -62,7 +74,7 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig, ve
       }
     }
     const refuse = () => {
-      res.set('WWW-Authenticate', 'Basic realm="Capaian queues", charset="UTF-8"');
+      res.header('WWW-Authenticate', 'Basic realm="Capaian queues", charset="UTF-8"');
       fail(req, res, new UnauthorizedError('The queue dashboard needs the username and password of an ADMIN user'));
     };
     const header = req.headers.authorization ?? '';
@@ -70,9 +82,14 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig, ve
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return refuse();
-    verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), req.ip)
-      .then((p) => (p?.role === 'ADMIN' ? next() : refuse()))
-      .catch((e: unknown) => fail(req, res, e));
+    try {
+      const p = await verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), req.ip);
+      if (p?.role !== 'ADMIN') refuse();
+    } catch (e) {
+      fail(req, res, e);
+    }
   };
-  app.use(QUEUE_DASHBOARD_PATH, guard, board.getRouter());
+  // On every request (also to a path under it that the board does not serve), as Express's app.use(path) was.
+  app.getHttpAdapter().getInstance().addHook('onRequest', guard);
+  await app.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
 }

@@ -428,6 +428,40 @@ describe('unit heads rated by their organisation (e2e, spec §5.4)', () => {
     }, 60_000);
   });
 
+  describe('separation of duties (spec §8)', () => {
+    it('a head may not set their own unit\'s organisation predicate, nor name or replace themselves as head, as a linked admin or through a key', async () => {
+      const w = await world();
+      const linked = await userToken(t, { role: 'ADMIN', employeeId: w.head.id });
+      const key = await t.http().post('/api-keys').set(auth(linked.token)).send({ name: 'kadis-key', scopes: ['periods:manage', 'org:write'] });
+      expect(key.status).toBe(201);
+      const asKey = { 'x-api-key': key.body.key as string };
+      for (const who of [auth(linked.token), asKey]) {
+        const own = await t.http().put(`/periods/${w.period.id}/units/${w.unit.id}/organisation-predicate`).set(who).send({ predicate: 'ISTIMEWA' });
+        expectProblem(own, 403, 'own-appraisal');
+        // Another unit's predicate is not theirs.
+        expect((await t.http().put(`/periods/${w.period.id}/units/${w.other.id}/organisation-predicate`).set(who).send({ predicate: 'BAIK' })).status).toBe(200);
+        expectProblem(await t.http().patch(`/units/${w.unit.id}`).set(who).send({ headEmployeeId: w.staff.id }), 403, 'own-record');
+        expectProblem(await t.http().patch(`/units/${w.unit.id}`).set(who).send({ headEmployeeId: null }), 403, 'own-record');
+      }
+      expect(await db.query(`SELECT 1 FROM organisation_predicates WHERE period_id = $1 AND unit_id = $2`, [w.period.id, w.unit.id])).toEqual([]);
+      expect((await t.http().get(`/units/${w.unit.id}`).set(admin())).body.headEmployeeId).toBe(w.head.id);
+      expect(await marked([w.a.head])).toEqual({});
+
+      // Naming oneself: the staff member's linked admin may not, nor through the import.
+      const staffAdmin = await userToken(t, { role: 'ADMIN', employeeId: w.staff.id });
+      expectProblem(await t.http().patch(`/units/${w.other.id}`).set(auth(staffAdmin.token)).send({ headEmployeeId: w.staff.id }), 403, 'own-record');
+      const unitCode = (await t.http().get(`/units/${w.unit.id}`).set(admin())).body.code as string;
+      const imported = await t
+        .http()
+        .post('/units/import')
+        .set(auth(staffAdmin.token))
+        .send({ units: [{ code: unitCode, name: 'Dinas', kind: 'DINAS', headNip: w.staff.nip }] });
+      expect(imported.status).toBe(200);
+      expect(imported.body.errors).toEqual([expect.objectContaining({ index: 0, message: expect.stringMatching(/^own-record: /) })]);
+      expect((await t.http().get(`/units/${w.unit.id}`).set(admin())).body.headEmployeeId).toBe(w.head.id);
+    });
+  });
+
   describe('PATCH /units/{id} headEmployeeId', () => {
     it('takes an ACTIVE employee of the unit, refuses others, clears with null, and is audited', async () => {
       const unit = await createUnit(t);

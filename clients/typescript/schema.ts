@@ -9517,7 +9517,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN; API key scope: `periods:manage`) */
+            /**
+             * @description `own-appraisal`: the caller (a key: its issuer) heads the unit, so the predicate would be their own result rating (spec §5.4, §8)
+             *
+             *     Not allowed (roles: ADMIN; API key scope: `periods:manage`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11079,7 +11083,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN; API key scope: `org:write`) */
+            /**
+             * @description `own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4, §8 rule 4)
+             *
+             *     Not allowed (roles: ADMIN; API key scope: `org:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;

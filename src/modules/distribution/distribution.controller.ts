@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -42,6 +43,10 @@ export class DistributionController {
   @ApiOkResponse({ type: OrganisationPredicateDto })
   @ApiBadRequestResponse({ description: 'Invalid ids or predicate, or unknown fields', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such period or unit', type: ProblemResponse })
+  @ApiForbiddenResponse({
+    description: '`own-appraisal`: the caller (a key: its issuer) heads the unit, so the predicate would be their own result rating (spec §5.4, §8)',
+    type: ProblemResponse,
+  })
   @ApiConflictResponse({ description: 'The period is CLOSED (period-closed)', type: ProblemResponse })
   async setOrganisationPredicate(
     @CurrentActor() actor: Actor,

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor } from '../../common/auth/principal';
-import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { OrganisationPredicateEntity } from './entities/organisation-predicate.entity';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { UnitEntity } from '../units/entities/unit.entity';
@@ -54,7 +54,11 @@ export class DistributionService {
     return this.dataSource.transaction(async (m) => {
       const period = await this.repo.lockPeriod(periodId, m);
       if (!period) throw new NotFoundError('Period', periodId);
-      await this.unit(actor, unitId, m);
+      const unit = await this.unit(actor, unitId, m);
+      // The predicate is the result rating of the unit's head (spec §5.4): the head may not set it (§8 rule 1).
+      if (unit.headEmployeeId !== null && ownEmployeeId(actor.principal) === unit.headEmployeeId) {
+        throw new ForbiddenError(`You head unit ${unit.code}: its organisation predicate is your own result rating`, 'own-appraisal');
+      }
       if (period.status === 'CLOSED') {
         throw new ConflictError('period-closed', `Period ${period.code} is CLOSED: organisation predicates can no longer change`);
       }

@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -111,6 +112,10 @@ export class UnitsController {
   })
   @ApiOkResponse({ type: UnitDto })
   @ApiNotFoundResponse({ type: ProblemResponse })
+  @ApiForbiddenResponse({
+    description: '`own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4, §8 rule 4)',
+    type: ProblemResponse,
+  })
   @ApiConflictResponse({
     description: 'The code is taken, the move would make the unit its own ancestor, or the head is not an ACTIVE employee of the unit (`invalid-unit-head`)',
     type: ProblemResponse,

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor } from '../../common/auth/principal';
-import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { ImportRejectedError, ImportResult, validateRow } from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle } from '../../common/tree/tree';
@@ -80,7 +80,10 @@ export class UnitsService {
         }
       }
       const headChanges = dto.headEmployeeId !== undefined && dto.headEmployeeId !== before.headEmployeeId;
-      if (headChanges && dto.headEmployeeId) await this.requireHead(dto.headEmployeeId, before, m);
+      if (headChanges) {
+        refuseOwnHead(actor, before.headEmployeeId, dto.headEmployeeId ?? null);
+        if (dto.headEmployeeId) await this.requireHead(dto.headEmployeeId, before, m);
+      }
       const after = await this.units.save({ ...before, ...dto }, m);
       // Unit indices of citizen feedback follow the tree and the publicService flags (spec §5.3).
       await markForUnitChanges(m, [{ before, after }], 'unit.update');
@@ -116,7 +119,7 @@ export class UnitsService {
       const read = readUnitRows(dto.units.map((raw) => ({ raw, ...validateRow(UnitImportRow, raw) })));
       const existing = await this.units.findByCodes(unitCodesNamed(read), m);
       const heads = await this.units.headCandidates({ nips: unitHeadNipsNamed(read) }, m);
-      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads);
+      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads, ownEmployeeId(actor.principal));
       if (atomic && plan.errors.length) throw new ImportRejectedError('units', plan.errors);
 
       await this.units.insertMany(plan.create, m);
@@ -158,3 +161,11 @@ export class UnitsService {
 /** A new head, or none, changes how the old and the new head's appraisals in the unit are rated (spec §5.4). */
 const markHeadChange = (m: EntityManager, before: UnitEntity, after: UnitEntity, reason: string) =>
   followHeadChange(m, after.id, before.headEmployeeId, after.headEmployeeId, reason);
+
+/** Being a unit's head changes how one's own appraisal is rated (spec §5.4): nobody names or replaces themselves (§8 rule 4). */
+function refuseOwnHead(actor: Actor, before: string | null, after: string | null): void {
+  const me = ownEmployeeId(actor.principal);
+  if (me !== null && (me === before || me === after)) {
+    throw new ForbiddenError('Nobody names or replaces themselves as the head of a unit: it decides how their own appraisal is rated', 'own-record');
+  }
+}

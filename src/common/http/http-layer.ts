@@ -8,7 +8,7 @@ import { checkSafeInput } from './safe-input.middleware';
 const JSON_TYPE = /^application\/(?:json|[^/\s;]+\+json)$/i;
 
 /** type-is's match of application/json and application/*+json on the media type, parameters (charset) aside. */
-export function isJsonType(contentType: string | undefined): boolean {
+function isJsonType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   return JSON_TYPE.test(contentType.split(';')[0].trim());
 }
@@ -21,7 +21,7 @@ export interface BodyLimits {
 }
 
 /** The bulk imports take the larger IMPORT_BODY_LIMIT. */
-export const IMPORT_PATHS = new Set(['/units/import', '/employees/import']);
+const IMPORT_PATHS = new Set(['/units/import', '/employees/import']);
 
 const kBodyRead = Symbol('capaian.bodyRead');
 
@@ -30,7 +30,7 @@ type RoutedRequest = IncomingMessage & { route?: { path?: unknown } };
 type Marked = FastifyRequest & { [kBodyRead]?: boolean };
 
 /** Does the request carry a body (as type-is and body-parser decide it)? */
-export function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 

@@ -4,7 +4,7 @@
 export type CheckedRow<R> = { raw: unknown } & ({ row: R; error: null } | { row: null; error: string });
 
 /** The row key (code or NIP) as sent, for error reports; null when the row has none. */
-export function keyOf(raw: unknown, field: string): string | null {
+function keyOf(raw: unknown, field: string): string | null {
   const v = (raw as Record<string, unknown> | null)?.[field];
   return typeof v === 'string' ? v : null;
 }

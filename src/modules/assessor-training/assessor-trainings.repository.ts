@@ -33,10 +33,6 @@ export class AssessorTrainingsRepository {
     await this.repo(m).delete({ id });
   }
 
-  async exists(employeeId: string, course: string, completedOn: string, m: EntityManager): Promise<boolean> {
-    return this.repo(m).exists({ where: { employeeId, course, completedOn } });
-  }
-
   async isTrained(employeeId: string, on: string, m?: EntityManager): Promise<boolean> {
     const [row] = await (m ?? this.dataSource.manager).query<{ trained: boolean }[]>(`SELECT ${TRAINED_ON('$1::uuid', '$2::date')} AS trained`, [employeeId, on]);
     return row.trained;

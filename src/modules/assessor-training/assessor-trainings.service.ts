@@ -40,7 +40,6 @@ export class AssessorTrainingsService {
           throw ValidationFailedError.field('employeeId', `no employee has the id ${dto.employeeId}`);
         }
         refuseOwn(actor.principal, employee.id, 'record');
-        if (await this.trainings.exists(employee.id, dto.course, dto.completedOn, m)) throw duplicate(dto);
         const created = await this.trainings.insert(
           {
             employeeId: employee.id,
@@ -55,6 +54,7 @@ export class AssessorTrainingsService {
         await this.audit.record(m, actor, { action: 'assessor-training.create', entityType: 'assessor-training', entityId: created.id, after: created });
         return created;
       })
+      // The unique index decides a duplicate, also between two concurrent requests.
       .catch((e: unknown) => {
         const pg = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
         if (pg?.code === '23505' && pg.constraint === 'uq_assessor_trainings_course') throw duplicate(dto);

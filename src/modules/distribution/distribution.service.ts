@@ -116,7 +116,10 @@ export class DistributionService {
    * behaviourScore in view with the assessors of the whole period that have 5 or more appraisees with a score.
    */
   async assessorStats(actor: Actor, periodId: string, withinUnitId?: string): Promise<AssessorStatsReportDto> {
-    const view = await this.view(actor, periodId, withinUnitId);
+    return this.statsOver(periodId, withinUnitId, await this.view(actor, periodId, withinUnitId));
+  }
+
+  private async statsOver(periodId: string, withinUnitId: string | undefined, view: AppraisalView): Promise<AssessorStatsReportDto> {
     const rows = await this.repo.assessorStats(periodId, view, MIN_APPRAISEES, witaDate());
 
     const reference = rows.map((r) => numberOrNull(r.periodMeanBehaviour)).filter((v): v is number => v !== null);
@@ -157,10 +160,8 @@ export class DistributionService {
    * training valid today, and those calibration flags LENIENT or STRICT. By name, then NIP.
    */
   async trainingNeeds(actor: Actor, periodId: string, q: TrainingNeedsQueryDto): Promise<Page<TrainingNeedDto>> {
-    const [assessors, stats] = await Promise.all([
-      this.view(actor, periodId, q.withinUnitId).then((view) => this.repo.assessorsInView(periodId, view, witaDate())),
-      this.assessorStats(actor, periodId, q.withinUnitId),
-    ]);
+    const view = await this.view(actor, periodId, q.withinUnitId);
+    const [assessors, stats] = await Promise.all([this.repo.assessorsInView(periodId, view, witaDate()), this.statsOver(periodId, q.withinUnitId, view)]);
     const flags = new Map(stats.items.map((s) => [s.assessorId, s.flag]));
     const needs = assessors.flatMap((a): TrainingNeedDto[] => {
       const flag = flags.get(a.assessorId) ?? null;

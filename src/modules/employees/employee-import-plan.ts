@@ -40,7 +40,7 @@ export function employeeLookups(read: EmployeeRows): { unitCodes: string[]; nips
   };
 }
 
-export interface EmployeeImportContext {
+interface EmployeeImportContext {
   /** The units of `employeeLookups(…).unitCodes`. */
   units: UnitEntity[];
   /** May the caller place employees in this unit (and touch those in it)? */
@@ -55,7 +55,7 @@ export interface EmployeeImportContext {
   newId: () => string;
 }
 
-export interface EmployeeImportPlan {
+interface EmployeeImportPlan {
   /** Refused rows in index order; with `atomic` any of them rejects the whole import. */
   errors: ImportRowError[];
   /** New employees in row order, each with its id (those they supervise may refer to it). */

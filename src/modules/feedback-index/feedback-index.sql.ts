@@ -11,8 +11,8 @@ import { IKM_ELEMENTS, IkmElement } from '../scoring/ikm';
 export const MAX_UNIT_DEPTH = 64;
 
 /** The statuses of the feedback each index counts (spec §4). */
-export const UNIT_INDEX_STATUSES = ['PUBLISHED', 'VERIFIED'] as const;
-export const EMPLOYEE_INDEX_STATUSES = ['VERIFIED'] as const;
+const UNIT_INDEX_STATUSES = ['PUBLISHED', 'VERIFIED'] as const;
+const EMPLOYEE_INDEX_STATUSES = ['VERIFIED'] as const;
 
 const COUNTED: ReadonlySet<string> = new Set([...UNIT_INDEX_STATUSES, ...EMPLOYEE_INDEX_STATUSES]);
 

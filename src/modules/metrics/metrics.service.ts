@@ -10,7 +10,7 @@ import { SCORES_QUEUE_TOKEN } from '../recalculation/relay.service';
 import { routeLabel } from './metrics-http';
 
 /** The `scores` queue's states that are exported; completed jobs are removed, so their count says nothing. */
-export const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
+const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
 /** A source that does not answer within this time shows as NaN in this scrape instead of holding the scrape up. */
 const SOURCE_TIMEOUT_MS = 2000;
 

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { MARKS_CHANNEL } from './recalculation-marks';
 
-export interface ClaimedMark {
+interface ClaimedMark {
   appraisalId: string;
   version: string;
   enqueuedAtMs: number;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RecalculationRunEntity, RunTrigger } from './recalculation-run.entity';
 
-export type RunProgress = Partial<Pick<RecalculationRunEntity, 'status' | 'done' | 'total' | 'error' | 'startedAt' | 'finishedAt'>>;
+type RunProgress = Partial<Pick<RecalculationRunEntity, 'status' | 'done' | 'total' | 'error' | 'startedAt' | 'finishedAt'>>;
 
 /** The batch runs of `POST /periods/{id}/recalculate` and the nightly schedule. */
 @Injectable()

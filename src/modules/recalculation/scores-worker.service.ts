@@ -86,7 +86,7 @@ export class ScoresWorker implements OnModuleInit, OnApplicationShutdown {
     }
     const p: Promise<void> = this.recalculation
       .executeRun(runId)
-      .catch((e: unknown) => this.logger.error({ err: e, runId }, 'batch recalculation failed'))
+      .catch(() => undefined) // executeRun logged it and marked the run FAILED
       .finally(() => this.local.delete(p));
     this.local.add(p);
   }

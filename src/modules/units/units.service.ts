@@ -87,7 +87,7 @@ export class UnitsService {
       const after = await this.units.save({ ...before, ...dto }, m);
       // Unit indices of citizen feedback follow the tree and the publicService flags (spec §5.3).
       await markForUnitChanges(m, [{ before, after }], 'unit.update');
-      if (headChanges) await markHeadChange(m, before, after, 'unit.head');
+      if (headChanges) await followHeadChange(m, id, before.headEmployeeId, after.headEmployeeId, 'unit.head');
       const action = dto.active === false && before.active ? 'unit.deactivate' : 'unit.update';
       await this.audit.record(m, actor, { action, entityType: 'unit', entityId: id, before, after });
       return after;
@@ -126,7 +126,7 @@ export class UnitsService {
       await this.units.updateMany(plan.update.map((u) => u.after), m);
       await markForUnitChanges(m, plan.update, 'unit.import-update');
       for (const { before, after } of plan.update) {
-        if (before.headEmployeeId !== after.headEmployeeId) await markHeadChange(m, before, after, 'unit.import-head');
+        if (before.headEmployeeId !== after.headEmployeeId) await followHeadChange(m, after.id, before.headEmployeeId, after.headEmployeeId, 'unit.import-head');
       }
       const audit: AuditEntry[] = [
         ...plan.create.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
@@ -158,9 +158,6 @@ export class UnitsService {
   }
 }
 
-/** A new head, or none, changes how the old and the new head's appraisals in the unit are rated (spec §5.4). */
-const markHeadChange = (m: EntityManager, before: UnitEntity, after: UnitEntity, reason: string) =>
-  followHeadChange(m, after.id, before.headEmployeeId, after.headEmployeeId, reason);
 
 /** Being a unit's head changes how one's own appraisal is rated (spec §5.4): nobody names or replaces themselves (§8 rule 4). */
 function refuseOwnHead(actor: Actor, before: string | null, after: string | null): void {

@@ -1,4 +1,4 @@
-import { checkRank } from './rank';
+import { bknGolonganId, checkRank } from './rank';
 
 describe('checkRank', () => {
   it.each([
@@ -19,4 +19,19 @@ describe('checkRank', () => {
     ['XVIII', 'PPPK'],
     ['', 'PPPK'],
   ] as const)('rejects %s for %s', (rank, type) => expect(checkRank(rank, type)).toMatch(/is not a (PNS|PPPK) rank/));
+});
+
+describe('bknGolonganId', () => {
+  it.each([
+    ['I/a', 11],
+    ['I/d', 14],
+    ['II/a', 21],
+    ['II/c', 23],
+    ['III/a', 31],
+    ['III/d', 34],
+    ['IV/a', 41],
+    ['IV/e', 45],
+  ])('maps %s to %i', (rank, id) => expect(bknGolonganId(rank)).toBe(id));
+
+  it.each(['III/e', 'IX', 'XVII', 'iii/a', ''])('has no id for %p', (rank) => expect(bknGolonganId(rank)).toBeNull());
 });

@@ -15,3 +15,17 @@ export function checkRank(rank: string, type: EmploymentType): string | null {
       ? `${rank} is not a PNS rank (I/a … IV/e)`
       : `${rank} is not a PPPK rank (I … XVII)`;
 }
+
+const RUANG = ['a', 'b', 'c', 'd', 'e'];
+const GOLONGAN = ['I', 'II', 'III', 'IV'];
+
+/**
+ * BKN's id of a PNS golongan as SIASN takes it (`penilaiGolonganId`): the golongan digit, then the ruang
+ * (I/a = 11 … I/d = 14, III/d = 34, IV/e = 45). Null for anything else, PPPK ranks included: SIASN's PNS ids do
+ * not cover them.
+ */
+export function bknGolonganId(rank: string): number | null {
+  if (!PNS_RANKS.includes(rank)) return null;
+  const [golongan, ruang] = rank.split('/');
+  return (GOLONGAN.indexOf(golongan) + 1) * 10 + RUANG.indexOf(ruang) + 1;
+}

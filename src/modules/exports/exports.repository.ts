@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import type { AppraisalStatus } from '../appraisals/entities/appraisal.entity';
+import type { Predicate, PredicateCode, Rating } from '../scoring/types';
+import type { SiasnSource } from './siasn';
+
+/** Which appraisals of the period an export covers: all, none, or those whose unit is in one subtree. */
+export type ExportView = { kind: 'all' } | { kind: 'none' } | { kind: 'subtree'; rootUnitId: string };
+
+/** A row of the results workbook; scores are numeric text (null without a score). */
+export interface ResultSource {
+  nip: string;
+  name: string;
+  unitCode: string;
+  unitName: string;
+  status: AppraisalStatus;
+  resultScore: string | null;
+  behaviourScore: string | null;
+  finalScore: string | null;
+  resultRating: Rating | null;
+  behaviourRating: Rating | null;
+  predicate: Predicate | null;
+  predicateCode: PredicateCode | null;
+  stale: boolean;
+}
+
+/** Rows read from a database cursor; `close` ends the cursor (if still open) and hands the connection back. */
+export interface RowCursor<T> {
+  rows: AsyncIterable<T> & Readable;
+  close: () => Promise<void>;
+}
+
+export interface UnitRef {
+  id: string;
+  code: string;
+  name: string;
+}
+
+@Injectable()
+export class ExportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** FINALIZED appraisals of the period in view that have a predicate, with their assessor, by NIP. */
+  siasnRows(periodId: string, view: ExportView): Promise<RowCursor<SiasnSource>> {
+    const params: unknown[] = [periodId];
+    return this.cursor<SiasnSource>(
+      `SELECT e.nip, s.result_rating AS "resultRating", s.behaviour_rating AS "behaviourRating", s.predicate_code AS "predicateCode",
+              ae.nip AS "assessorNip", ae.name AS "assessorName", ae.rank AS "assessorRank",
+              ae.position_title AS "assessorPosition", au.name AS "assessorUnitName"
+         FROM appraisals a
+         JOIN employees e ON e.id = a.employee_id
+         JOIN appraisal_scores s ON s.appraisal_id = a.id
+         LEFT JOIN employees ae ON ae.id = a.assessor_id
+         LEFT JOIN units au ON au.id = ae.unit_id
+        WHERE a.period_id = $1 AND a.status = 'FINALIZED' AND s.predicate_code IS NOT NULL AND ${viewCondition(view, params)}
+        ORDER BY e.nip`,
+      params,
+    );
+  }
+
+  /**
+   * Every appraisal of the period in view with its score (if any) and freshness, by NIP. Freshness is the
+   * rule of the score read (ScoresRepository.read): STALE while a recalculation mark of the appraisal exists.
+   */
+  resultRows(periodId: string, view: ExportView): Promise<RowCursor<ResultSource>> {
+    const params: unknown[] = [periodId];
+    return this.cursor<ResultSource>(
+      `SELECT e.nip, e.name, u.code AS "unitCode", u.name AS "unitName", a.status,
+              s.result_score AS "resultScore", s.behaviour_score AS "behaviourScore", s.final_score AS "finalScore",
+              s.result_rating AS "resultRating", s.behaviour_rating AS "behaviourRating", s.predicate, s.predicate_code AS "predicateCode",
+              EXISTS (SELECT 1 FROM score_recalculation_marks k WHERE k.appraisal_id = a.id) AS stale
+         FROM appraisals a
+         JOIN employees e ON e.id = a.employee_id
+         JOIN units u ON u.id = a.unit_id
+         LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
+        WHERE a.period_id = $1 AND ${viewCondition(view, params)}
+        ORDER BY e.nip`,
+      params,
+    );
+  }
+
+  /**
+   * The units in view whose distribution says something for the period, by code: those with an appraisal of the
+   * period in their subtree (the units of its appraisals and their ancestors) and those with an organisation predicate.
+   */
+  units(periodId: string, view: ExportView): Promise<UnitRef[]> {
+    const params: unknown[] = [periodId];
+    const inView = view.kind === 'all' ? 'true' : view.kind === 'none' ? 'false' : `u.id IN (SELECT unit_subtree($${params.push(view.rootUnitId)}))`;
+    return this.dataSource.query<UnitRef[]>(
+      `WITH RECURSIVE up(id, parent_id) AS (
+         SELECT u.id, u.parent_id FROM units u WHERE u.id IN (SELECT DISTINCT unit_id FROM appraisals WHERE period_id = $1)
+         UNION
+         SELECT p.id, p.parent_id FROM units p JOIN up ON p.id = up.parent_id
+       )
+       SELECT u.id, u.code, u.name
+         FROM units u
+        WHERE (u.id IN (SELECT id FROM up) OR u.id IN (SELECT unit_id FROM organisation_predicates WHERE period_id = $1)) AND ${inView}
+        ORDER BY u.code`,
+      params,
+    );
+  }
+
+  /** The query on a connection of its own, read through a cursor (pg-query-stream) so memory stays flat. */
+  private async cursor<T>(sql: string, params: unknown[]): Promise<RowCursor<T>> {
+    const runner = this.dataSource.createQueryRunner();
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await runner.release();
+    };
+    try {
+      const rows = (await runner.stream(sql, params)) as unknown as AsyncIterable<T> & Readable;
+      return {
+        rows,
+        close: async () => {
+          if (!rows.destroyed) rows.destroy();
+          await release();
+        },
+      };
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  }
+}
+
+/** The SQL condition of the view over `appraisals a`; a subtree root becomes a parameter appended to `params`. */
+function viewCondition(view: ExportView, params: unknown[]): string {
+  switch (view.kind) {
+    case 'all':
+      return 'true';
+    case 'none':
+      return 'false';
+    case 'subtree':
+      return `a.unit_id IN (SELECT unit_subtree($${params.push(view.rootUnitId)}))`;
+  }
+}

@@ -48,7 +48,9 @@ export async function startApi(
   const port = await freePort();
   let output = '';
   const preload = (opts.preload ?? []).flatMap((m) => ['-r', m]);
-  const child: ChildProcess = spawn(process.execPath, [...preload, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  // BENCH_API_CPU_PROF_DIR: the API writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_API_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...preload, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: opts.cwd,
     env: {
       ...process.env,

@@ -111,6 +111,27 @@ describe('HTTP conventions (e2e)', () => {
     });
   });
 
+  describe('security headers', () => {
+    it('every answer carries the same helmet headers and CSP: an API read, a 404, a malformed body, the Swagger UI', async () => {
+      const answers = [
+        await t.http().get('/units').set(admin()),
+        await t.http().get('/no-such-route'),
+        await t.http().post('/units').set(admin()).set('Content-Type', 'application/json').send('{'),
+        await t.http().get('/docs'),
+      ];
+      for (const res of answers) {
+        expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+        expect(res.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+        expect(res.headers['content-security-policy']).toContain("img-src 'self' data:");
+        expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+        expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+        expect(res.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+  });
+
   describe('health', () => {
     it('GET /health answers 200 {status: ok} without credentials', async () => {
       const res = await t.http().get('/health');

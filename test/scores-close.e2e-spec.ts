@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem } from './factories';
 import { insertIndicator, insertPeriod } from './planning-fixtures';
@@ -12,7 +13,8 @@ describe('scores: batch recalculation and the period close (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Chunks of 2, two at a time: every batch below runs in several chunks and lanes.
+    t = await createTestApp({ RECALC_BATCH_CHUNK: '2', RECALC_BATCH_PARALLEL: '2' });
     db = t.app.get(DataSource);
   });
   afterAll(() => t.close());
@@ -64,6 +66,36 @@ describe('scores: batch recalculation and the period close (e2e)', () => {
     expectProblem(await t.http().get('/recalculations/00000000-0000-4000-8000-000000000000').set(admin()), 404);
     const audit = await t.http().get(`/audit-events?entityId=${period.id}&action=recalculation.create`).set(admin());
     expect(audit.body.items[0].after).toMatchObject({ id: res.body.id, trigger: 'MANUAL' });
+  });
+
+  it('a batch in chunks run two at a time scores every appraisal once, leaves FINALIZED ones alone and reports progress in order', async () => {
+    const { period, ids } = await unitWithAppraisals([10, 5, 10, 10, 5, 10, 10]);
+    // One appraisal in the middle of the id order is FINALIZED: no chunk may write its score.
+    const frozen = [...ids].sort()[3];
+    await db.query(`UPDATE appraisals SET status = 'FINALIZED', finalized_at = now() WHERE id = $1`, [frozen]);
+    const progress: number[] = [];
+    const done = await t.app.get(RecalculationService).recalculatePeriod(period.id, undefined, (n) => Promise.resolve(void progress.push(n)));
+    expect(done).toBe(6);
+    expect(progress.at(-1)).toBe(6);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b)); // 4 chunks: 2, 2, 2 and the rest
+    expect(progress.length).toBe(4);
+    const scored = await db.query<{ appraisal_id: string; predicate: string }[]>(
+      'SELECT appraisal_id, predicate FROM appraisal_scores WHERE appraisal_id = ANY($1) ORDER BY appraisal_id',
+      [ids],
+    );
+    expect(scored.map((r) => r.appraisal_id)).toEqual(ids.filter((id) => id !== frozen).sort());
+    expect(scored.find((r) => r.appraisal_id === ids[1])?.predicate).toBe('BUTUH_PERBAIKAN');
+  });
+
+  it('a batch whose progress cannot be recorded fails, keeping the chunks it committed', async () => {
+    const { period, ids } = await unitWithAppraisals([10, 10, 10, 10, 10, 10]);
+    let calls = 0;
+    const failing = t.app.get(RecalculationService).recalculatePeriod(period.id, undefined, () =>
+      ++calls === 1 ? Promise.reject(new Error('progress store down')) : Promise.resolve(),
+    );
+    await expect(failing).rejects.toThrow('progress store down');
+    const [{ n }] = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM appraisal_scores WHERE appraisal_id = ANY($1)', [ids]);
+    expect(n).toBeGreaterThan(0);
   });
 
   it('closing computes and freezes the scores; later changes cannot move them', async () => {

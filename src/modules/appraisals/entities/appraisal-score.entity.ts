@@ -27,7 +27,8 @@ export class AppraisalScoreEntity {
   @Column({ type: 'enum', enum: RATINGS, enumName: 'rating', nullable: true }) behaviourRating: Rating | null;
   @Column({ type: 'enum', enum: PREDICATES, enumName: 'predicate', nullable: true }) predicate: Predicate | null;
   @Column({ type: 'smallint', nullable: true }) predicateCode: PredicateCode | null;
-  @Column({ type: 'jsonb' }) breakdown: ScoreBreakdown;
+  /** json, not jsonb: written whole and read whole, never queried inside; jsonb's parser made most of the cost of writing a score. */
+  @Column({ type: 'json' }) breakdown: ScoreBreakdown;
   @Column({ type: 'timestamptz' }) computedAt: Date;
 
   /** SHA-256 of everything the score was computed from; a recalculation with the same inputs writes nothing. */

@@ -7,7 +7,7 @@
 const LAYERS = [
   ['scoring'],
   ['config', 'database', 'common'],
-  ['feedback-index'],
+  ['feedback-index', 'webhook-outbox'],
   ['recalculation'],
   ['units'],
   ['employees'],
@@ -17,7 +17,8 @@ const LAYERS = [
   ['auth'],
   ['distribution'],
   ['appraisals', 'public-feedback'],
-  ['service-index', 'promotion-candidates', 'performance-dialogue', 'retention', 'health', 'metrics'],
+  ['service-index', 'promotion-candidates', 'performance-dialogue', 'retention', 'health', 'exports', 'documents', 'webhooks'],
+  ['metrics'],
 ];
 const INFRASTRUCTURE = new Set(['config', 'database', 'common']);
 

@@ -4,6 +4,7 @@ import { ACCESS_EXTENSION, AccessRule } from './common/auth/access.decorator';
 import { problemCodeTable } from './common/errors/problem-codes';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem';
 import { MAX_JSON_DEPTH } from './common/http/safe-input.middleware';
+import { addWebhookEventSchemas, EVENT_DATA } from './webhook-events.openapi';
 
 const DESCRIPTION = `Achievement-based performance appraisal of the civil servants (ASN) of the city government of Denpasar.
 
@@ -34,6 +35,14 @@ in this order: sign in, import units, create a unit, import employees, create an
 users, API keys, shortlists, service tickets and public feedback. Ids in the other examples are placeholders: replace them
 with ids your own calls returned.
 
+**Webhooks** (Standard Webhooks 1.0). Subscribe at \`POST /webhooks\`; every delivery is a POST of a \`WebhookEvent\`
+(\`{type, timestamp, data}\`, the schema of \`data\` named by \`type\`: \`score.changed\` → \`ScoreChangedEvent\`, …) with
+the headers \`webhook-id\` (the event's id, the same on every retry: de-duplicate on it), \`webhook-timestamp\` and
+\`webhook-signature\` (\`v1,\` + base64 HMAC-SHA256 of \`id.timestamp.body\` with the endpoint's secret; two entries while a
+rotated secret still signs). An event is written in the transaction of the change it reports. A 2xx within 15 s
+delivers it; otherwise it is retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; a 410 or 5 days of
+failures disables the endpoint.
+
 **Problem types.** An error's \`type\` is \`urn:capaian:problem:<code>\`; the codes:
 
 ${problemCodeTable()}`;
@@ -53,10 +62,12 @@ const TAGS: [name: string, description: string][] = [
   ['performance-dialogue', 'Performance dialogues acknowledged by the other party, dialogue gaps, and continuous feedback notes to the employee'],
   ['recalculation', 'Asynchronous recalculation of the scores of a period, and its progress'],
   ['distribution', 'Organisation predicates, the distribution curve of employee predicates, assessor statistics and training needs'],
+  ['exports', 'Files for other systems and for reading: the SIASN performance rows of a CLOSED period (JSON, CSV) and the results workbook (XLSX)'],
   ['promotion-candidates', 'Consistently high performers, and shortlists with decisions for the promotion board'],
   ['public-feedback', 'Citizen satisfaction survey (SKM): submission without login, service tickets, moderation'],
   ['service-index', 'Service index (IKM) of a unit or an employee, for signed-in callers'],
   ['public', 'Published figures without login: unit service indices and period summaries, never individual data'],
+  ['webhooks', 'Subscriptions to events (Standard Webhooks): signed deliveries, retries, the delivery log; event bodies are the `WebhookEvent` schema'],
   ['audit', 'The audit trail of every change'],
   ['health', 'Liveness and readiness probes'],
 ];
@@ -72,7 +83,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const [name, description] of TAGS) config.addTag(name, description);
   const doc = SwaggerModule.createDocument(app, config.build(), {
     operationIdFactory: (_controller, method) => method,
+    extraModels: Object.values(EVENT_DATA),
   });
+  addWebhookEventSchemas(doc.components!.schemas!);
   return withAccessInDescriptions(withProblemMediaType(doc));
 }
 

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { API_SCOPES, ApiScope } from '../src/common/auth/principal';
 import { witaDate } from '../src/common/time/wita';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
+import { recordTestEvent } from '../src/modules/webhook-outbox/outbox';
+import { encryptSecret, generateSecret } from '../src/modules/webhooks/secret-box';
 import { ACCESS_MATRIX, Caller, CALLERS, Expect, expected, PEOPLE, Person, ROLE_OF } from './access-matrix.table';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, employeeBody, pnsNip, uniqueCode, userToken } from './factories';
@@ -22,6 +24,8 @@ const PASSWORD = 'correct-horse-battery';
 /** Operations whose cells share one object they all write (one decision per shortlist and employee): one cell at a time. */
 const SERIAL = new Set(['recordShortlistDecision']);
 const ANSWERS = { U1: 4, U2: 4, U3: 3, U4: 4, U5: 3, U6: 4, U7: 4, U8: 3, U9: 4 };
+/** A closed loopback port (discard): admitted by WEBHOOK_ALLOWED_HOSTS below, never sent to. */
+const WEBHOOK_URL = 'http://127.0.0.1:9/matrix';
 /**
  * A client address of its own for every request (TRUST_PROXY=loopback): the per-address feedback count lives in
  * the shared e2e database, and this file's public requests must not use up the budget of 127.0.0.1 that
@@ -130,6 +134,16 @@ describe('access matrix (e2e, spec §8)', () => {
     return row.id;
   }
 
+  /** A webhook endpoint of its own for a cell (org-wide: no subject). */
+  async function webhook(): Promise<string> {
+    const [row] = await db.query<{ id: string }[]>(
+      // DISABLED: endpoints are global, and an enabled one would collect the events of every other file's changes.
+      `INSERT INTO webhook_endpoints (url, events, secret, status) VALUES ($1, ARRAY['score.changed'], $2, 'DISABLED') RETURNING id`,
+      [WEBHOOK_URL, encryptSecret(generateSecret(), t.config.webhooks.secretKey)],
+    );
+    return row.id;
+  }
+
   /** A training of the subject's employee, recorded by nobody in the matrix. */
   async function training(s: SubjectWorld): Promise<string> {
     const [row] = await db.query<{ id: string }[]>(
@@ -201,6 +215,13 @@ describe('access matrix (e2e, spec §8)', () => {
     }),
     withdrawResultRatingOverride: async ({ s }) => ({ ids: { id: (await appraisal(s, { status: 'AGREED', period: 'OPEN', target: true })).id } }),
     getAppraisalScore: ({ s }) => ({ ids: { id: s.appraisalId } }),
+    // An appraisal with a FRESH score of its own: writes of other rows mark the standard one, which would answer 409 score-stale.
+    getEvaluationDocument: async ({ s }) => {
+      const { id } = await appraisal(s, { status: 'AGREED', period: 'OPEN', target: true });
+      const [{ period_id }] = await db.query<{ period_id: string }[]>('SELECT period_id FROM appraisals WHERE id = $1', [id]);
+      await t.app.get(RecalculationService).recalculatePeriod(period_id);
+      return { ids: { id } };
+    },
     getObjection: ({ s }) => ({ ids: { id: s.appraisalId } }),
     fileObjection: async ({ s }) => ({
       ids: { id: (await appraisal(s, { status: 'FINALIZED', period: 'CLOSED', target: true })).id },
@@ -269,6 +290,8 @@ describe('access matrix (e2e, spec §8)', () => {
     getAssessorStats: () => ({ ids: { id: pOpen.id }, query: { withinUnitId: unit.id } }),
     getTrainingNeeds: () => ({ ids: { id: pOpen.id }, query: { withinUnitId: unit.id } }),
     getDialogueGaps: () => ({ ids: { id: pOpen.id }, query: { withinUnitId: unit.id } }),
+    exportSiasn: () => ({ ids: { id: pClosed }, query: { format: 'csv' } }),
+    exportResults: () => ({ ids: { id: pOpen.id } }),
 
     listIndicators: () => ({}),
     getIndicator: () => ({ ids: { id: indicatorId } }),
@@ -299,6 +322,18 @@ describe('access matrix (e2e, spec §8)', () => {
     listApiKeys: () => ({}),
     revokeApiKey: async () => ({ ids: { id: (await apiKey(t, ['org:read'])).id } }),
     listAuditEvents: () => ({}),
+    createWebhook: () => ({ body: { url: WEBHOOK_URL, events: ['score.changed'], description: 'Matriks' } }),
+    listWebhooks: () => ({}),
+    getWebhook: async () => ({ ids: { id: await webhook() } }),
+    updateWebhook: async () => ({ ids: { id: await webhook() }, body: { events: ['appraisal.finalized'] } }),
+    deleteWebhook: async () => ({ ids: { id: await webhook() } }),
+    rotateWebhookSecret: async () => ({ ids: { id: await webhook() } }),
+    testWebhook: async () => ({ ids: { id: await webhook() } }),
+    listWebhookDeliveries: async () => ({ ids: { id: await webhook() } }),
+    retryWebhookDelivery: async () => {
+      const id = await webhook();
+      return { ids: { id, deliveryId: (await db.transaction((m) => recordTestEvent(m, id, { matrix: true })))! } };
+    },
 
     login: () => ({ body: { username: spareUser.username, password: PASSWORD } }),
     me: () => ({}),
@@ -314,6 +349,8 @@ describe('access matrix (e2e, spec §8)', () => {
       LOGIN_THROTTLE_USERNAME_LIMIT: '1000',
       LOGIN_THROTTLE_ADDRESS_LIMIT: '1000',
       FEEDBACK_TICKETS_PER_OFFICER_DAY: '1000',
+      // Webhook URLs on a closed loopback port; no worker runs here (RECALC_WORKER=false), so nothing is sent anyway.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
     db = t.app.get(DataSource);
     const root = await createUnit(t, { publicService: true });
@@ -379,6 +416,8 @@ describe('access matrix (e2e, spec §8)', () => {
   }, 60_000);
 
   afterAll(async () => {
+    // The endpoints createWebhook made (enabled): not left to collect other files' events.
+    await db?.query('DELETE FROM webhook_endpoints WHERE url = $1', [WEBHOOK_URL]);
     await t?.close();
   });
 

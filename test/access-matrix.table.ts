@@ -74,6 +74,7 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   overrideResultRating:         row('assessments:write',   OK,  OWN,  NYP, NF,  OWN,  OWN, NF,  OK,  NYP),
   withdrawResultRatingOverride: row('assessments:write',   OK,  OWN,  NYP, NF,  OWN,  OWN, NF,  OK,  NYP),
   getAppraisalScore:            row('scores:read',         OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
+  getEvaluationDocument:        row('scores:read',         OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
   getObjection:                 row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
   fileObjection:                row('appraisals:write',    OK,  OK,   NYP, NF,  OK,   OK,  NF,  NYP, NYP),
   resolveObjection:             row('assessments:write',   OK,  OWN,  NYP, NF,  OWN,  OWN, NF,  NYP, OK),
@@ -131,6 +132,9 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   getAssessorStats:             row('scores:read',         OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
   getTrainingNeeds:             row('scores:read',         OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
   getDialogueGaps:              row('appraisals:read',     OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
+  // Period exports (§10): a period-level read; an HR operator outside U gets the rows of their own subtree (none of U's)
+  exportSiasn:                  row('scores:read',         OK,  OK,   OK,  OK,  OK,   RNA, RNA, RNA, RNA),
+  exportResults:                row('scores:read',         OK,  OK,   OK,  OK,  OK,   RNA, RNA, RNA, RNA),
   // Indicators (an organisation-wide catalogue)
   listIndicators:               row('appraisals:read',     OK,  OK,   OK,  OK,  OK,   OK,  OK,  OK,  OK),
   getIndicator:                 row('appraisals:read',     OK,  OK,   OK,  OK,  OK,   OK,  OK,  OK,  OK),
@@ -159,6 +163,16 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   listApiKeys:                  row(null,                  OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   revokeApiKey:                 row(null,                  OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   listAuditEvents:              row('audit:read',          OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  // Webhooks (spec §10; org-wide, admins and webhooks:manage keys only)
+  createWebhook:                row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  listWebhooks:                 row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  getWebhook:                   row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  updateWebhook:                row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  deleteWebhook:                row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  rotateWebhookSecret:          row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  testWebhook:                  row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  listWebhookDeliveries:        row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  retryWebhookDelivery:         row('webhooks:manage',     OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   // Authentication and health
   login:                        PUBLIC,
   me:                           row('any',                 OK,  OK,   OK,  OK,  OK,   OK,  OK,  OK,  OK),

@@ -73,6 +73,7 @@ describe('Bad-input sweep over every operation (e2e)', () => {
       LOGIN_THROTTLE_LIMIT: '1000000',
       LOGIN_THROTTLE_USERNAME_LIMIT: '1000000',
       LOGIN_THROTTLE_ADDRESS_LIMIT: '1000000',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
     db = t.app.get(DataSource);
     const admin = auth(t.adminToken);
@@ -111,6 +112,12 @@ describe('Bad-input sweep over every operation (e2e)', () => {
       .send({ heldOn: period.startDate, topics: ['Capaian'], notes: 'Dicatat atas permintaan pegawai' });
     expect(dialogue.status).toBe(201);
     const key = await t.http().post('/api-keys').set(admin).send({ name: uniqueCode('key'), scopes: ['scores:read'] });
+    const webhook = await t.http().post('/webhooks').set(admin).send({ url: 'http://127.0.0.1:9/sweep', events: ['score.changed'] });
+    expect(webhook.status).toBe(201);
+    const webhookTest = await t.http().post(`/webhooks/${webhook.body.id}/test`).set(admin);
+    expect(webhookTest.status).toBe(202);
+    // Disabled: endpoints are global, and an enabled one would collect the events of every other file's changes.
+    expect((await t.http().patch(`/webhooks/${webhook.body.id}`).set(admin).send({ enabled: false })).status).toBe(200);
     const run = await t.http().post(`/periods/${period.id}/recalculate`).set(admin);
     expect(run.status).toBe(202);
     // The batch runs in this process; its writes must not land inside an operation's fingerprint window.
@@ -146,10 +153,11 @@ describe('Bad-input sweep over every operation (e2e)', () => {
       ['/recalculations', run.body.id as string],
       ['/units', unit.id],
       ['/users', user.id],
+      ['/webhooks', webhook.body.id as string],
     ];
     for (const { path } of operations()) {
       const own = byPrefix.find(([prefix]) => path.startsWith(`${prefix}/{id}`));
-      pathIds[path] = { ...(own ? { id: own[1] } : {}), targetId: ids.targetId, unitId: unit.id, nip: employee.nip, dialogueId: dialogue.body.id as string };
+      pathIds[path] = { ...(own ? { id: own[1] } : {}), targetId: ids.targetId, unitId: unit.id, nip: employee.nip, dialogueId: dialogue.body.id as string, deliveryId: webhookTest.body.deliveryId as string };
     }
   }, 120_000);
 
@@ -177,6 +185,8 @@ describe('Bad-input sweep over every operation (e2e)', () => {
     if (s.format === 'date-time') return new Date().toISOString();
     if (name === 'nip' || name === 'employeeNip') return ids.nip;
     if (name === 'unitCode') return ids.unitCode;
+    // Never the example's host: a variant that passed validation would resolve it (DNS leaves the machine).
+    if (name === 'url') return 'http://127.0.0.1:9/sweep';
     if (s.example !== undefined) return s.example;
     switch (s.type ?? '') {
       case 'integer':

@@ -9,6 +9,7 @@ import { recreateDatabase } from './global-setup';
 import { createAppraisal, insertPeriod, orgChain } from './planning-fixtures';
 import { freePort, TestRedis, until } from './processes';
 import { TEST_DATABASE_URL } from './test-env';
+import { WebhookReceiver } from './webhook-receiver';
 
 /**
  * GET /metrics (Prometheus text format): disabled by default, on the API port behind METRICS_TOKEN, or on a port of
@@ -225,6 +226,38 @@ describe('GET /metrics (e2e)', () => {
       expect(await refused.json()).toMatchObject({ status: 401, code: 'unauthorized', type: 'urn:capaian:problem:unauthorized' });
       expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: auth(TOKEN) })).status).toBe(200);
       expectProblem(await t.http().get('/metrics').set(auth(TOKEN)), 404, 'not-found');
+    });
+  });
+
+  describe('with METRICS_TOKEN, webhooks delivered in this process', () => {
+    let t: TestApp;
+    let receiver: WebhookReceiver;
+    beforeAll(async () => {
+      receiver = await WebhookReceiver.start('127.0.0.1', { strict: true });
+      // No Redis and a worker: the webhook relay delivers in process, to the loopback receiver it is allowed to reach.
+      t = await createTestApp({ ...QUIET, METRICS_TOKEN: TOKEN, RECALC_WORKER: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '100ms,100ms' });
+    });
+    afterAll(async () => {
+      await t?.close();
+      await receiver?.close();
+    });
+    const scrape = async () => (await t.http().get('/metrics').set(auth(TOKEN)).expect(200)).text;
+
+    it('counts delivery attempts by outcome and reports the backlog of pending deliveries', async () => {
+      const attempts = (text: string, outcome: string) => sample(text, 'capaian_webhook_deliveries_total', { outcome, refused: 'false' }) ?? 0;
+      const before = await scrape();
+      receiver.answer('/metrics-probe', (n) => (n === 1 ? { status: 500 } : { status: 204 }));
+      const created = await t.http().post('/webhooks').set(auth(t.adminToken)).send({ url: receiver.url('/metrics-probe'), events: ['score.changed'] });
+      expect(created.status).toBe(201);
+      receiver.trust('/metrics-probe', created.body.secret as string);
+      expect((await t.http().post(`/webhooks/${created.body.id}/test`).set(auth(t.adminToken))).status).toBe(202);
+      await until(() => Promise.resolve(receiver.on('/metrics-probe').length === 2), 20_000);
+      await until(async () => attempts(await scrape(), 'delivered') === attempts(before, 'delivered') + 1, 5_000);
+      const after = await scrape();
+      expect(attempts(after, 'retrying')).toBe(attempts(before, 'retrying') + 1);
+      expect(sample(after, 'capaian_webhook_deliveries_pending')).toBe(0);
+      expect(sample(after, 'capaian_webhook_oldest_pending_delivery_age_seconds')).toBe(0);
+      expect(receiver.on('/metrics-probe').every((r) => r.verifiedBy.length === 1)).toBe(true);
     });
   });
 });

@@ -292,6 +292,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/appraisals/{id}/documents/evaluation.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The performance evaluation document of an appraisal as PDF (Dokumen Evaluasi Kinerja Pegawai, spec §10)
+         * @description A4, in Bahasa Indonesia, after the annex of PermenPAN-RB 6/2022: the period; the appraised employee, the pejabat penilai kinerja and the atasan pejabat penilai kinerja (nama, NIP, pangkat/golongan, jabatan, unit kerja); the organisation predicate of the appraisal's unit or of its nearest ancestor with one; the targets with indicator, target, realisation and capaian; the result rating; the seven BerAKHLAK aspects and the behaviour rating; the predicate; the signature blocks ("Denpasar, <date>"). The date is the finalisation date (WITA) of a FINALIZED appraisal, else today. Visible to whoever may read the score (`GET /appraisals/{id}/score`). The score must be fresh: a pending recalculation answers 409 `score-stale`, an appraisal without a score 409 `no-score`. A FINALIZED appraisal's document is the same bytes on every read and carries an ETag; send it in If-None-Match for a 304.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `scores:read`.
+         */
+        get: operations["getEvaluationDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/appraisals/{id}/feedback-notes": {
         parameters: {
             query?: never;
@@ -954,6 +976,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/periods/{id}/exports/results.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The results workbook of a period (XLSX): every appraisal's scores, and the distribution of every unit
+         * @description Any period status. Sheet `Hasil`: one row per appraisal of the period in view, whatever its status (one without a score has empty score cells), ordered by NIP: nip (text), name, unitCode and unitName (the appraisal's unit), status, resultScore, behaviourScore, finalScore, resultRating, behaviourRating, predicate, predicateCode (the SIASN kuadran) and freshness (FRESH, or STALE while a recalculation is pending, as GET /appraisals/{id}/score says). Sheet `Distribusi`: one row per unit in view that has appraisals of the period in its subtree or an organisation predicate, by code, with the distribution of its subtree exactly as GET /periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the share of each predicate, and the codes of the curve rules that fail. Streamed as it is written. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree. For an HR operator the units are those of their subtree.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
+         */
+        get: operations["exportResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/periods/{id}/exports/siasn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SIASN performance rows of a CLOSED period (BKN), as JSON or CSV
+         * @description One row per FINALIZED appraisal of the period that has a predicate, in the field names of SIASN's performance endpoints (spec §10), ordered by NIP; appraisals finalised without a predicate (force-closed unassessed) are left out, since SIASN needs the kuadran. `hasilKinerjaNilai` and `perilakuKerjaNilai` code the result and behaviour ratings (1 ABOVE, 2 MEETS, 3 BELOW_EXPECTATION), `kuadranKinerjaNilai` is the stored predicate code. The penilai fields describe the appraisal's assessor as their employee record is now (rank, position, unit). MONTHLY and QUARTERLY periods add `bulanMulaiPenilaian`, `bulanSelesaiPenilaian`, `tahunMulaiPenilaian`, `tahunSelesaiPenilaian` (the periodic layout); ANNUAL periods do not. `format=json` (default) answers a plain array, numbers as JSON numbers and NIPs as 18-digit strings; `format=csv` answers RFC 4180 CSV in UTF-8 with a header row of the same names, CRLF line ends, empty fields for null. Streamed from a database cursor as it is read. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree.
+         *
+         *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
+         */
+        get: operations["exportSiasn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/periods/{id}/policy": {
         parameters: {
             query?: never;
@@ -1480,6 +1546,156 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the webhook endpoints
+         * @description Oldest first; never a secret.
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe an endpoint to webhook events
+         * @description Answers the signing secret once; it is stored encrypted and never shown again (rotate it to get a new one). Every delivery is a POST of the envelope `{type, timestamp, data}` signed as Standard Webhooks 1.0 prescribes (headers `webhook-id` (the event id, the same on every retry), `webhook-timestamp`, `webhook-signature`), expecting a 2xx within WEBHOOK_TIMEOUT_MS (15 s); redirects are not followed. Failed attempts are retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (WEBHOOK_RETRY_SCHEDULE); a 410 Gone or 5 days of failures disable the endpoint (audited). Receivers de-duplicate on `webhook-id`. Audited as webhook.create (without the secret).
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint
+         * @description Its status, and why and when it was disabled; never the secret.
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description With its deliveries; nothing more is sent. Audited as webhook.delete.
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint, or re-enable a disabled one
+         * @description Any of url, events, description; `enabled: true` re-enables a DISABLED endpoint (deliveries that failed meanwhile stay FAILED: retry them), `enabled: false` disables it. Audited as webhook.update.
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the deliveries of a webhook endpoint
+         * @description Newest first, each with its attempts (time, status code, duration, error, the first 1 KB of the answer).
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a delivery
+         * @description PENDING again and due now, whatever its status; after the retry schedule ran out it gets one more attempt. It goes once the endpoint is ENABLED. Audited as webhook.delivery-retry.
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret of a webhook endpoint
+         * @description Answers the new secret once. For 24 hours the previous secret signs too: each delivery carries both signatures, space-separated in `webhook-signature`, so receivers switch over at their pace. Audited as webhook.rotate-secret (without the secrets).
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook endpoint
+         * @description A `webhook.test` event `{webhookId, message}` to this endpoint only, whatever it subscribes to, delivered like any other. Audited as webhook.test.
+         *
+         *     **Access:** ADMIN; API key scope `webhooks:manage`.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1575,7 +1791,7 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
-            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read")[];
+            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read" | "webhooks:manage")[];
             /** @enum {string} */
             status: "ACTIVE" | "REVOKED";
         };
@@ -1589,7 +1805,7 @@ export interface components {
             kind: "api-key";
             /** @example SIMPEG sync */
             name: string;
-            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read")[];
+            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read" | "webhooks:manage")[];
         };
         AppraisalDto: {
             /** Format: date-time */
@@ -1624,6 +1840,71 @@ export interface components {
              * @example 3
              */
             version: number;
+        };
+        AppraisalFinalizedData: {
+            /** Format: uuid */
+            appraisalId: string;
+            /** Format: uuid */
+            employeeId: string;
+            /** @example 199001012015031001 */
+            employeeNip: string;
+            finalScore: number | null;
+            /** Format: date-time */
+            finalizedAt: string;
+            /** @example 2026-11 */
+            periodCode: string;
+            /** Format: uuid */
+            periodId: string;
+            /**
+             * @description Null when finalised unassessed (forced close)
+             * @enum {string|null}
+             */
+            predicate: "SANGAT_BAIK" | "BAIK" | "BUTUH_PERBAIKAN" | "KURANG" | "SANGAT_KURANG" | null;
+            predicateCode: number | null;
+            /**
+             * @description What finalised it: `period-close`
+             * @example period-close
+             */
+            reason: string;
+        };
+        AppraisalFinalizedEvent: {
+            data: components["schemas"]["AppraisalFinalizedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "appraisal.finalized";
+        };
+        AppraisalObjectionFiledEvent: {
+            data: components["schemas"]["ObjectionFiledData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "appraisal.objection_filed";
+        };
+        AppraisalObjectionResolvedEvent: {
+            data: components["schemas"]["ObjectionResolvedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "appraisal.objection_resolved";
         };
         AspectBreakdownDto: {
             /** @enum {string} */
@@ -1959,7 +2240,7 @@ export interface components {
              *       "org:write"
              *     ]
              */
-            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read")[];
+            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read" | "webhooks:manage")[];
         };
         CreateAppraisalDto: {
             /** Format: uuid */
@@ -2230,6 +2511,26 @@ export interface components {
             /** @example operator.dishub */
             username: string;
         };
+        CreateWebhookDto: {
+            /**
+             * @description Blank is stored as null
+             * @example SIMPEG: sinkronisasi nilai
+             */
+            description?: string | null;
+            /**
+             * @description The event types sent to this endpoint: at least one, no repeats.
+             * @example [
+             *       "score.changed",
+             *       "appraisal.finalized"
+             *     ]
+             */
+            events: ("score.changed" | "appraisal.finalized" | "appraisal.objection_filed" | "appraisal.objection_resolved" | "period.transitioned" | "recalculation.completed" | "feedback.held" | "shortlist.decided" | "dialogue.recorded" | "training.recorded")[];
+            /**
+             * @description http or https (https only in production unless the host is in WEBHOOK_ALLOWED_HOSTS), without credentials; every address the host resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.
+             * @example https://simpeg.denpasarkota.go.id/hooks/capaian
+             */
+            url: string;
+        };
         CreatedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -2251,7 +2552,7 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
-            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read")[];
+            scopes: ("org:read" | "org:write" | "appraisals:read" | "appraisals:write" | "achievements:write" | "achievements:verify" | "assessments:write" | "periods:manage" | "scores:read" | "promotion:read" | "feedback:tickets" | "feedback:read" | "audit:read" | "webhooks:manage")[];
             /** @enum {string} */
             status: "ACTIVE" | "REVOKED";
         };
@@ -2292,6 +2593,58 @@ export interface components {
             note: string;
             /** Format: uuid */
             shortlistId: string;
+        };
+        DeliveryAttemptDto: {
+            /** Format: date-time */
+            attemptedAt: string;
+            /** @example 84 */
+            durationMs: number;
+            /**
+             * @description Why no answer came: `timeout`, a socket error code, or `address-refused: …` (nothing was sent)
+             * @example timeout
+             */
+            error: string | null;
+            /** @description The first 1 KB of the receiver's answer */
+            responseBody: string | null;
+            /**
+             * @description null: no answer
+             * @example 200
+             */
+            statusCode: number | null;
+        };
+        DeliveryDto: {
+            /** @description Every attempt, oldest first */
+            attemptLog: components["schemas"]["DeliveryAttemptDto"][];
+            /** @example 1 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /**
+             * Format: uuid
+             * @description The event: the `webhook-id` header of every attempt
+             */
+            eventId: string;
+            /**
+             * @description One of the subscribable types, or `webhook.test`
+             * @example score.changed
+             */
+            eventType: string;
+            /** Format: uuid */
+            id: string;
+            /** @example 200 */
+            lastStatusCode: number | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (PENDING only)
+             */
+            nextAttemptAt: string | null;
+            /**
+             * @description FAILED: the retries ran out, the receiver answered 410, or the endpoint was disabled
+             * @enum {string}
+             */
+            status: "PENDING" | "DELIVERED" | "FAILED";
         };
         DialogueDto: {
             /** @description The other party acknowledged it; only acknowledged dialogues count towards minDialogues */
@@ -2353,6 +2706,40 @@ export interface components {
             pendingDialogues: number;
             /** Format: uuid */
             unitId: string;
+        };
+        DialogueRecordedData: {
+            /** Format: uuid */
+            appraisalId: string;
+            /** Format: uuid */
+            dialogueId: string;
+            /** Format: uuid */
+            employeeId: string;
+            /** @example 199001012015031001 */
+            employeeNip: string;
+            /** Format: date */
+            heldOn: string;
+            /** @example 2026-11 */
+            periodCode: string;
+            /** Format: uuid */
+            periodId: string;
+            /**
+             * @description Who asked for the dialogue
+             * @enum {string}
+             */
+            requestedBy: "ASSESSOR" | "EMPLOYEE";
+        };
+        DialogueRecordedEvent: {
+            data: components["schemas"]["DialogueRecordedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "dialogue.recorded";
         };
         DistributionDto: {
             counts: components["schemas"]["PredicateCountsDto"];
@@ -2489,6 +2876,26 @@ export interface components {
              * @example 3
              */
             responses: number;
+        };
+        FeedbackHeldData: {
+            employeeNip: string;
+            /** Format: uuid */
+            feedbackId: string;
+            /** @example DISDUKCAPIL */
+            unitCode: string;
+        };
+        FeedbackHeldEvent: {
+            data: components["schemas"]["FeedbackHeldData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "feedback.held";
         };
         FeedbackNoteDto: {
             /** Format: uuid */
@@ -2713,6 +3120,40 @@ export interface components {
             /** @enum {string} */
             status: "PENDING" | "ACCEPTED" | "REJECTED";
         };
+        ObjectionFiledData: {
+            /** Format: uuid */
+            appraisalId: string;
+            /** Format: uuid */
+            employeeId: string;
+            /** @example 199001012015031001 */
+            employeeNip: string;
+            /** Format: date-time */
+            filedAt: string;
+            /** Format: uuid */
+            objectionId: string;
+            /** @example 2026-11 */
+            periodCode: string;
+            /** Format: uuid */
+            periodId: string;
+        };
+        ObjectionResolvedData: {
+            /** Format: uuid */
+            appraisalId: string;
+            /** @enum {string} */
+            decision: "ACCEPTED" | "REJECTED";
+            /** Format: uuid */
+            employeeId: string;
+            /** @example 199001012015031001 */
+            employeeNip: string;
+            /** Format: uuid */
+            objectionId: string;
+            /** @example 2026-11 */
+            periodCode: string;
+            /** Format: uuid */
+            periodId: string;
+            /** Format: date-time */
+            resolvedAt: string;
+        };
         OrganisationPredicateDto: {
             /** Format: uuid */
             periodId: string;
@@ -2786,6 +3227,29 @@ export interface components {
             type: "MONTHLY" | "QUARTERLY" | "ANNUAL";
             /** Format: date-time */
             updatedAt: string;
+        };
+        PeriodTransitionedData: {
+            /** @enum {string} */
+            from: "PLANNING" | "OPEN" | "EVALUATION" | "CLOSED";
+            /** @example 2026-11 */
+            periodCode: string;
+            /** Format: uuid */
+            periodId: string;
+            /** @enum {string} */
+            to: "PLANNING" | "OPEN" | "EVALUATION" | "CLOSED";
+        };
+        PeriodTransitionedEvent: {
+            data: components["schemas"]["PeriodTransitionedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "period.transitioned";
         };
         PersonRefDto: {
             /** Format: uuid */
@@ -3136,6 +3600,31 @@ export interface components {
             /** @example in rank since 2023-04-01; 4 years are reached on 2027-04-01 */
             message: string;
         };
+        RecalculationCompletedData: {
+            /**
+             * Format: uuid
+             * @description The recalculation run (GET /recalculations/{id})
+             */
+            id: string;
+            /** Format: uuid */
+            periodId: string;
+            progress: components["schemas"]["RecalculationProgress"];
+            /** @enum {string} */
+            status: "COMPLETED" | "FAILED";
+        };
+        RecalculationCompletedEvent: {
+            data: components["schemas"]["RecalculationCompletedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recalculation.completed";
+        };
         RecalculationDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3154,6 +3643,10 @@ export interface components {
             status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
             /** @enum {string} */
             trigger: "MANUAL" | "SCHEDULE";
+        };
+        RecalculationProgress: {
+            done: number;
+            total: number;
         };
         ReceiptDto: {
             /**
@@ -3263,6 +3756,50 @@ export interface components {
             rating: "ABOVE_EXPECTATION" | "MEETS_EXPECTATION" | "BELOW_EXPECTATION";
             /** @example Target tercapai lebih awal karena kondisi lapangan; realisasi tidak tercatat lengkap */
             reason: string;
+        };
+        ScoreChangedData: {
+            /** Format: uuid */
+            appraisalId: string;
+            /** @enum {string|null} */
+            behaviourRating: "ABOVE_EXPECTATION" | "MEETS_EXPECTATION" | "BELOW_EXPECTATION" | null;
+            /** @example 100 */
+            behaviourScore: number | null;
+            /** Format: uuid */
+            employeeId: string;
+            /** @example 199001012015031001 */
+            employeeNip: string;
+            /** @example 102.25 */
+            finalScore: number | null;
+            /** @example 2026-11 */
+            periodCode: string;
+            /** Format: uuid */
+            periodId: string;
+            /** @enum {string|null} */
+            predicate: "SANGAT_BAIK" | "BAIK" | "BUTUH_PERBAIKAN" | "KURANG" | "SANGAT_KURANG" | null;
+            /** @description SIASN kuadran code of the predicate (spec §5) */
+            predicateCode: number | null;
+            /**
+             * @description Before this change; null for a first score
+             * @enum {string|null}
+             */
+            previousPredicate: "SANGAT_BAIK" | "BAIK" | "BUTUH_PERBAIKAN" | "KURANG" | "SANGAT_KURANG" | null;
+            /** @enum {string} */
+            resultRating: "ABOVE_EXPECTATION" | "MEETS_EXPECTATION" | "BELOW_EXPECTATION";
+            /** @example 104.5 */
+            resultScore: number;
+        };
+        ScoreChangedEvent: {
+            data: components["schemas"]["ScoreChangedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "score.changed";
         };
         ScoreDto: {
             /** Format: uuid */
@@ -3415,6 +3952,30 @@ export interface components {
              */
             predicate: "ISTIMEWA" | "BAIK" | "BUTUH_PERBAIKAN" | "KURANG" | "SANGAT_KURANG";
         };
+        ShortlistDecidedData: {
+            /** Format: date-time */
+            decidedAt: string;
+            /** @enum {string} */
+            decision: "APPROVED" | "REJECTED" | "DEFERRED";
+            /** Format: uuid */
+            employeeId: string;
+            employeeNip: string;
+            /** Format: uuid */
+            shortlistId: string;
+        };
+        ShortlistDecidedEvent: {
+            data: components["schemas"]["ShortlistDecidedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "shortlist.decided";
+        };
         ShortlistDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3426,6 +3987,91 @@ export interface components {
             name: string;
             /** @description The parameters with every default filled in */
             parameters: components["schemas"]["ResolvedParameters"];
+        };
+        SiasnRowDto: {
+            /**
+             * @description MONTHLY and QUARTERLY periods only: month of the start date
+             * @example 5
+             */
+            bulanMulaiPenilaian?: number;
+            /**
+             * @description MONTHLY and QUARTERLY periods only: month of the end date
+             * @example 5
+             */
+            bulanSelesaiPenilaian?: number;
+            /**
+             * @description 1 ABOVE_EXPECTATION, 2 MEETS_EXPECTATION, 3 BELOW_EXPECTATION
+             * @example 2
+             * @enum {integer}
+             */
+            hasilKinerjaNilai: 1 | 2 | 3;
+            /**
+             * @description The predicate code of spec §5 (kuadran): 1 SANGAT_BAIK … 5 SANGAT_KURANG
+             * @example 2
+             * @enum {integer}
+             */
+            kuadranKinerjaNilai: 1 | 2 | 3 | 4 | 5;
+            /**
+             * @description Golongan of the appraisal's assessor (pejabat penilai) as the employee record says now; null when the appraisal has no assessor
+             * @example III/d
+             */
+            penilaiGolongan: string | null;
+            /**
+             * @description BKN's golongan id (I/a = 11 … IV/e = 45) of the appraisal's assessor (pejabat penilai) as the employee record says now; null when the appraisal has no assessor; null for a PPPK rank
+             * @example 34
+             */
+            penilaiGolonganId: number | null;
+            /**
+             * @description Position title of the appraisal's assessor (pejabat penilai) as the employee record says now; null when the appraisal has no assessor
+             * @example Kepala Bidang Lalu Lintas
+             */
+            penilaiJabatanNama: string | null;
+            /**
+             * @description Name of the appraisal's assessor (pejabat penilai) as the employee record says now; null when the appraisal has no assessor
+             * @example I Made Suarjana
+             */
+            penilaiNama: string | null;
+            /**
+             * @description NIP of the appraisal's assessor (pejabat penilai) as the employee record says now; null when the appraisal has no assessor
+             * @example 197805152005011002
+             */
+            penilaiNipNrp: string | null;
+            /**
+             * @description Unit name of the appraisal's assessor (pejabat penilai) as the employee record says now; null when the appraisal has no assessor
+             * @example Dinas Perhubungan
+             */
+            penilaiUnorNama: string | null;
+            /**
+             * @description 1 ABOVE_EXPECTATION, 2 MEETS_EXPECTATION, 3 BELOW_EXPECTATION
+             * @example 1
+             * @enum {integer}
+             */
+            perilakuKerjaNilai: 1 | 2 | 3;
+            /**
+             * @description NIP of the appraised employee
+             * @example 198503122010011004
+             */
+            pnsDinilaiNip: string;
+            /**
+             * @example ASN
+             * @enum {string}
+             */
+            statusPenilai: "ASN";
+            /**
+             * @description The year the period starts in
+             * @example 2025
+             */
+            tahun: number;
+            /**
+             * @description MONTHLY and QUARTERLY periods only: year of the start date
+             * @example 2025
+             */
+            tahunMulaiPenilaian?: number;
+            /**
+             * @description MONTHLY and QUARTERLY periods only: year of the end date
+             * @example 2025
+             */
+            tahunSelesaiPenilaian?: number;
         };
         SubmitFeedbackDto: {
             answers: components["schemas"]["AnswersDto"];
@@ -3491,6 +4137,13 @@ export interface components {
             /** @example 60 */
             weight: number;
         };
+        TestDeliveryDto: {
+            /**
+             * Format: uuid
+             * @description The delivery of the `webhook.test` event; follow it in GET /webhooks/{id}/deliveries
+             */
+            deliveryId: string;
+        };
         TicketDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3552,6 +4205,31 @@ export interface components {
              * @example false
              */
             trained: boolean;
+        };
+        TrainingRecordedData: {
+            /** Format: date */
+            completedOn: string;
+            course: string;
+            /** Format: uuid */
+            employeeId: string;
+            employeeNip: string;
+            /** Format: uuid */
+            trainingId: string;
+            /** Format: date */
+            validUntil: string | null;
+        };
+        TrainingRecordedEvent: {
+            data: components["schemas"]["TrainingRecordedData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "training.recorded";
         };
         TransitionPeriodDto: {
             /**
@@ -3828,6 +4506,19 @@ export interface components {
              */
             unitId?: string;
         };
+        UpdateWebhookDto: {
+            /** @description null or blank clears it */
+            description?: string | null;
+            /** @description true re-enables a DISABLED endpoint (clears disabledReason, disabledAt and failingSince); false disables it (reason `manual`, its pending deliveries fail) */
+            enabled?: boolean;
+            /** @description The event types sent to this endpoint: at least one, no repeats. */
+            events?: ("score.changed" | "appraisal.finalized" | "appraisal.objection_filed" | "appraisal.objection_resolved" | "period.transitioned" | "recalculation.completed" | "feedback.held" | "shortlist.decided" | "dialogue.recorded" | "training.recorded")[];
+            /**
+             * @description http or https (https only in production unless the host is in WEBHOOK_ALLOWED_HOSTS), without credentials; every address the host resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.
+             * @example https://simpeg.denpasarkota.go.id/hooks/capaian-v2
+             */
+            url?: string;
+        };
         UserDto: {
             active: boolean;
             /** Format: date-time */
@@ -3869,6 +4560,115 @@ export interface components {
             unitId: string | null;
             /** @example admin */
             username: string;
+        };
+        WebhookDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The user or API key that created it
+             */
+            createdBy: string | null;
+            /** @example SIMPEG: sinkronisasi nilai */
+            description: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /**
+             * @description `gone`: the receiver answered 410; `failing`: 5 days of failed attempts; `manual`: PATCH enabled=false
+             * @enum {string|null}
+             */
+            disabledReason: "gone" | "failing" | "manual" | null;
+            events: ("score.changed" | "appraisal.finalized" | "appraisal.objection_filed" | "appraisal.objection_resolved" | "period.transitioned" | "recalculation.completed" | "feedback.held" | "shortlist.decided" | "dialogue.recorded" | "training.recorded")[];
+            /**
+             * Format: date-time
+             * @description Since when every attempt failed; null after a success. Five days of it disable the endpoint
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until then the secret replaced by the last rotation signs too
+             */
+            previousSecretUntil: string | null;
+            /**
+             * @description Only ENABLED endpoints get new events
+             * @enum {string}
+             */
+            status: "ENABLED" | "DISABLED";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example https://simpeg.denpasarkota.go.id/hooks/capaian */
+            url: string;
+        };
+        /** @description The JSON body of a webhook delivery (spec §10): `type` names the event and the schema of `data`. */
+        WebhookEvent: components["schemas"]["ScoreChangedEvent"] | components["schemas"]["AppraisalFinalizedEvent"] | components["schemas"]["AppraisalObjectionFiledEvent"] | components["schemas"]["AppraisalObjectionResolvedEvent"] | components["schemas"]["PeriodTransitionedEvent"] | components["schemas"]["RecalculationCompletedEvent"] | components["schemas"]["FeedbackHeldEvent"] | components["schemas"]["ShortlistDecidedEvent"] | components["schemas"]["DialogueRecordedEvent"] | components["schemas"]["TrainingRecordedEvent"] | components["schemas"]["WebhookTestEvent"];
+        WebhookTestData: {
+            /** @example Test event from Capaian */
+            message: string;
+            /**
+             * Format: uuid
+             * @description The endpoint the test was sent to
+             */
+            webhookId: string;
+        };
+        WebhookTestEvent: {
+            data: components["schemas"]["WebhookTestData"];
+            /**
+             * Format: date-time
+             * @description When the change was committed (UTC)
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook.test";
+        };
+        WebhookWithSecretDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The user or API key that created it
+             */
+            createdBy: string | null;
+            /** @example SIMPEG: sinkronisasi nilai */
+            description: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /**
+             * @description `gone`: the receiver answered 410; `failing`: 5 days of failed attempts; `manual`: PATCH enabled=false
+             * @enum {string|null}
+             */
+            disabledReason: "gone" | "failing" | "manual" | null;
+            events: ("score.changed" | "appraisal.finalized" | "appraisal.objection_filed" | "appraisal.objection_resolved" | "period.transitioned" | "recalculation.completed" | "feedback.held" | "shortlist.decided" | "dialogue.recorded" | "training.recorded")[];
+            /**
+             * Format: date-time
+             * @description Since when every attempt failed; null after a success. Five days of it disable the endpoint
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until then the secret replaced by the last rotation signs too
+             */
+            previousSecretUntil: string | null;
+            /**
+             * @description The signing secret (`whsec_` + base64 of 32 bytes), shown only in this answer; give it to your Standard Webhooks library
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6a3QKNwLUWw=
+             */
+            secret: string;
+            /**
+             * @description Only ENABLED endpoints get new events
+             * @enum {string}
+             */
+            status: "ENABLED" | "DISABLED";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example https://simpeg.denpasarkota.go.id/hooks/capaian */
+            url: string;
         };
     };
     responses: never;
@@ -5523,6 +6323,115 @@ export interface operations {
                 };
             };
             /** @description `dialogue-acknowledged` (already); `period-not-open` (the period is not OPEN or EVALUATION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    getEvaluationDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of a previous read of a FINALIZED appraisal's document (`*` or entity tags separated by commas; anything else answers 400) */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    /** @description Always `private`: the document names people */
+                    "Cache-Control": string;
+                    /** @description attachment; filename="evaluasi-kinerja-<NIP>-<period code>.pdf" */
+                    "Content-Disposition": string;
+                    /** @description Only for a FINALIZED appraisal: a strong validator of the document, for If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Not modified: If-None-Match holds the ETag of the FINALIZED appraisal's document; no body */
+            304: {
+                headers: {
+                    /** @description Always `private`: the document names people */
+                    "Cache-Control": string;
+                    /** @description Only for a FINALIZED appraisal: a strong validator of the document, for If-None-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Invalid input: `errors[]` names each offending field
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `scores:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such appraisal, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `no-score` (the appraisal has no score yet), `score-stale` (a recalculation is pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8950,6 +9859,184 @@ export interface operations {
             };
         };
     };
+    exportResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook, as a download (`hasil-kinerja-<period code>.xlsx`) */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `scores:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such period */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    exportSiasn: {
+        parameters: {
+            query?: {
+                /** @description json: a plain array of rows; csv: RFC 4180, UTF-8, header row, CRLF */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows, as a download (`siasn-kinerja-<period code>.json` or `.csv`) */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiasnRowDto"][];
+                    /** @example pnsDinilaiNip,tahun,hasilKinerjaNilai,perilakuKerjaNilai,kuadranKinerjaNilai,penilaiNipNrp,penilaiNama,penilaiGolongan,penilaiGolonganId,penilaiJabatanNama,penilaiUnorNama,statusPenilai */
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description Invalid id, or `format` is not json or csv
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `scores:read`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such period */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `period-not-closed`: the period is not CLOSED yet; `periodStatus` names its status */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
     getPeriodPolicy: {
         parameters: {
             query?: never;
@@ -11552,6 +12639,713 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["WebhookDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretDto"];
+                };
+            };
+            /**
+             * @description Invalid fields; `url` not http(s), with credentials, not https in production, or resolving to a non-public address
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /**
+             * @description Invalid fields; see POST /webhooks for `url`
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMetaDto"] & {
+                        items: components["schemas"]["DeliveryDto"][];
+                    };
+                };
+            };
+            /**
+             * @description Invalid parameters
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDto"];
+                };
+            };
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook, or no such delivery of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretDto"];
+                };
+            };
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestDeliveryDto"];
+                };
+            };
+            /**
+             * @description Invalid id
+             *
+             *     Unsafe input in the query or the body, also where the operation takes none: a NUL character, a `__proto__`, `constructor` or `prototype` key, or nesting deeper than 32 levels; `errors[]` names the field
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not allowed (roles: ADMIN; API key scope: `webhooks:manage`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A body that is not `application/json`, also where the operation takes no body */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { EnvSchema, NodeEnv } from './env.schema';
@@ -17,6 +17,8 @@ export interface AppConfig {
     relayIntervalMs: number;
     sweepAfterMs: number;
     batchChunk: number;
+    /** Chunks of a batch run at once (RECALC_BATCH_PARALLEL). */
+    batchParallel: number;
     /** The queue dashboard may act on jobs (QUEUE_DASHBOARD_WRITE); read-only otherwise. */
     dashboardWrite: boolean;
   };
@@ -49,6 +51,20 @@ export interface AppConfig {
   logLevel: string;
   /** Variables that fell back to development defaults; logged once at boot. */
   warnings: string[];
+  /** Webhook delivery (spec §10). */
+  webhooks: {
+    /** AES-256-GCM key of the endpoints' signing secrets at rest (WEBHOOK_SECRET_KEY, else derived from JWT_SECRET). */
+    secretKey: Buffer;
+    /** Lower-case host names or IP literals exempt from the address check (WEBHOOK_ALLOWED_HOSTS). */
+    allowedHosts: string[];
+    /** Delay before each retry, in ms. */
+    retryScheduleMs: number[];
+    timeoutMs: number;
+    endpointConcurrency: number;
+    workerConcurrency: number;
+    relayIntervalMs: number;
+    sweepAfterMs: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -124,6 +140,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT === parsed.PORT) {
     problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on the API port behind METRICS_TOKEN)');
   }
+  let webhookKey: Buffer | undefined;
+  if (parsed.WEBHOOK_SECRET_KEY !== undefined) {
+    webhookKey = Buffer.from(parsed.WEBHOOK_SECRET_KEY, 'base64');
+    if (webhookKey.length !== 32 || webhookKey.toString('base64') !== parsed.WEBHOOK_SECRET_KEY.trim()) {
+      problems.push('WEBHOOK_SECRET_KEY must be the base64 of 32 bytes');
+    }
+  }
+  if (parsed.WEBHOOK_SWEEP_AFTER_MS <= parsed.WEBHOOK_TIMEOUT_MS) {
+    problems.push('WEBHOOK_SWEEP_AFTER_MS must exceed WEBHOOK_TIMEOUT_MS: a delivery still waiting for its answer would be sent again');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -148,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       relayIntervalMs: parsed.RECALC_RELAY_INTERVAL_MS,
       sweepAfterMs: parsed.RECALC_SWEEP_AFTER_MS,
       batchChunk: parsed.RECALC_BATCH_CHUNK,
+      batchParallel: parsed.RECALC_BATCH_PARALLEL,
       dashboardWrite: parsed.QUEUE_DASHBOARD_WRITE,
     },
     auth: {
@@ -176,5 +203,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: { token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT },
     logLevel: parsed.LOG_LEVEL,
     warnings,
+    webhooks: {
+      // Derived from the JWT secret when unset, like FEEDBACK_HASH_KEY; rotating JWT_SECRET then needs WEBHOOK_SECRET_KEY set to the old derivation.
+      secretKey: webhookKey ?? Buffer.from(hkdfSync('sha256', jwtSecret!, '', 'capaian:webhook-secrets', 32)),
+      allowedHosts: parsed.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+        .filter(Boolean),
+      retryScheduleMs: parsed.WEBHOOK_RETRY_SCHEDULE.split(',').map(durationMs),
+      timeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
+      endpointConcurrency: parsed.WEBHOOK_ENDPOINT_CONCURRENCY,
+      workerConcurrency: parsed.WEBHOOK_WORKER_CONCURRENCY,
+      relayIntervalMs: parsed.WEBHOOK_RELAY_INTERVAL_MS,
+      sweepAfterMs: parsed.WEBHOOK_SWEEP_AFTER_MS,
+    },
   };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `5s`, `200ms`, `2h` → milliseconds (the format is checked by EnvSchema). */
+export function durationMs(text: string): number {
+  const [, n, unit] = /^\s*(\d+)(ms|s|m|h)\s*$/.exec(text)!;
+  return Number(n) * UNIT_MS[unit];
 }

@@ -233,4 +233,57 @@ export class EnvSchema {
   @Max(5000)
   /** Per-chunk costs are fixed (queries, commit): 2000 measured 0.65 s against 0.83 s at 500 (bench/README.md). */
   RECALC_BATCH_CHUNK = 2000;
+
+  /** Chunks of a batch in flight at once, each in its own transaction and connection: the database works on one while this process computes another. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  RECALC_BATCH_PARALLEL = 2;
+
+  /** Base64 of 32 bytes: the AES-256-GCM key of the webhook secrets at rest; unset: derived from JWT_SECRET. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WEBHOOK_SECRET_KEY?: string;
+
+  /** Hosts (names or IP literals, comma-separated) a webhook may target even when they resolve to a non-public address. */
+  @IsString()
+  WEBHOOK_ALLOWED_HOSTS = '';
+
+  /** Delay before each retry of a failed delivery, e.g. `5s,5m,30m,2h,5h,10h,10h`; one retry per entry. */
+  @IsString()
+  @Matches(/^\s*\d+(ms|s|m|h)\s*(,\s*\d+(ms|s|m|h)\s*)*$/, { message: 'must be a comma list of durations such as 5s,5m,2h (units ms, s, m, h)' })
+  WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** Deliveries in flight at once per endpoint, so one slow receiver cannot hold up the others. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_ENDPOINT_CONCURRENCY = 4;
+
+  /** Deliveries this process sends at once (the `webhooks` queue's concurrency, or in process without Redis). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  WEBHOOK_WORKER_CONCURRENCY = 32;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  WEBHOOK_RELAY_INTERVAL_MS = 1000;
+
+  /** Deliveries enqueued longer ago than this with no attempt finished since are enqueued again (Redis lost the job). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_SWEEP_AFTER_MS = 120000;
 }

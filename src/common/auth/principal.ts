@@ -21,6 +21,7 @@ export const API_SCOPES = [
   'feedback:tickets',
   'feedback:read',
   'audit:read',
+  'webhooks:manage',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

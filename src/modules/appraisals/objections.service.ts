@@ -11,6 +11,7 @@ import { refuseOverrideOfHead } from './head-rating';
 import { FileObjectionDto, ResolveObjectionDto } from './dto/objection.dto';
 import { ObjectionEntity } from './entities/objection.entity';
 import { markForRecalculation } from '../recalculation/recalculation-marks';
+import { recordAppraisalEvent } from '../webhook-outbox/domain-events';
 
 /** Keberatan (PP 30/2019 art. 59): filed by the employee, decided once and for all by the reviewer. */
 @Injectable()
@@ -47,6 +48,7 @@ export class ObjectionsService {
       }
       const objection = await this.appraisals.saveObjection({ appraisalId, reason: dto.reason, filedBy: actor.principal.id, status: 'PENDING' }, m);
       await this.audit.record(m, actor, { action: 'objection.file', entityType: 'objection', entityId: objection.id, after: objection });
+      await recordAppraisalEvent(m, 'appraisal.objection_filed', appraisalId, { objectionId: objection.id, filedAt: objection.filedAt });
       return objection;
     });
   }
@@ -98,6 +100,7 @@ export class ObjectionsService {
         });
       }
       await this.audit.record(m, actor, { action: 'objection.resolve', entityType: 'objection', entityId: after.id, before, after });
+      await recordAppraisalEvent(m, 'appraisal.objection_resolved', appraisalId, { objectionId: after.id, decision: after.status, resolvedAt: after.resolvedAt });
       return after;
     });
   }

@@ -11,6 +11,8 @@ import { nextStatus } from '../periods/period-transitions';
 import { PeriodsRepository } from '../periods/periods.repository';
 import { RecalculationService } from '../recalculation/recalculation.service';
 import { policyOf } from '../scoring/policy';
+import { recordFinalizedEvents } from '../webhook-outbox/domain-events';
+import { recordEvent } from '../webhook-outbox/outbox';
 import { UNASSESSED_APPRAISAL_STATUSES } from './appraisal-rules';
 import { AppraisalsRepository, FinalizedAppraisal } from './appraisals.repository';
 
@@ -90,6 +92,12 @@ export class PeriodCloseService {
       }
       await this.periods.setStatus(id, dto.to, m);
       const after = (await this.periods.findById(id, m))!;
+      await recordEvent(m, 'period.transitioned', { periodId: id, periodCode: after.code, from: before.status, to: after.status });
+      await recordFinalizedEvents(
+        m,
+        finalized.map((a) => a.id),
+        'period-close',
+      );
 
       await this.audit.record(m, actor, {
         action: 'period.transition',

@@ -13,6 +13,7 @@ import { UnitsRepository } from '../units/units.repository';
 import { AssessorTrainingsRepository } from './assessor-trainings.repository';
 import { AssessorTrainingQueryDto, CreateAssessorTrainingDto } from './dto/assessor-training.dto';
 import { AssessorTrainingEntity } from './entities/assessor-training.entity';
+import { recordTrainingEvent } from '../webhook-outbox/domain-events';
 
 @Injectable()
 export class AssessorTrainingsService {
@@ -52,6 +53,7 @@ export class AssessorTrainingsService {
           m,
         );
         await this.audit.record(m, actor, { action: 'assessor-training.create', entityType: 'assessor-training', entityId: created.id, after: created });
+        await recordTrainingEvent(m, created);
         return created;
       })
       // The unique index decides a duplicate, also between two concurrent requests.

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { RecalculationModule } from '../recalculation/recalculation.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { MetricsServer } from './metrics-server';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -16,7 +17,7 @@ export class MetricsModule {
     if (!token && port === undefined) return { module: MetricsModule };
     return {
       module: MetricsModule,
-      imports: [RecalculationModule],
+      imports: [RecalculationModule, WebhooksModule],
       controllers: port === undefined ? [MetricsController] : [],
       providers: [MetricsService, MetricsServer],
     };

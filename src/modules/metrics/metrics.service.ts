@@ -2,11 +2,14 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bull';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MarksRepository } from '../recalculation/marks.repository';
 import { RecalculationService } from '../recalculation/recalculation.service';
 import { SCORES_QUEUE_TOKEN } from '../recalculation/relay.service';
+import { WebhookDeliverer } from '../webhooks/delivery.service';
+import { WEBHOOKS_QUEUE_TOKEN } from '../webhooks/queue';
+import { WebhooksRepository } from '../webhooks/webhooks.repository';
 import { routeLabel } from './metrics-http';
 
 /** The `scores` queue's states that are exported; completed jobs are removed, so their count says nothing. */
@@ -61,14 +64,46 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800],
     registers: [this.registry],
   });
+  private readonly webhookQueueJobs = new Gauge({
+    name: 'capaian_webhooks_queue_jobs',
+    help: 'Jobs of the Bull queue `webhooks` by state, when scraped (only with REDIS_URL)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  private readonly webhookAttempts = new Counter({
+    name: 'capaian_webhook_deliveries_total',
+    help: 'Webhook delivery attempts made by this process, by outcome: delivered, retrying (another attempt is scheduled), failed (no more attempts); refused: the address check said no',
+    labelNames: ['outcome', 'refused'] as const,
+    registers: [this.registry],
+  });
+  private readonly webhookDisabled = new Counter({
+    name: 'capaian_webhook_endpoints_disabled_total',
+    help: 'Webhook endpoints this process disabled, by reason: gone (a 410), failing (5 days of failures)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly webhooksPending = new Gauge({
+    name: 'capaian_webhook_deliveries_pending',
+    help: 'Webhook deliveries waiting for an attempt (PENDING, of ENABLED endpoints), when scraped',
+    registers: [this.registry],
+  });
+  private readonly oldestWebhookAge = new Gauge({
+    name: 'capaian_webhook_oldest_pending_delivery_age_seconds',
+    help: 'Seconds since the oldest PENDING webhook delivery was written (0 without any), when scraped',
+    registers: [this.registry],
+  });
   private queue?: Queue;
+  private webhooksQueue?: Queue;
   private server?: Server;
   private unsubscribe?: () => void;
+  private unsubscribeWebhooks?: () => void;
   private lastWarning = 0;
 
   constructor(
     private readonly marks: MarksRepository,
     private readonly recalculation: RecalculationService,
+    private readonly webhooks: WebhooksRepository,
+    private readonly deliverer: WebhookDeliverer,
     private readonly moduleRef: ModuleRef,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -78,7 +113,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    if (this.config.redis.url) this.queue = this.moduleRef.get<Queue>(SCORES_QUEUE_TOKEN, { strict: false });
+    if (this.config.redis.url) {
+      this.queue = this.moduleRef.get<Queue>(SCORES_QUEUE_TOKEN, { strict: false });
+      this.webhooksQueue = this.moduleRef.get<Queue | undefined>(WEBHOOKS_QUEUE_TOKEN, { strict: false });
+    }
+    this.unsubscribeWebhooks = this.deliverer.onAttempt((o) => {
+      this.webhookAttempts.inc({ outcome: o.outcome, refused: String(o.refused) });
+      if (o.disabled) this.webhookDisabled.inc({ reason: o.disabled });
+    });
     this.unsubscribe = this.recalculation.onRunFinished((run) =>
       this.batchDuration.observe({ trigger: run.trigger.toLowerCase(), outcome: run.outcome.toLowerCase() }, run.seconds),
     );
@@ -89,6 +131,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.unsubscribeWebhooks?.();
     this.server?.removeListener('request', this.timeRequest);
   }
 
@@ -107,18 +150,30 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   /** The text exposition format, after reading the queue and the marks (in parallel). */
   async scrape(): Promise<string> {
-    await Promise.all([this.collectQueue(), this.collectMarks()]);
+    await Promise.all([this.collectQueue(this.queue, this.queueJobs, 'the scores queue'), this.collectQueue(this.webhooksQueue, this.webhookQueueJobs, 'the webhooks queue'), this.collectMarks(), this.collectWebhooks()]);
     return this.registry.metrics();
   }
 
-  private async collectQueue(): Promise<void> {
-    if (!this.queue) return;
+  private async collectQueue(queue: Queue | undefined, gauge: Gauge<'state'>, what: string): Promise<void> {
+    if (!queue) return;
     try {
-      const counts = await withTimeout(this.queue.getJobCounts(), 'Redis');
-      for (const state of QUEUE_STATES) this.queueJobs.set({ state }, counts[state] ?? 0);
+      const counts = await withTimeout(queue.getJobCounts(), 'Redis');
+      for (const state of QUEUE_STATES) gauge.set({ state }, counts[state] ?? 0);
     } catch (e) {
-      for (const state of QUEUE_STATES) this.queueJobs.set({ state }, NaN);
-      this.warn('the scores queue', e);
+      for (const state of QUEUE_STATES) gauge.set({ state }, NaN);
+      this.warn(what, e);
+    }
+  }
+
+  private async collectWebhooks(): Promise<void> {
+    try {
+      const backlog = await withTimeout(this.webhooks.backlog(), 'PostgreSQL');
+      this.webhooksPending.set(backlog.pending);
+      this.oldestWebhookAge.set(backlog.oldestAgeSeconds);
+    } catch (e) {
+      this.webhooksPending.set(NaN);
+      this.oldestWebhookAge.set(NaN);
+      this.warn('the webhook deliveries', e);
     }
   }
 

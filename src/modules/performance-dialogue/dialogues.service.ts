@@ -18,6 +18,7 @@ import { DialoguesRepository } from './dialogues.repository';
 import { CreateDialogueDto, CreateFeedbackNoteDto, DialogueGapDto, DialogueGapsQueryDto } from './dto/dialogue.dto';
 import { DialogueEntity, DialogueParty } from './entities/dialogue.entity';
 import { FeedbackNoteAuthor, FeedbackNoteEntity } from './entities/feedback-note.entity';
+import { recordAppraisalEvent } from '../webhook-outbox/domain-events';
 
 /**
  * The performance dialogue and continuous feedback of spec §11. They follow the access rules of the appraisal (§8)
@@ -74,6 +75,7 @@ export class DialoguesService {
         m,
       );
       await this.audit.record(m, actor, { action: 'dialogue.record', entityType: 'dialogue', entityId: created.id, after: created });
+      await recordAppraisalEvent(m, 'dialogue.recorded', appraisalId, { dialogueId: created.id, heldOn: created.heldOn, requestedBy: created.requestedBy });
       return created;
     });
   }

@@ -13,6 +13,7 @@ import { compareCandidates, evaluate } from './eligibility';
 import { ShortlistDecisionEntity, ShortlistEntity } from './entities/shortlist.entity';
 import { PromotionCandidatesRepository } from './promotion-candidates.repository';
 import { ShortlistsRepository } from './shortlists.repository';
+import { recordShortlistDecision } from '../webhook-outbox/domain-events';
 
 @Injectable()
 export class PromotionCandidatesService {
@@ -74,6 +75,7 @@ export class PromotionCandidatesService {
         m,
       );
       await this.audit.record(m, actor, { action: 'shortlist.decision', entityType: 'shortlist', entityId: id, before, after });
+      await recordShortlistDecision(m, after);
       return after;
     });
   }

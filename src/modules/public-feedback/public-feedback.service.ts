@@ -19,6 +19,7 @@ import { markForFeedback } from '../recalculation/feedback-marks';
 import { keyedHash, newTicket, normalizeContact, ticketHash } from './feedback-secrets';
 import { PublicFeedbackRepository } from './public-feedback.repository';
 import { ServiceTicketsRepository, TicketCap } from './service-tickets.repository';
+import { recordEvent } from '../webhook-outbox/outbox';
 
 /** How long a service ticket can be used (spec §4). */
 export const TICKET_VALIDITY_DAYS = 30;
@@ -124,6 +125,7 @@ export class PublicFeedbackService {
       if (countsInAnIndex(saved.status)) await markForFeedback(m, saved, 'feedback.submit');
       const actor: PublicActor = { public: true, requestId };
       await this.audit.record(m, actor, { action: 'public-feedback.submit', entityType: 'public-feedback', entityId: saved.id, after: auditOf(saved) });
+      if (held) await recordEvent(m, 'feedback.held', { feedbackId: saved.id, unitCode: unit.code, employeeNip: employee!.nip });
       return { receiptId: saved.id, status: saved.status };
     });
   }

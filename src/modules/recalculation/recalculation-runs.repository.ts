@@ -24,12 +24,12 @@ export class RecalculationRunsRepository {
     return id ? this.repo(m).findOneByOrFail({ id }) : null;
   }
 
-  findById(id: string): Promise<RecalculationRunEntity | null> {
-    return this.repo().findOneBy({ id });
+  findById(id: string, m?: EntityManager): Promise<RecalculationRunEntity | null> {
+    return this.repo(m).findOneBy({ id });
   }
 
-  async update(id: string, progress: RunProgress): Promise<void> {
-    await this.repo().update({ id }, progress);
+  async update(id: string, progress: RunProgress, m?: EntityManager): Promise<void> {
+    await this.repo(m).update({ id }, progress);
   }
 
   /** The code and status of the period a run would recompute, or null when there is no such period. */

@@ -8,8 +8,9 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MarksRepository } from './marks.repository';
 import { RecalculationRunEntity, RunTrigger } from './recalculation-run.entity';
 import { RecalculationRunsRepository } from './recalculation-runs.repository';
+import { recordEvent } from '../webhook-outbox/outbox';
 import { ScoreCalculator } from './score-calculator';
-import { ScoreInputsRepository } from './score-inputs.repository';
+import { NIL_UUID, ScoreInputsRepository } from './score-inputs.repository';
 
 /** A batch run this process took to its end: what started it, how it ended, and how long it ran. */
 export interface FinishedRun {
@@ -44,26 +45,58 @@ export class RecalculationService {
   }
 
   /**
-   * Recomputes every appraisal of the period that is not FINALIZED, chunk by chunk (keyset over ids), each
-   * chunk in its own transaction unless `m` is given (the period close runs it inside its own).
+   * Recomputes every appraisal of the period that is not FINALIZED, chunk by chunk (ranges of ids fixed up front),
+   * each chunk in its own transaction and up to RECALC_BATCH_PARALLEL of them at once; or one after the other in
+   * `m` when it is given (the period close runs it inside its own transaction). Chunks are disjoint and each locks
+   * its rows in id order, so running them at once cannot deadlock. `onChunk` hears the running total, in order.
    */
   async recalculatePeriod(periodId: string, m?: EntityManager, onChunk?: (done: number) => Promise<void>): Promise<number> {
-    const chunk = this.config.recalculation.batchChunk;
-    let after = '00000000-0000-0000-0000-000000000000';
+    const { batchChunk, batchParallel } = this.config.recalculation;
+    const bounds = await this.inputs.chunkBounds(periodId, batchChunk, m ?? this.dataSource.manager);
+    const ranges = [...bounds, null].map((upTo, i) => ({ after: i ? bounds[i - 1] : NIL_UUID, upTo }));
     let done = 0;
-    for (;;) {
-      const step = async (tx: EntityManager) => {
-        const ids = await this.inputs.nextChunk(periodId, after, chunk, tx);
-        if (!ids.length) return ids;
-        await this.recompute(ids, 'all', tx);
-        return ids;
+    let progress = Promise.resolve();
+    let progressFailed: { error: unknown } | undefined;
+    const run = async ({ after, upTo }: (typeof ranges)[number], tx: EntityManager) => {
+      const ids = await this.inputs.chunk(periodId, after, upTo, tx);
+      if (ids.length) await this.recompute(ids, 'all', tx, { notFrozen: true });
+      return ids.length;
+    };
+    const chunkDone = (n: number) => {
+      done += n;
+      const total = done;
+      if (onChunk) progress = progress.then(() => (progressFailed ? undefined : onChunk(total))).catch((error: unknown) => void (progressFailed ??= { error }));
+    };
+    if (m) {
+      for (const range of ranges) chunkDone(await run(range, m));
+    } else {
+      let next = 0;
+      let failed = false;
+      const lane = async () => {
+        while (!failed && !progressFailed && next < ranges.length) {
+          const range = ranges[next++];
+          try {
+            chunkDone(
+              await this.dataSource.transaction(async (tx) => {
+                // A chunk's commit is not waited for on disk: a crash right after it loses its scores and the marks it
+                // cleared together, so whatever it left stale shows STALE again and is recomputed.
+                await this.inputs.commitWithoutWaitingForDisk(tx);
+                return run(range, tx);
+              }),
+            );
+          } catch (e) {
+            failed = true; // the other lanes stop after their current chunk
+            throw e;
+          }
+        }
       };
-      const ids = m ? await step(m) : await this.dataSource.transaction(step);
-      if (!ids.length) return done;
-      done += ids.length;
-      after = ids[ids.length - 1];
-      await onChunk?.(done);
+      const lanes = await Promise.allSettled(Array.from({ length: Math.min(batchParallel, ranges.length) }, lane));
+      const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+      if (rejected) throw rejected.reason;
     }
+    await progress;
+    if (progressFailed) throw progressFailed.error;
+    return done;
   }
 
   async createRun(periodId: string, trigger: RunTrigger, actor: Actor | null, dedupeKey: string | null = null): Promise<RecalculationRunEntity | null> {
@@ -111,16 +144,25 @@ export class RecalculationService {
     };
     try {
       const done = await this.recalculatePeriod(run.periodId, undefined, (n) => this.runs.update(runId, { done: n }).then(() => undefined));
-      await this.runs.update(runId, { status: 'COMPLETED', done, total: Math.max(done, run.total), finishedAt: new Date() });
+      await this.finish(run, { status: 'COMPLETED', done, total: Math.max(done, run.total), finishedAt: new Date() });
       finished('COMPLETED');
     } catch (e) {
       finished('FAILED');
       this.logger.error({ err: e, runId }, 'batch recalculation failed');
       // A domain refusal is meant for people; anything else may name hosts or SQL, so the run shows a generic line and the log the rest.
       const shown = e instanceof AppError ? e.message.slice(0, 2000) : `The recalculation failed unexpectedly; the service log has the details (run ${runId})`;
-      await this.runs.update(runId, { status: 'FAILED', error: shown, finishedAt: new Date() });
+      await this.finish(run, { status: 'FAILED', error: shown, finishedAt: new Date() });
       throw e instanceof AppError ? e : new Error(`batch recalculation ${runId} failed`, { cause: e });
     }
+  }
+
+  /** Records how a run ended and its `recalculation.completed` event (spec §10), in one transaction. */
+  private async finish(run: RecalculationRunEntity, end: { status: 'COMPLETED' | 'FAILED'; done?: number; total?: number; error?: string; finishedAt: Date }): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.runs.update(run.id, end, m);
+      const progress = { done: end.done ?? (await this.runs.findById(run.id, m))?.done ?? 0, total: end.total ?? run.total };
+      await recordEvent(m, 'recalculation.completed', { id: run.id, periodId: run.periodId, status: end.status, progress });
+    });
   }
 
   /**
@@ -129,8 +171,8 @@ export class RecalculationService {
    * whose version did not move meanwhile. An appraisal that cannot be scored keeps its mark. Answers how many
    * scores were computed.
    */
-  private async recompute(ids: string[], which: 'marked' | 'all', m: EntityManager): Promise<number> {
-    const locked = await this.inputs.lock(ids, m);
+  private async recompute(ids: string[], which: 'marked' | 'all', m: EntityManager, lockOpts?: { notFrozen?: boolean }): Promise<number> {
+    const locked = await this.inputs.lock(ids, m, lockOpts);
     const versions = await this.marks.versions(locked, m);
     const { computed, failed } = await this.calculator.recalculate(which === 'marked' ? [...versions.keys()] : locked, m);
     failed.forEach((id) => versions.delete(id));

@@ -5,6 +5,8 @@ import { ScoringPolicy } from '../scoring/policy';
 import { NOT_FROZEN } from './recalculation-marks';
 import { BehaviourRatings, IndicatorAggregation, IndicatorDirection, OrganisationPredicate, Rating, ScoreResult } from '../scoring/types';
 import { HEAD_PREDICATE } from './unit-heads.sql';
+import { recordScoreChanges } from '../webhook-outbox/domain-events';
+import { SUBSCRIBED } from '../webhook-outbox/outbox';
 
 export interface TargetRow {
   appraisal_id: string;
@@ -43,7 +45,7 @@ export interface ComputedScore {
   digest: string;
 }
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * The smallest and largest of the ids, as the lower-case text PostgreSQL prints (its uuid order is that text's order).
@@ -68,9 +70,13 @@ export function idRange(ids: string[]): [string, string] {
 /** The chunk's appraisals `a`: ids $1, within their range $2–$3 (`idRange`). */
 const CHUNK = (a: string) => `${a}.id = ANY($1::uuid[]) AND ${a}.id BETWEEN $2::uuid AND $3::uuid`;
 
-/** The stored numbers of a score row, for comparing a recomputation with what is there. */
+/** What a `score.changed` event reports: a change of these is a change of the score. */
+const FIGURES = (t: string) =>
+  `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate)`;
+
+/** The stored numbers of a score row, for comparing a recomputation with what is there (json has no equality: as jsonb). */
 const NUMBERS = (t: string) =>
-  `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown)`;
+  `(${t}.result_score, ${t}.behaviour_score, ${t}.final_score, ${t}.result_rating, ${t}.behaviour_rating, ${t}.predicate, ${t}.breakdown::jsonb)`;
 
 /**
  * The SQL of the recalculation (spec §6): the source rows a score is computed from, set-based per chunk of
@@ -78,22 +84,47 @@ const NUMBERS = (t: string) =>
  */
 @Injectable()
 export class ScoreInputsRepository {
-  /** Row locks in id order: one worker at a time per appraisal, without deadlocks between batches. */
-  async lock(ids: string[], m: EntityManager): Promise<string[]> {
+  /**
+   * Row locks in id order: one worker at a time per appraisal, without deadlocks between batches. `notFrozen`
+   * (a batch) leaves out appraisals FINALIZED since their ids were read: the condition is checked again on the
+   * locked row version.
+   */
+  async lock(ids: string[], m: EntityManager, opts: { notFrozen?: boolean } = {}): Promise<string[]> {
     const rows = await m.query<{ id: string }[]>(
-      `SELECT a.id FROM appraisals a WHERE ${CHUNK('a')} ORDER BY a.id FOR NO KEY UPDATE`,
+      `SELECT a.id FROM appraisals a WHERE ${CHUNK('a')}${opts.notFrozen ? ` AND ${NOT_FROZEN('a')}` : ''} ORDER BY a.id FOR NO KEY UPDATE`,
       [ids, ...idRange(ids)],
     );
     return rows.map((r) => r.id);
   }
 
-  /** The next `limit` ids, after `after`, of the period's appraisals that are not FINALIZED (keyset over ids). */
-  async nextChunk(periodId: string, after: string, limit: number, m: EntityManager): Promise<string[]> {
+  /**
+   * Where the chunks of a batch end: every `size`-th id, in id order, of the period's appraisals that are not
+   * FINALIZED. Chunk k is the ids after bound k-1 up to bound k, the last one every id after the last bound; so the
+   * chunks are known up front and can run at once.
+   */
+  async chunkBounds(periodId: string, size: number, m: EntityManager): Promise<string[]> {
     const rows = await m.query<{ id: string }[]>(
-      `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2 ORDER BY a.id LIMIT $3`,
-      [periodId, after, limit],
+      `SELECT id FROM (SELECT a.id, row_number() OVER (ORDER BY a.id) AS n FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')}) x
+        WHERE n % $2 = 0 ORDER BY id`,
+      [periodId, size],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The ids of one chunk (`chunkBounds`): the period's appraisals that are not FINALIZED, after `after` and up to `upTo` (null: no end). */
+  async chunk(periodId: string, after: string, upTo: string | null, m: EntityManager): Promise<string[]> {
+    const rows = await m.query<{ id: string }[]>(
+      upTo === null
+        ? `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2 ORDER BY a.id`
+        : `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2 AND a.id <= $3 ORDER BY a.id`,
+      upTo === null ? [periodId, after] : [periodId, after, upTo],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** This transaction's commit returns before its WAL is flushed (synchronous_commit off, for this transaction only). */
+  async commitWithoutWaitingForDisk(m: EntityManager): Promise<void> {
+    await m.query('SET LOCAL synchronous_commit TO OFF');
   }
 
   /** How many appraisals of the period a batch recomputes: those not FINALIZED. */
@@ -219,45 +250,71 @@ export class ScoreInputsRepository {
 
   /**
    * Upserts the scores. computed_at is when the numbers last changed: new inputs giving the same numbers only
-   * refresh the digest, and a row whose digest and numbers are unchanged is not written at all.
+   * refresh the digest, and a row whose digest and numbers are unchanged is not written at all. The columns arrive
+   * as arrays and the breakdowns as one JSON array, whose elements go into the json column as they are: parsing
+   * every row's JSON into jsonb (jsonb_to_recordset) took most of the write's time.
+   *
+   * A score whose figures (scores, ratings, predicate) are new or differ from the stored ones is a `score.changed`
+   * event (spec §10), written with it; the statement builds the events' data only while someone subscribes.
    */
   async write(scores: ComputedScore[], now: Date, m: EntityManager): Promise<void> {
     if (!scores.length) return;
-    const rows = scores.map(({ appraisalId, score: s, digest }) => ({
-      appraisal_id: appraisalId,
-      input_digest: digest,
-      result_score: s.resultScore,
-      behaviour_score: s.behaviourScore,
-      final_score: s.finalScore,
-      result_rating: s.resultRating,
-      behaviour_rating: s.behaviourRating,
-      predicate: s.predicate,
-      predicate_code: s.predicateCode,
-      breakdown: {
-        targets: s.targets,
-        aspects: s.aspects,
-        computedResultRating: s.computedResultRating,
-        resultRatingOverridden: s.resultRatingOverridden,
-        resultRatingSource: s.resultRatingSource,
-      },
+    const column = <T>(f: (c: ComputedScore) => T) => scores.map(f);
+    const breakdowns = column(({ score: s }) => ({
+      targets: s.targets,
+      aspects: s.aspects,
+      computedResultRating: s.computedResultRating,
+      resultRatingOverridden: s.resultRatingOverridden,
+      resultRatingSource: s.resultRatingSource,
     }));
-    await m.query(
-      `INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating,
-                                     predicate, predicate_code, breakdown, input_digest, computed_at)
-       SELECT v.appraisal_id, v.result_score, v.behaviour_score, v.final_score, v.result_rating, v.behaviour_rating,
-              v.predicate, v.predicate_code, v.breakdown, v.input_digest, $2
-         FROM jsonb_to_recordset($1::jsonb) AS v(appraisal_id uuid, result_score numeric, behaviour_score numeric,
-              final_score numeric, result_rating rating, behaviour_rating rating, predicate predicate, predicate_code smallint,
-              breakdown jsonb, input_digest char(64))
-       ON CONFLICT (appraisal_id) DO UPDATE SET
-         result_score = EXCLUDED.result_score, behaviour_score = EXCLUDED.behaviour_score, final_score = EXCLUDED.final_score,
-         result_rating = EXCLUDED.result_rating, behaviour_rating = EXCLUDED.behaviour_rating, predicate = EXCLUDED.predicate,
-         predicate_code = EXCLUDED.predicate_code, breakdown = EXCLUDED.breakdown, input_digest = EXCLUDED.input_digest,
-         computed_at = CASE WHEN ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}
-                            THEN EXCLUDED.computed_at ELSE appraisal_scores.computed_at END
-       WHERE appraisal_scores.input_digest IS DISTINCT FROM EXCLUDED.input_digest
-          OR ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}`,
-      [JSON.stringify(rows), now],
+    const changed = await m.query<{ data: object }[]>(
+      `WITH old AS (
+         SELECT s.appraisal_id, ${FIGURES('s')} AS figures, s.predicate FROM appraisal_scores s WHERE s.appraisal_id = ANY($1::uuid[])
+       ), up AS (
+         INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating,
+                                       predicate, predicate_code, input_digest, breakdown, computed_at)
+         SELECT v.id, v.rs, v.bs, v.fs, v.rr, v.br, v.p, v.pc, v.d, b.value, $11
+           FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::rating[], $6::rating[], $7::predicate[],
+                       $8::smallint[], $9::char(64)[]) WITH ORDINALITY AS v(id, rs, bs, fs, rr, br, p, pc, d, n)
+           JOIN json_array_elements($10::json) WITH ORDINALITY AS b ON b.ordinality = v.n
+         ON CONFLICT (appraisal_id) DO UPDATE SET
+           result_score = EXCLUDED.result_score, behaviour_score = EXCLUDED.behaviour_score, final_score = EXCLUDED.final_score,
+           result_rating = EXCLUDED.result_rating, behaviour_rating = EXCLUDED.behaviour_rating, predicate = EXCLUDED.predicate,
+           predicate_code = EXCLUDED.predicate_code, breakdown = EXCLUDED.breakdown, input_digest = EXCLUDED.input_digest,
+           computed_at = CASE WHEN ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}
+                              THEN EXCLUDED.computed_at ELSE appraisal_scores.computed_at END
+         WHERE appraisal_scores.input_digest IS DISTINCT FROM EXCLUDED.input_digest
+            OR ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}
+         RETURNING appraisal_scores.*
+       )
+       SELECT jsonb_build_object('appraisalId', up.appraisal_id, 'employeeId', a.employee_id, 'employeeNip', e.nip,
+                'periodId', a.period_id, 'periodCode', p.code, 'resultScore', up.result_score, 'behaviourScore', up.behaviour_score,
+                'finalScore', up.final_score, 'resultRating', up.result_rating, 'behaviourRating', up.behaviour_rating,
+                'predicate', up.predicate, 'predicateCode', up.predicate_code, 'previousPredicate', old.predicate) AS data
+         FROM up
+         LEFT JOIN old ON old.appraisal_id = up.appraisal_id
+         JOIN appraisals a ON a.id = up.appraisal_id
+         JOIN employees e ON e.id = a.employee_id
+         JOIN periods p ON p.id = a.period_id
+        WHERE ${SUBSCRIBED('score.changed')} AND old.figures IS DISTINCT FROM ${FIGURES('up')}
+        ORDER BY up.appraisal_id`,
+      [
+        column((c) => c.appraisalId),
+        column((c) => c.score.resultScore),
+        column((c) => c.score.behaviourScore),
+        column((c) => c.score.finalScore),
+        column((c) => c.score.resultRating),
+        column((c) => c.score.behaviourRating),
+        column((c) => c.score.predicate),
+        column((c) => c.score.predicateCode),
+        column((c) => c.digest),
+        JSON.stringify(breakdowns),
+        now,
+      ],
+    );
+    await recordScoreChanges(
+      m,
+      changed.map((r) => r.data),
     );
   }
 

@@ -1,0 +1,183 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { Queue } from 'bull';
+import type { Client } from 'pg';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { WebhookDeliverer } from './delivery.service';
+import { deliveryJobId, WebhooksJob, WEBHOOKS_QUEUE_TOKEN } from './queue';
+import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+
+const CLAIM = 200;
+const ENQUEUE_TIMEOUT_MS = 5000;
+const LISTEN_RETRY_MS = 5000;
+/** Notifications arriving within this delay share one pass. */
+const WAKE_DELAY_MS = 10;
+
+/**
+ * Moves due deliveries to the `webhooks` queue (one job per delivery and attempt) and hands back those whose job
+ * Redis lost. Without Redis, a process that runs the worker sends them itself, in the background, at most
+ * WEBHOOK_WORKER_CONCURRENCY at once. Either way the claim leaves each endpoint at most WEBHOOK_ENDPOINT_CONCURRENCY in
+ * flight, so one slow receiver cannot take every slot.
+ *
+ * A pass runs when a committed delivery is announced on DELIVERIES_CHANNEL (LISTEN/NOTIFY), when an in-process attempt
+ * ends, and every WEBHOOK_RELAY_INTERVAL_MS (retries fall due without notice).
+ */
+@Injectable()
+export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+  private lastSweep = 0;
+  private lastWarning = 0;
+  private ticking = false;
+  private again = false;
+  private listener?: Client;
+  private listenRetry?: NodeJS.Timeout;
+  /** In-process attempts under way (no Redis). */
+  private readonly local = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly deliverer: WebhookDeliverer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(WEBHOOKS_QUEUE_TOKEN) private readonly queue?: Queue,
+  ) {}
+
+  /** With Redis every API process relays; without it, only a process that runs the worker (RECALC_WORKER) sends. */
+  get enabled(): boolean {
+    return !!this.queue || this.config.recalculation.worker;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) {
+      this.logger.warn('no REDIS_URL and RECALC_WORKER=false: webhook deliveries will wait for a worker');
+      return;
+    }
+    this.stopped = false;
+    this.schedule(0);
+    void this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.listenRetry);
+    await this.listener?.end().catch(() => undefined);
+    await this.running;
+    await Promise.all([...this.local]);
+  }
+
+  /** A dedicated connection that LISTENs for new deliveries; reopened after any failure. */
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = this.repo.newListener();
+    const retry = (e?: Error) => {
+      if (this.listener === client) this.listener = undefined;
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      if (e) this.logger.warn(`webhook relay stopped listening (${e.message}); polling every ${this.config.webhooks.relayIntervalMs} ms meanwhile`);
+      clearTimeout(this.listenRetry);
+      this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('connection closed')));
+    try {
+      await this.repo.listen(client);
+      if (this.stopped) return void client.end().catch(() => undefined);
+      this.listener = client;
+      this.wake(); // deliveries committed while nobody listened
+    } catch (e) {
+      retry(e as Error);
+    }
+  }
+
+  /** Runs a pass soon; if one is running, another right after it. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(WAKE_DELAY_MS);
+  }
+
+  /** One relay pass; answers how many deliveries it moved. Public for tests. */
+  async tick(): Promise<number> {
+    const now = Date.now();
+    const { sweepAfterMs, endpointConcurrency, workerConcurrency } = this.config.webhooks;
+    if (now - this.lastSweep >= Math.min(sweepAfterMs, 30_000)) {
+      this.lastSweep = now;
+      const swept = await this.repo.sweep(sweepAfterMs);
+      if (swept) this.logger.warn(`re-enqueuing ${swept} webhook deliveries whose attempt did not finish`);
+    }
+    const room = this.queue ? CLAIM : workerConcurrency - this.local.size;
+    if (room <= 0) return 0;
+    const claimed = await this.repo.claim(room, endpointConcurrency);
+    if (!claimed.length) return 0;
+    if (!this.queue) {
+      for (const c of claimed) this.runLocally(c);
+      return claimed.length;
+    }
+    try {
+      await withTimeout(
+        this.queue.addBulk(
+          claimed.map((c) => ({
+            name: WebhooksJob.Deliver,
+            data: { deliveryId: c.id, attempt: c.attempt },
+            // Retries follow WEBHOOK_RETRY_SCHEDULE, not Bull's; a job that threw is dropped and the sweeper sends it again.
+            opts: { jobId: deliveryJobId(c.id, c.attempt), removeOnComplete: true, removeOnFail: true, attempts: 1 },
+          })),
+        ),
+        ENQUEUE_TIMEOUT_MS,
+      );
+      return claimed.length;
+    } catch (e) {
+      // Redis is down: the deliveries stay in PostgreSQL and go out on a later pass.
+      await this.repo.release(claimed.map((c) => c.id));
+      if (now - this.lastWarning > 30_000) {
+        this.lastWarning = now;
+        this.logger.warn(`cannot enqueue webhook deliveries (${(e as Error).message}); they wait in PostgreSQL`);
+      }
+      throw e;
+    }
+  }
+
+  private runLocally(c: ClaimedDelivery): void {
+    const p: Promise<unknown> = this.deliverer
+      .deliver(c.id, c.attempt)
+      // Left claimed: the sweeper hands it back.
+      .catch((e: unknown) => this.logger.error({ err: e, deliveryId: c.id }, 'webhook delivery failed unexpectedly'))
+      .finally(() => {
+        this.local.delete(p);
+        this.wake();
+      });
+    this.local.add(p);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = true;
+      this.again = false;
+      this.running = this.tick()
+        .then((moved) => this.schedule(moved >= CLAIM || this.again ? 0 : this.config.webhooks.relayIntervalMs))
+        .catch((e: unknown) => {
+          if (!this.queue) this.logger.error({ err: e }, 'webhook relay pass failed');
+          this.schedule(Math.max(this.config.webhooks.relayIntervalMs, 1000));
+        })
+        .finally(() => (this.ticking = false));
+    }, delay);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms))),
+  ]);
+}

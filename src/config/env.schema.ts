@@ -234,12 +234,15 @@ export class EnvSchema {
   /** Per-chunk costs are fixed (queries, commit): 2000 measured 0.65 s against 0.83 s at 500 (bench/README.md). */
   RECALC_BATCH_CHUNK = 2000;
 
-  /** Chunks of a batch in flight at once, each in its own transaction and connection: the database works on one while this process computes another. */
+  /**
+   * Chunks of a batch in flight at once, each in its own transaction and connection: the database works on some while
+   * this process computes another. On 2 cores, 3 measured 1.28–1.36 × the SQL floor against 1.51–1.91 for 2 (bench/README.md).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(16)
-  RECALC_BATCH_PARALLEL = 2;
+  RECALC_BATCH_PARALLEL = 3;
 
   /** Base64 of 32 bytes: the AES-256-GCM key of the webhook secrets at rest; unset: derived from JWT_SECRET. */
   @Transform(emptyToUndefined)

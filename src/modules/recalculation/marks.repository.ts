@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { MARKS_CHANNEL } from './recalculation-marks';
 
 interface ClaimedMark {
   appraisalId: string;
@@ -72,12 +71,6 @@ export class MarksRepository {
   newListener(): Client {
     const { url } = this.dataSource.options as { url?: string };
     return new Client({ connectionString: url, application_name: 'capaian-relay' });
-  }
-
-  /** Connects the listener and subscribes it to the marks channel. */
-  async listen(client: Client): Promise<void> {
-    await client.connect();
-    await client.query(`LISTEN ${MARKS_CHANNEL}`);
   }
 
   /**

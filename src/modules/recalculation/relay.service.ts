@@ -1,38 +1,30 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { Client } from 'pg';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { NotifiedLoop } from '../../database/notified-loop';
 import { MarksRepository } from './marks.repository';
+import { MARKS_CHANNEL } from './recalculation-marks';
 import { appraisalJobId, ScoresJob, SCORES_QUEUE } from './queue';
 import { RecalculationService } from './recalculation.service';
 
 export const SCORES_QUEUE_TOKEN = getQueueToken(SCORES_QUEUE);
 const CLAIM = 500;
 const ENQUEUE_TIMEOUT_MS = 5000;
-const LISTEN_RETRY_MS = 5000;
-/** Notifications arriving within this delay share one pass. */
-const WAKE_DELAY_MS = 10;
 
 /**
  * Moves durable marks to the `scores` queue (one job per appraisal and mark version) and, every so often,
  * hands back marks whose job never cleared them. Without Redis it drains the marks itself, in process.
  *
  * A pass runs when a committed mark is announced on the PostgreSQL channel `score_marks` (LISTEN/NOTIFY), and
- * every RECALC_RELAY_INTERVAL_MS whatever happens: a lost notification or a dropped listener costs latency only.
+ * every RECALC_RELAY_INTERVAL_MS whatever happens (NotifiedLoop).
  */
 @Injectable()
 export class RecalculationRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecalculationRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private loop?: NotifiedLoop;
   private lastSweep = 0;
   private lastWarning = 0;
-  private ticking = false;
-  private again = false;
-  private listener?: Client;
-  private listenRetry?: NodeJS.Timeout;
 
   constructor(
     private readonly marks: MarksRepository,
@@ -51,55 +43,22 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
       this.logger.warn('no REDIS_URL and RECALC_WORKER=false: score recalculation marks will wait for a worker');
       return;
     }
-    this.stopped = false;
-    this.schedule(0);
-    void this.listen();
+    this.loop = new NotifiedLoop({
+      name: 'recalculation relay',
+      logger: this.logger,
+      listener: () => this.marks.newListener(),
+      channel: MARKS_CHANNEL,
+      intervalMs: this.config.recalculation.relayIntervalMs,
+      pass: async () => (await this.tick()) >= CLAIM,
+      failed: (e) => {
+        if (!this.queue) this.logger.error({ err: e }, 'in-process recalculation failed');
+      },
+    });
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    clearTimeout(this.listenRetry);
-    await this.listener?.end().catch(() => undefined);
-    await this.running;
-  }
-
-  /** A dedicated connection that LISTENs for new marks; reopened after any failure. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = this.marks.newListener();
-    const retry = (e?: Error) => {
-      if (this.listener === client) this.listener = undefined;
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      if (e) this.logger.warn(`recalculation relay stopped listening (${e.message}); polling every ${this.config.recalculation.relayIntervalMs} ms meanwhile`);
-      clearTimeout(this.listenRetry);
-      this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
-    };
-    client.on('notification', () => this.wake());
-    client.on('error', retry);
-    client.on('end', () => retry(new Error('connection closed')));
-    try {
-      await this.marks.listen(client);
-      if (this.stopped) return void client.end().catch(() => undefined);
-      this.listener = client;
-      this.wake(); // marks committed while nobody listened
-    } catch (e) {
-      retry(e as Error);
-    }
-  }
-
-  /** Runs a pass soon; if one is running, another right after it. */
-  private wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.schedule(WAKE_DELAY_MS);
+    await this.loop?.stop();
   }
 
   /** One relay pass; answers how many marks it moved. Public for tests and the worker entry point. */
@@ -137,21 +96,6 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
       }
       throw e;
     }
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.ticking = true;
-      this.again = false;
-      this.running = this.tick()
-        .then((moved) => this.schedule(moved >= CLAIM || this.again ? 0 : this.config.recalculation.relayIntervalMs))
-        .catch((e: unknown) => {
-          if (!this.queue) this.logger.error({ err: e }, 'in-process recalculation failed');
-          this.schedule(Math.max(this.config.recalculation.relayIntervalMs, 1000));
-        })
-        .finally(() => (this.ticking = false));
-    }, delay);
   }
 }
 

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { Client } from 'pg';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { NotifiedLoop } from '../../database/notified-loop';
+import { DELIVERIES_CHANNEL } from '../webhook-outbox/events';
 import { WebhookDeliverer } from './delivery.service';
 import { deliveryJobId, WebhooksJob, WEBHOOKS_QUEUE_TOKEN } from './queue';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
 const CLAIM = 200;
 const ENQUEUE_TIMEOUT_MS = 5000;
-const LISTEN_RETRY_MS = 5000;
-/** Notifications arriving within this delay share one pass. */
-const WAKE_DELAY_MS = 10;
 
 /**
  * Moves due deliveries to the `webhooks` queue (one job per delivery and attempt) and hands back those whose job
@@ -18,21 +16,15 @@ const WAKE_DELAY_MS = 10;
  * WEBHOOK_WORKER_CONCURRENCY at once. Either way the claim leaves each endpoint at most WEBHOOK_ENDPOINT_CONCURRENCY in
  * flight, so one slow receiver cannot take every slot.
  *
- * A pass runs when a committed delivery is announced on DELIVERIES_CHANNEL (LISTEN/NOTIFY), when an in-process attempt
- * ends, and every WEBHOOK_RELAY_INTERVAL_MS (retries fall due without notice).
+ * A pass runs when a committed delivery or a finished attempt is announced on DELIVERIES_CHANNEL (LISTEN/NOTIFY), when
+ * an in-process attempt ends, and every WEBHOOK_RELAY_INTERVAL_MS (retries fall due without notice) (NotifiedLoop).
  */
 @Injectable()
 export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private loop?: NotifiedLoop;
   private lastSweep = 0;
   private lastWarning = 0;
-  private ticking = false;
-  private again = false;
-  private listener?: Client;
-  private listenRetry?: NodeJS.Timeout;
   /** In-process attempts under way (no Redis). */
   private readonly local = new Set<Promise<unknown>>();
 
@@ -53,56 +45,23 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn('no REDIS_URL and RECALC_WORKER=false: webhook deliveries will wait for a worker');
       return;
     }
-    this.stopped = false;
-    this.schedule(0);
-    void this.listen();
+    this.loop = new NotifiedLoop({
+      name: 'webhook relay',
+      logger: this.logger,
+      listener: () => this.repo.newListener(),
+      channel: DELIVERIES_CHANNEL,
+      intervalMs: this.config.webhooks.relayIntervalMs,
+      pass: async () => (await this.tick()) >= CLAIM,
+      failed: (e) => {
+        if (!this.queue) this.logger.error({ err: e }, 'webhook relay pass failed');
+      },
+    });
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    clearTimeout(this.listenRetry);
-    await this.listener?.end().catch(() => undefined);
-    await this.running;
+    await this.loop?.stop();
     await Promise.all([...this.local]);
-  }
-
-  /** A dedicated connection that LISTENs for new deliveries; reopened after any failure. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = this.repo.newListener();
-    const retry = (e?: Error) => {
-      if (this.listener === client) this.listener = undefined;
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      if (e) this.logger.warn(`webhook relay stopped listening (${e.message}); polling every ${this.config.webhooks.relayIntervalMs} ms meanwhile`);
-      clearTimeout(this.listenRetry);
-      this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
-    };
-    client.on('notification', () => this.wake());
-    client.on('error', retry);
-    client.on('end', () => retry(new Error('connection closed')));
-    try {
-      await this.repo.listen(client);
-      if (this.stopped) return void client.end().catch(() => undefined);
-      this.listener = client;
-      this.wake(); // deliveries committed while nobody listened
-    } catch (e) {
-      retry(e as Error);
-    }
-  }
-
-  /** Runs a pass soon; if one is running, another right after it. */
-  private wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.schedule(WAKE_DELAY_MS);
   }
 
   /** One relay pass; answers how many deliveries it moved. Public for tests. */
@@ -153,24 +112,9 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       .catch((e: unknown) => this.logger.error({ err: e, deliveryId: c.id }, 'webhook delivery failed unexpectedly'))
       .finally(() => {
         this.local.delete(p);
-        this.wake();
+        this.loop?.wake();
       });
     this.local.add(p);
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.ticking = true;
-      this.again = false;
-      this.running = this.tick()
-        .then((moved) => this.schedule(moved >= CLAIM || this.again ? 0 : this.config.webhooks.relayIntervalMs))
-        .catch((e: unknown) => {
-          if (!this.queue) this.logger.error({ err: e }, 'webhook relay pass failed');
-          this.schedule(Math.max(this.config.webhooks.relayIntervalMs, 1000));
-        })
-        .finally(() => (this.ticking = false));
-    }, delay);
   }
 }
 

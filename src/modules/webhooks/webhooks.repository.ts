@@ -256,8 +256,4 @@ export class WebhooksRepository {
     return new Client({ connectionString: url, application_name: 'capaian-webhook-relay' });
   }
 
-  async listen(client: Client): Promise<void> {
-    await client.connect();
-    await client.query(`LISTEN ${DELIVERIES_CHANNEL}`);
-  }
 }

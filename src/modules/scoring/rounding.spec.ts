@@ -1,4 +1,4 @@
-import { round2 } from './rounding';
+import { round2, round2ByDecimal } from './rounding';
 
 describe('round2', () => {
   it.each<[string, number, number]>([
@@ -67,5 +67,31 @@ describe('round2', () => {
 
   it.each([NaN, Infinity, -Infinity])('refuses %p', (x) => {
     expect(() => round2(x)).toThrow(RangeError);
+  });
+});
+
+describe('round2 against round2ByDecimal', () => {
+  // A seeded generator (mulberry32): the same values on every run.
+  let seed = 20261130;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it('gives the same result for a million values: decimals, halves reached by arithmetic, doubles of every size', () => {
+    const mismatches: string[] = [];
+    const check = (x: number) => {
+      if (!Object.is(round2(x), round2ByDecimal(x))) mismatches.push(`${x}: ${round2(x)} vs ${round2ByDecimal(x)}`);
+    };
+    for (let i = 0; i < 250_000; i++) {
+      const decimals = 1 + Math.floor(random() * 6);
+      check(Number((random() * 400 - 200).toFixed(decimals))); // written decimals, as realisations and targets are
+      check((Math.floor(random() * 40_000) * Math.floor(random() * 200 + 1)) / Math.floor(random() * 700 + 1)); // weighted means
+      check((Math.round(random() * 2_000_000) + 0.5) / 10_000 * (random() < 0.5 ? -1 : 1)); // exact halves of hundredths
+      check(random() * 10 ** Math.floor(random() * 20 - 5)); // doubles from 1e-5 to 1e15
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
   });
 });

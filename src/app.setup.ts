@@ -1,6 +1,7 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import type { Queue } from 'bull';
 import helmet from 'helmet';
 import type { IncomingMessage } from 'node:http';
 import { registerHttpLayer } from './common/http/http-layer';
@@ -9,6 +10,7 @@ import { appLogger, incomingRequestId, logRequest } from './common/http/request-
 import { AppConfig } from './config/app-config';
 import { UsersService } from './modules/auth/users.service';
 import { mountQueueDashboard } from './modules/recalculation/queue-dashboard';
+import { WEBHOOKS_QUEUE_TOKEN } from './modules/webhooks/queue';
 import { setupOpenApi } from './openapi';
 
 /**
@@ -66,6 +68,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // The only body parser (JSON, BODY_LIMIT or IMPORT_BODY_LIMIT) and the safe-input check.
   registerHttpLayer(fastify, { bodyLimit: config.http.bodyLimit, importBodyLimit: config.http.importBodyLimit });
   const users = app.get(UsersService);
-  await mountQueueDashboard(app, config, (username, password, ip) => users.verifyCredentials(username, password, ip));
+  const webhooksQueue = config.redis.url ? app.get<Queue | undefined>(WEBHOOKS_QUEUE_TOKEN, { strict: false }) : undefined;
+  await mountQueueDashboard(app, config, (username, password, ip) => users.verifyCredentials(username, password, ip), webhooksQueue ? [webhooksQueue] : []);
   setupOpenApi(app);
 }

@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   // SIGTERM/SIGINT close the context: Bull lets active jobs finish, the relay stops after its pass.
   app.enableShutdownHooks();
-  app.get(Logger).log(`recalculation worker started${config.redis.url ? ' on the Bull queue "scores"' : ' (in-process drain, no REDIS_URL)'}`);
+  app.get(Logger).log(`worker started${config.redis.url ? ' on the Bull queues "scores" and "webhooks"' : ' (in-process recalculation and webhook deliveries, no REDIS_URL)'}`);
 }
 
 void bootstrap();

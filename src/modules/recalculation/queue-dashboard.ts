@@ -37,26 +37,32 @@ export function fromSameOrigin(req: Pick<FastifyRequest, 'headers' | 'host'>): b
   }
 }
 
-/**
- * Bull Board for operators at /admin/queues, only with Redis. A browser cannot send our bearer tokens, so
- * the page asks for HTTP Basic credentials of an ADMIN user (use it over HTTPS); each check goes through the
- * login limits like POST /auth/login, so the password cannot be guessed here instead. Read-only unless
- * QUEUE_DASHBOARD_WRITE=true; then, since the browser sends Basic credentials along on any site's request,
- * writes are taken only from the dashboard's own page.
- */
 /** Is the path (query aside) the dashboard's or one below it, as Express's app.use(path) matched it? */
 function underDashboard(url: string): boolean {
   const path = url.split('?')[0];
   return path === QUEUE_DASHBOARD_PATH || path.startsWith(`${QUEUE_DASHBOARD_PATH}/`);
 }
 
-export async function mountQueueDashboard(app: NestFastifyApplication, config: AppConfig, verifyCredentials: CredentialCheck): Promise<void> {
+/**
+ * Bull Board for operators at /admin/queues, only with Redis. A browser cannot send our bearer tokens, so
+ * the page asks for HTTP Basic credentials of an ADMIN user (use it over HTTPS); each check goes through the
+ * login limits like POST /auth/login, so the password cannot be guessed here instead. Read-only unless
+ * QUEUE_DASHBOARD_WRITE=true; then, since the browser sends Basic credentials along on any site's request,
+ * writes are taken only from the dashboard's own page. It shows the `scores` queue and `others` (the entry point's
+ * list: the `webhooks` queue lives above this module).
+ */
+export async function mountQueueDashboard(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  verifyCredentials: CredentialCheck,
+  others: Queue[] = [],
+): Promise<void> {
   if (!config.redis.url) return; // no Redis, no queue to show
-  const queue = app.get<Queue>(SCORES_QUEUE_TOKEN);
+  const queues = [app.get<Queue>(SCORES_QUEUE_TOKEN), ...others];
   const writable = config.recalculation.dashboardWrite;
   const board = new FastifyAdapter();
   board.setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullAdapter(queue, { readOnlyMode: !writable })], serverAdapter: board });
+  createBullBoard({ queues: queues.map((q) => new BullAdapter(q, { readOnlyMode: !writable })), serverAdapter: board });
 
   // Hooks outside Nest's routing: answer their errors through the one problem+json filter.
   const filter = new ProblemFilter();

@@ -40,7 +40,7 @@ describe('recalculation pipeline under faults (e2e)', () => {
     const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/worker.ts'], { env, stdio: 'pipe' });
     proc.stdout.on('data', (d: Buffer) => (workerLog += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (workerLog += d.toString()));
-    await until(() => Promise.resolve(workerLog.includes('recalculation worker started')), 60_000, 'the worker to start');
+    await until(() => Promise.resolve(workerLog.includes('worker started on the Bull queues')), 60_000, 'the worker to start');
     worker = proc;
   };
   const killWorker = async () => {

@@ -25,8 +25,8 @@ const IMPORT_PATHS = new Set(['/units/import', '/employees/import']);
 
 const kBodyRead = Symbol('capaian.bodyRead');
 
-/** The Node request with the route that answers it, as the metrics read it (RoutedRequest in metrics-http.ts). */
-type RoutedRequest = IncomingMessage & { route?: { path?: unknown } };
+/** The Node request with the route that answers it (Fastify's route template), as the metrics read it. */
+export type RoutedRequest = IncomingMessage & { route?: { path?: unknown } };
 type Marked = FastifyRequest & { [kBodyRead]?: boolean };
 
 /** Does the request carry a body (as type-is and body-parser decide it)? */

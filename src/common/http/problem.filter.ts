@@ -25,26 +25,16 @@ export const CODE_OF_STATUS: Record<number, ProblemCode> = {
 };
 
 /**
- * Body-parser-style errors (raw-body's, from the JSON parser) carry `status` and a `type` such as entity.too.large;
- * Fastify's own carry `statusCode` and a `code` such as FST_ERR_CTP_INVALID_MEDIA_TYPE.
+ * Errors of the one body parser (http-layer.ts, raw-body) carry `status` and a `type` such as entity.too.large; Fastify's
+ * own 4xx refusals carry `statusCode`. (Fastify's FST_ERR_CTP_* never arise: its content-type parsers are replaced.)
  */
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
   type?: string;
-  code?: string;
   expose?: boolean;
   message?: string;
 }
-
-/** Fastify's refusals before a handler runs, answered as body-parser's were. */
-const FASTIFY_ERRORS: Record<string, { status: number; detail: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, detail: 'Send the body as application/json' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, detail: 'The request body does not match its Content-Length' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, detail: 'The request body is larger than the limit' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, detail: 'The request body is not valid JSON' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, detail: 'The request body is not valid JSON' },
-};
 
 /** The single place where errors become HTTP answers: RFC 9457 problem+json with the request id. */
 @Catch()
@@ -104,8 +94,6 @@ export class ProblemFilter implements ExceptionFilter {
       return this.generic(status, Array.isArray(message) ? message.join('; ') : message, base);
     }
     const httpLike = exception as HttpLikeError | undefined;
-    const fastify = httpLike?.code ? FASTIFY_ERRORS[httpLike.code] : undefined;
-    if (fastify) return this.generic(fastify.status, fastify.detail, base);
     const status = httpLike?.status ?? httpLike?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const detail =

@@ -125,34 +125,50 @@ export class DistributionRepository {
     return countsOf(row);
   }
 
-  /**
-   * For every unit with an organisation predicate in the period: its predicate and the predicate counts of
-   * its subtree, in one query (one recursive walk of the unit tree from all those units at once).
-   */
+  /** For every unit with an organisation predicate in the period: its predicate and the predicate counts of its subtree. */
   async predicateCountsOfRatedUnits(
     periodId: string,
     m: EntityManager,
   ): Promise<{ unitId: string; unitCode: string; predicate: OrganisationPredicate; counts: PredicateCounts }[]> {
-    const rows = await m.query<({ unit_id: string; unit_code: string; predicate: OrganisationPredicate } & PredicateCounts)[]>(
-      `WITH RECURSIVE rated AS (
-         SELECT unit_id, predicate FROM organisation_predicates WHERE period_id = $1
-       ), tree(root_id, unit_id) AS (
-         SELECT unit_id, unit_id FROM rated
+    const units = await this.predicateCountsOfSubtrees(periodId, 'SELECT unit_id FROM organisation_predicates WHERE period_id = $1', [], m);
+    return units.map((u) => ({ ...u, predicate: u.predicate! }));
+  }
+
+  /** For each of these units (ids): its name, its organisation predicate in the period (or null) and the predicate counts of its subtree. */
+  predicateCountsOfUnits(
+    periodId: string,
+    unitIds: string[],
+  ): Promise<{ unitId: string; unitCode: string; unitName: string; predicate: OrganisationPredicate | null; counts: PredicateCounts }[]> {
+    return this.predicateCountsOfSubtrees(periodId, 'SELECT unnest($2::uuid[])', [unitIds], this.dataSource.manager);
+  }
+
+  /** The subtrees of the units `rootsSql` selects, counted in one query (one recursive walk of the tree from all of them at once), by unit code. */
+  private async predicateCountsOfSubtrees(periodId: string, rootsSql: string, params: unknown[], m: EntityManager) {
+    const rows = await m.query<({ unit_id: string; unit_code: string; unit_name: string; predicate: OrganisationPredicate | null } & PredicateCounts)[]>(
+      `WITH RECURSIVE roots(unit_id) AS (${rootsSql}), tree(root_id, unit_id) AS (
+         SELECT unit_id, unit_id FROM roots
          UNION ALL
          SELECT tree.root_id, u.id FROM units u JOIN tree ON u.parent_id = tree.unit_id
        )
-       SELECT r.unit_id, u.code AS unit_code, r.predicate,
+       SELECT r.unit_id, u.code AS unit_code, u.name AS unit_name, op.predicate,
               ${COUNT_COLUMNS}
-         FROM rated r
+         FROM roots r
          JOIN units u ON u.id = r.unit_id
+         LEFT JOIN organisation_predicates op ON op.unit_id = r.unit_id AND op.period_id = $1
          JOIN tree t ON t.root_id = r.unit_id
          LEFT JOIN appraisals a ON a.unit_id = t.unit_id AND a.period_id = $1
          LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
-        GROUP BY r.unit_id, u.code, r.predicate
+        GROUP BY r.unit_id, u.code, u.name, op.predicate
         ORDER BY u.code`,
-      [periodId],
+      [periodId, ...params],
     );
-    return rows.map(({ unit_id, unit_code, predicate, ...counts }) => ({ unitId: unit_id, unitCode: unit_code, predicate, counts: countsOf(counts) }));
+    return rows.map(({ unit_id, unit_code, unit_name, predicate, ...counts }) => ({
+      unitId: unit_id,
+      unitCode: unit_code,
+      unitName: unit_name,
+      predicate,
+      counts: countsOf(counts),
+    }));
   }
 
   /**
@@ -205,7 +221,7 @@ export class DistributionRepository {
 }
 
 /** The SQL condition of the view over the appraisals row `alias`; subtree roots become parameters appended to `params`. */
-function viewCondition(view: AppraisalView, params: unknown[]): (alias: string) => string {
+export function viewCondition(view: AppraisalView, params: unknown[]): (alias: string) => string {
   switch (view.kind) {
     case 'all':
       return () => 'true';

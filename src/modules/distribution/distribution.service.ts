@@ -176,12 +176,29 @@ export class DistributionService {
   /** Which appraisals of the period a report covers: the caller's scope, narrowed by a unit they may see. */
   private async view(actor: Actor, periodId: string, withinUnitId?: string): Promise<AppraisalView> {
     await this.period(periodId);
-    const scope = dataScopeOf(actor.principal);
     if (withinUnitId && !(await this.visibleUnit(actor, withinUnitId))) {
       throw ValidationFailedError.field('withinUnitId', `no unit has the id ${withinUnitId}`);
     }
-    const roots = [...(scope.kind === 'subtree' ? [scope.rootUnitId] : []), ...(withinUnitId ? [withinUnitId] : [])];
-    return scope.kind === 'self' ? { kind: 'none' } : roots.length ? { kind: 'subtrees', roots } : { kind: 'all' };
+    return appraisalViewOf(actor, withinUnitId);
+  }
+
+  /**
+   * The distribution of each of these units in the period, as distribution() answers it, in one query; for callers
+   * that chose the units in their view (the results workbook). By unit code.
+   */
+  async ofUnits(periodId: string, unitIds: string[]): Promise<(DistributionDto & { unitCode: string; unitName: string })[]> {
+    const units = await this.repo.predicateCountsOfUnits(periodId, unitIds);
+    return units.map((u) => ({
+      periodId,
+      unitId: u.unitId,
+      unitCode: u.unitCode,
+      unitName: u.unitName,
+      organisationPredicate: u.predicate,
+      total: scoredTotal(u.counts),
+      counts: u.counts,
+      shares: predicateShares(u.counts),
+      failures: checkCurve(u.predicate, u.counts),
+    }));
   }
 
   private async period(id: string, m?: EntityManager): Promise<PeriodEntity> {
@@ -203,4 +220,14 @@ export class DistributionService {
     if (!unit) throw new NotFoundError('Unit', id);
     return unit;
   }
+}
+
+/**
+ * The appraisals of a period a caller's reports cover (spec §8): admins and API keys all, HR operators their subtree,
+ * employees none; `withinUnitId` (a unit the caller may see) narrows it further.
+ */
+export function appraisalViewOf(actor: Actor, withinUnitId?: string): AppraisalView {
+  const scope = dataScopeOf(actor.principal);
+  const roots = [...(scope.kind === 'subtree' ? [scope.rootUnitId] : []), ...(withinUnitId ? [withinUnitId] : [])];
+  return scope.kind === 'self' ? { kind: 'none' } : roots.length ? { kind: 'subtrees', roots } : { kind: 'all' };
 }

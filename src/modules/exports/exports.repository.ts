@@ -4,10 +4,8 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import type { AppraisalStatus } from '../appraisals/entities/appraisal.entity';
 import type { Predicate, PredicateCode, Rating } from '../scoring/types';
+import { AppraisalView, viewCondition } from '../distribution/distribution.repository';
 import type { SiasnSource } from './siasn';
-
-/** Which appraisals of the period an export covers: all, none, or those whose unit is in one subtree. */
-export type ExportView = { kind: 'all' } | { kind: 'none' } | { kind: 'subtree'; rootUnitId: string };
 
 /** A row of the results workbook; scores are numeric text (null without a score). */
 export interface ResultSource {
@@ -43,7 +41,7 @@ export class ExportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** FINALIZED appraisals of the period in view that have a predicate, with their assessor, by NIP. */
-  siasnRows(periodId: string, view: ExportView): Promise<RowCursor<SiasnSource>> {
+  siasnRows(periodId: string, view: AppraisalView): Promise<RowCursor<SiasnSource>> {
     const params: unknown[] = [periodId];
     return this.cursor<SiasnSource>(
       `SELECT e.nip, s.result_rating AS "resultRating", s.behaviour_rating AS "behaviourRating", s.predicate_code AS "predicateCode",
@@ -54,7 +52,7 @@ export class ExportsRepository {
          JOIN appraisal_scores s ON s.appraisal_id = a.id
          LEFT JOIN employees ae ON ae.id = a.assessor_id
          LEFT JOIN units au ON au.id = ae.unit_id
-        WHERE a.period_id = $1 AND a.status = 'FINALIZED' AND s.predicate_code IS NOT NULL AND ${viewCondition(view, params)}
+        WHERE a.period_id = $1 AND a.status = 'FINALIZED' AND s.predicate_code IS NOT NULL AND ${viewCondition(view, params)('a')}
         ORDER BY e.nip`,
       params,
     );
@@ -64,7 +62,7 @@ export class ExportsRepository {
    * Every appraisal of the period in view with its score (if any) and freshness, by NIP. Freshness is the
    * rule of the score read (ScoresRepository.read): STALE while a recalculation mark of the appraisal exists.
    */
-  resultRows(periodId: string, view: ExportView): Promise<RowCursor<ResultSource>> {
+  resultRows(periodId: string, view: AppraisalView): Promise<RowCursor<ResultSource>> {
     const params: unknown[] = [periodId];
     return this.cursor<ResultSource>(
       `SELECT e.nip, e.name, u.code AS "unitCode", u.name AS "unitName", a.status,
@@ -75,7 +73,7 @@ export class ExportsRepository {
          JOIN employees e ON e.id = a.employee_id
          JOIN units u ON u.id = a.unit_id
          LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
-        WHERE a.period_id = $1 AND ${viewCondition(view, params)}
+        WHERE a.period_id = $1 AND ${viewCondition(view, params)('a')}
         ORDER BY e.nip`,
       params,
     );
@@ -85,9 +83,10 @@ export class ExportsRepository {
    * The units in view whose distribution says something for the period, by code: those with an appraisal of the
    * period in their subtree (the units of its appraisals and their ancestors) and those with an organisation predicate.
    */
-  units(periodId: string, view: ExportView): Promise<UnitRef[]> {
+  units(periodId: string, view: AppraisalView): Promise<UnitRef[]> {
     const params: unknown[] = [periodId];
-    const inView = view.kind === 'all' ? 'true' : view.kind === 'none' ? 'false' : `u.id IN (SELECT unit_subtree($${params.push(view.rootUnitId)}))`;
+    // The unit itself in view: the view's condition over a row whose unit_id is the unit's id.
+    const inView = viewCondition(view, params)('uv');
     return this.dataSource.query<UnitRef[]>(
       `WITH RECURSIVE up(id, parent_id) AS (
          SELECT u.id, u.parent_id FROM units u WHERE u.id IN (SELECT DISTINCT unit_id FROM appraisals WHERE period_id = $1)
@@ -95,7 +94,7 @@ export class ExportsRepository {
          SELECT p.id, p.parent_id FROM units p JOIN up ON p.id = up.parent_id
        )
        SELECT u.id, u.code, u.name
-         FROM units u
+         FROM units u CROSS JOIN LATERAL (SELECT u.id AS unit_id) uv
         WHERE (u.id IN (SELECT id FROM up) OR u.id IN (SELECT unit_id FROM organisation_predicates WHERE period_id = $1)) AND ${inView}
         ORDER BY u.code`,
       params,
@@ -124,17 +123,5 @@ export class ExportsRepository {
       await release();
       throw e;
     }
-  }
-}
-
-/** The SQL condition of the view over `appraisals a`; a subtree root becomes a parameter appended to `params`. */
-function viewCondition(view: ExportView, params: unknown[]): string {
-  switch (view.kind) {
-    case 'all':
-      return 'true';
-    case 'none':
-      return 'false';
-    case 'subtree':
-      return `a.unit_id IN (SELECT unit_subtree($${params.push(view.rootUnitId)}))`;
   }
 }

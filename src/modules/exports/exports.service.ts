@@ -3,14 +3,14 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
-import { dataScopeOf } from '../../common/auth/data-scope';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError } from '../../common/errors/app-error';
-import { DistributionService } from '../distribution/distribution.service';
+import { AppraisalView } from '../distribution/distribution.repository';
+import { appraisalViewOf, DistributionService } from '../distribution/distribution.service';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { PeriodsRepository } from '../periods/periods.repository';
 import { PREDICATES } from '../scoring/types';
-import { ExportsRepository, ExportView, ResultSource, RowCursor } from './exports.repository';
+import { ExportsRepository, ResultSource, RowCursor } from './exports.repository';
 import { fileNamePart, SiasnFormat, SiasnRow, siasnColumns, siasnRow, SiasnSource } from './siasn';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -94,7 +94,7 @@ export class ExportsService {
         periodStatus: period.status,
       });
     }
-    const cursor = await this.repo.siasnRows(periodId, viewOf(actor));
+    const cursor = await this.repo.siasnRows(periodId, appraisalViewOf(actor));
     const toRow = (s: SiasnSource) => siasnRow(s, period);
     const name = `siasn-kinerja-${fileNamePart(period.code)}`;
     const body =
@@ -118,10 +118,10 @@ export class ExportsService {
    */
   async results(actor: Actor, periodId: string): Promise<ExportFile> {
     const period = await this.period(periodId);
-    const view = viewOf(actor);
+    const view = appraisalViewOf(actor);
     const cursor = await this.repo.resultRows(periodId, view);
     const out = new PassThrough();
-    this.writeWorkbook(actor, period, view, cursor, out).catch((err: unknown) => {
+    this.writeWorkbook(period, view, cursor, out).catch((err: unknown) => {
       this.logger.error({ err, periodId }, 'results workbook failed');
       out.destroy(err as Error);
     });
@@ -129,9 +129,8 @@ export class ExportsService {
   }
 
   private async writeWorkbook(
-    actor: Actor,
     period: PeriodEntity,
-    view: ExportView,
+    view: AppraisalView,
     cursor: RowCursor<ResultSource>,
     out: PassThrough,
   ): Promise<void> {
@@ -150,13 +149,13 @@ export class ExportsService {
     }
     const sheet = book.addWorksheet('Distribusi');
     sheet.addRow([...DISTRIBUTION_COLUMNS]).commit();
-    for (const unit of await this.repo.units(period.id, view)) {
+    const units = await this.repo.units(period.id, view);
+    for (const d of await this.distribution.ofUnits(period.id, units.map((u) => u.id))) {
       if (out.destroyed) return;
-      const d = await this.distribution.distribution(actor, period.id, unit.id);
       sheet
         .addRow([
-          unit.code,
-          unit.name,
+          d.unitCode,
+          d.unitName,
           d.organisationPredicate,
           d.total,
           ...PREDICATES.map((p) => d.counts[p]),
@@ -181,12 +180,6 @@ export class ExportsService {
     if (!period) throw new NotFoundError('Period', id);
     return period;
   }
-}
-
-/** Admins and API keys: the whole period; HR operators: their subtree (as the period reports of the distribution module). */
-function viewOf(actor: Actor): ExportView {
-  const scope = dataScopeOf(actor.principal);
-  return scope.kind === 'all' ? { kind: 'all' } : scope.kind === 'subtree' ? { kind: 'subtree', rootUnitId: scope.rootUnitId } : { kind: 'none' };
 }
 
 function mapRows<I, O>(f: (row: I) => O): Transform {

@@ -1,25 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { RoutedRequest } from '../../common/http/http-layer';
 
 /** The route label of a request no route answered: an unknown path, or one refused before routing (413, 415, bad JSON). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
- * The matched route left on the Node request (registerHttpLayer sets `route.path` to Fastify's route template, and
- * removes it again when the HTTP layer refuses the request before its route runs), and an optional mount path.
- */
-export type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
-
-/**
- * The route template that answered (`/appraisals/:id/score`), never the raw URL, so the label set stays bounded
- * whatever clients send; `unmatched` when no route did: an unknown path (Fastify's 404 handler), or a request the
+ * The route template that answered (`/appraisals/:id/score`, left on the Node request by registerHttpLayer), never the
+ * raw URL, so the label set stays bounded whatever clients send; `unmatched` when no route did: an unknown path (Fastify's 404 handler), or a request the
  * HTTP layer refused before its route ran (413, 415, malformed JSON, unsafe input). A wildcard template counts as
  * no route: no controller here declares one.
  */
 export function routeLabel(req: RoutedRequest): string {
   const path = req.route?.path;
   if (typeof path !== 'string' || path.includes('*')) return UNMATCHED_ROUTE;
-  return `${req.baseUrl ?? ''}${path}` || '/';
+  return path || '/';
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

@@ -3,6 +3,7 @@ import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bull';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../../common/time/with-timeout';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MarksRepository } from '../recalculation/marks.repository';
 import { RecalculationService } from '../recalculation/recalculation.service';
@@ -16,12 +17,6 @@ import { routeLabel } from './metrics-http';
 const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
 /** A source that does not answer within this time shows as NaN in this scrape instead of holding the scrape up. */
 const SOURCE_TIMEOUT_MS = 2000;
-
-const withTimeout = <T>(p: Promise<T>, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${SOURCE_TIMEOUT_MS} ms`)), SOURCE_TIMEOUT_MS);
-    p.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 
 /**
  * The Prometheus metrics of this process, in a registry of its own (not prom-client's global one, so several
@@ -157,7 +152,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private async collectQueue(queue: Queue | undefined, gauge: Gauge<'state'>, what: string): Promise<void> {
     if (!queue) return;
     try {
-      const counts = await withTimeout(queue.getJobCounts(), 'Redis');
+      const counts = await withTimeout(queue.getJobCounts(), SOURCE_TIMEOUT_MS, 'Redis');
       for (const state of QUEUE_STATES) gauge.set({ state }, counts[state] ?? 0);
     } catch (e) {
       for (const state of QUEUE_STATES) gauge.set({ state }, NaN);
@@ -167,7 +162,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   private async collectWebhooks(): Promise<void> {
     try {
-      const backlog = await withTimeout(this.webhooks.backlog(), 'PostgreSQL');
+      const backlog = await withTimeout(this.webhooks.backlog(), SOURCE_TIMEOUT_MS, 'PostgreSQL');
       this.webhooksPending.set(backlog.pending);
       this.oldestWebhookAge.set(backlog.oldestAgeSeconds);
     } catch (e) {
@@ -179,7 +174,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   private async collectMarks(): Promise<void> {
     try {
-      const backlog = await withTimeout(this.marks.backlog(), 'PostgreSQL');
+      const backlog = await withTimeout(this.marks.backlog(), SOURCE_TIMEOUT_MS, 'PostgreSQL');
       this.marksPending.set(backlog.pending);
       this.oldestMarkAge.set(backlog.oldestAgeSeconds);
     } catch (e) {

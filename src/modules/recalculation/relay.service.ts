@@ -7,6 +7,7 @@ import { MarksRepository } from './marks.repository';
 import { MARKS_CHANNEL } from './recalculation-marks';
 import { appraisalJobId, ScoresJob, SCORES_QUEUE } from './queue';
 import { RecalculationService } from './recalculation.service';
+import { withTimeout } from '../../common/time/with-timeout';
 
 export const SCORES_QUEUE_TOKEN = getQueueToken(SCORES_QUEUE);
 const CLAIM = 500;
@@ -85,6 +86,7 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
           })),
         ),
         ENQUEUE_TIMEOUT_MS,
+        'Redis',
       );
       return claimed.length;
     } catch (e) {
@@ -97,12 +99,4 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
       throw e;
     }
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms))),
-  ]);
 }

@@ -1,6 +1,7 @@
 import { request as httpRequest, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
+import { hostOf } from './address-guard';
 
 export const RESPONSE_EXCERPT_BYTES = 1024;
 
@@ -41,7 +42,7 @@ export function postPinned(p: PinnedPost): Promise<PostResult> {
     lookup,
     agent: false,
   };
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = hostOf(url);
   if (url.protocol === 'https:' && !isIP(host)) options.servername = host;
   return new Promise((resolve) => {
     let settled = false;

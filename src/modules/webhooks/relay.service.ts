@@ -6,6 +6,7 @@ import { DELIVERIES_CHANNEL } from '../webhook-outbox/events';
 import { WebhookDeliverer } from './delivery.service';
 import { deliveryJobId, WebhooksJob, WEBHOOKS_QUEUE_TOKEN } from './queue';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import { withTimeout } from '../../common/time/with-timeout';
 
 const CLAIM = 200;
 const ENQUEUE_TIMEOUT_MS = 5000;
@@ -92,6 +93,7 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
           })),
         ),
         ENQUEUE_TIMEOUT_MS,
+        'Redis',
       );
       return claimed.length;
     } catch (e) {
@@ -116,12 +118,4 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       });
     this.local.add(p);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms))),
-  ]);
 }

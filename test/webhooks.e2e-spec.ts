@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { WebhookEventType } from '../src/modules/webhook-outbox/events';
 import { recordEvent } from '../src/modules/webhook-outbox/outbox';
 import { AttemptOutcome, WebhookDeliverer } from '../src/modules/webhooks/delivery.service';
+import { encryptSecret, generateSecret } from '../src/modules/webhooks/secret-box';
 import { WebhooksRepository } from '../src/modules/webhooks/webhooks.repository';
 import { createTestApp, TestApp } from './app';
 import { TEST_DATABASE_URL } from './test-env';
@@ -419,5 +420,35 @@ describe('webhooks without Redis (e2e, in process)', () => {
     await until(() => Promise.resolve(rx.on('/local').length === 1), 10_000, 'the delivery');
     expect(rx.on('/local')[0].verifiedBy).toEqual([res.body.secret]);
     expect(new Webhook(res.body.secret).verify(rx.on('/local')[0].body, rx.on('/local')[0].headers)).toMatchObject({ type: 'feedback.held' });
+  });
+
+  it('a secret that no longer decrypts fails the attempt on the record (retried, nothing sent), not in a silent loop', async () => {
+    const db = t.app.get(DataSource);
+    const res = await t.http().post('/webhooks').set(auth(t.adminToken)).send({ url: rx.url('/unreadable'), events: ['feedback.held'] });
+    expect(res.status).toBe(201);
+    // As after JWT_SECRET changed with WEBHOOK_SECRET_KEY unset: the stored ciphertext is no longer this key's.
+    await db.query(`UPDATE webhook_endpoints SET secret = $2 WHERE id = $1`, [res.body.id, encryptSecret(generateSecret(), randomBytes(32))]);
+    await db.transaction((m) => recordEvent(m, 'feedback.held', { feedbackId: 'f-2' }));
+    const deliveries = async () => (await t.http().get(`/webhooks/${res.body.id}/deliveries`).set(auth(t.adminToken))).body.items as Delivery[];
+    await until(async () => (await deliveries())[0]?.attemptLog.length >= 2, 10_000, 'two recorded attempts');
+    const [d] = await deliveries();
+    expect(d.attemptLog[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/^secret-unreadable/) });
+    expect(d.status).not.toBe('DELIVERED');
+    expect(rx.on('/unreadable')).toEqual([]);
+    expect((await t.http().get(`/webhooks/${res.body.id}`).set(auth(t.adminToken))).body.failingSince).toEqual(expect.any(String));
+  });
+
+  it('an attempt under way when its endpoint is disabled leaves the delivery FAILED, not PENDING again', async () => {
+    const res = await t.http().post('/webhooks').set(auth(t.adminToken)).send({ url: rx.url('/slow-then-off'), events: ['feedback.held'] });
+    expect(res.status).toBe(201);
+    rx.trust('/slow-then-off', res.body.secret);
+    rx.answer('/slow-then-off', () => 'hang');
+    await t.app.get(DataSource).transaction((m) => recordEvent(m, 'feedback.held', { feedbackId: 'f-3' }));
+    await until(() => Promise.resolve(rx.on('/slow-then-off').length === 1), 10_000, 'the attempt to arrive');
+    expect((await t.http().patch(`/webhooks/${res.body.id}`).set(auth(t.adminToken)).send({ enabled: false })).status).toBe(200);
+    // The receiver never answers: the attempt times out (WEBHOOK_TIMEOUT_MS of FAST) after the endpoint was disabled.
+    const deliveries = async () => (await t.http().get(`/webhooks/${res.body.id}/deliveries`).set(auth(t.adminToken))).body.items as Delivery[];
+    await until(async () => (await deliveries())[0]?.attemptLog.length === 1, 10_000, 'the attempt to end');
+    expect((await deliveries())[0]).toMatchObject({ status: 'FAILED', attempts: 1, nextAttemptAt: null });
   });
 });

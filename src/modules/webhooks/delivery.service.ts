@@ -61,26 +61,32 @@ export class WebhookDeliverer {
     const { endpoint } = ctx;
     const attemptedAt = new Date();
     const target = await resolveTarget(endpoint.url, { production: this.config.nodeEnv === 'production', allowedHosts: this.config.webhooks.allowedHosts });
-    let result: PostResult;
-    if (!target.ok) {
-      result = { statusCode: null, error: `address-refused: ${target.reason}`.slice(0, 500), body: null, durationMs: Date.now() - attemptedAt.getTime() };
-    } else {
-      const body = JSON.stringify(ctx.payload);
-      result = await postPinned({
-        url: endpoint.url,
-        address: target.address,
-        family: target.family,
-        body,
-        timeoutMs: this.config.webhooks.timeoutMs,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-          'webhook-id': ctx.eventId,
-          'webhook-timestamp': String(Math.floor(attemptedAt.getTime() / 1000)),
-          'webhook-signature': this.signatures(endpoint, ctx.eventId, attemptedAt, body),
-        },
-      });
-    }
+    const body = JSON.stringify(ctx.payload);
+    // A secret that no longer decrypts (JWT_SECRET changed while WEBHOOK_SECRET_KEY is unset) fails the attempt like a
+    // refused address: recorded, retried on the schedule, disabling the endpoint after five days, nothing sent.
+    const signature = target.ok ? this.signatures(endpoint, ctx.eventId, attemptedAt, body) : null;
+    const result: PostResult =
+      !target.ok || signature === null
+        ? {
+            statusCode: null,
+            error: (!target.ok ? `address-refused: ${target.reason}` : 'secret-unreadable: rotate the secret (POST /webhooks/{id}/rotate-secret)').slice(0, 500),
+            body: null,
+            durationMs: Date.now() - attemptedAt.getTime(),
+          }
+        : await postPinned({
+            url: endpoint.url,
+            address: target.address,
+            family: target.family,
+            body,
+            timeoutMs: this.config.webhooks.timeoutMs,
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': USER_AGENT,
+              'webhook-id': ctx.eventId,
+              'webhook-timestamp': String(Math.floor(attemptedAt.getTime() / 1000)),
+              'webhook-signature': signature,
+            },
+          });
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const schedule = this.config.webhooks.retryScheduleMs;
     const next: NextStep = ok ? { status: 'DELIVERED' } : attempt <= schedule.length && result.statusCode !== 410 ? { status: 'PENDING', retryInMs: schedule[attempt - 1] } : { status: 'FAILED' };
@@ -88,18 +94,18 @@ export class WebhookDeliverer {
     const finished = await this.dataSource.transaction(async (m) => {
       const moved = await this.repo.finishAttempt(deliveryId, endpoint.id, record, next, m);
       if (!moved) return null;
-      const { failingSince } = moved;
+      const { failingSince, status } = moved;
       const reason: DisabledReason | null =
         result.statusCode === 410 ? 'gone' : failingSince && attemptedAt.getTime() - failingSince.getTime() >= FAILING_DISABLES_AFTER_MS ? 'failing' : null;
       if (reason) await this.disable(endpoint.id, reason, m);
-      return { disabled: reason };
+      return { disabled: reason, status };
     });
     if (!finished) return null; // the endpoint was deleted meanwhile
-    const { disabled } = finished;
+    const { disabled, status } = finished;
     const outcome: AttemptOutcome = {
       endpointId: endpoint.id,
       deliveryId,
-      outcome: ok ? 'delivered' : next.status === 'PENDING' && !disabled ? 'retrying' : 'failed',
+      outcome: ok ? 'delivered' : status === 'PENDING' && !disabled ? 'retrying' : 'failed',
       refused: !target.ok,
       statusCode: result.statusCode,
       durationMs: result.durationMs,
@@ -109,12 +115,19 @@ export class WebhookDeliverer {
     return outcome;
   }
 
-  /** Both secrets sign during the 24 h after a rotation (space-separated `v1,…` entries, as Standard Webhooks allows). */
-  private signatures(endpoint: WebhookEndpointEntity, id: string, at: Date, body: string): string {
+  /**
+   * Both secrets sign during the 24 h after a rotation (space-separated `v1,…` entries, as Standard Webhooks allows);
+   * null when a secret does not decrypt under WEBHOOK_SECRET_KEY.
+   */
+  private signatures(endpoint: WebhookEndpointEntity, id: string, at: Date, body: string): string | null {
     const key = this.config.webhooks.secretKey;
-    const secrets = [decryptSecret(endpoint.secret, key)];
-    if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > at) secrets.push(decryptSecret(endpoint.previousSecret, key));
-    return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
+    try {
+      const secrets = [decryptSecret(endpoint.secret, key)];
+      if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > at) secrets.push(decryptSecret(endpoint.previousSecret, key));
+      return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
+    } catch {
+      return null;
+    }
   }
 
   /** Disables an endpoint (its PENDING deliveries fail), audited as the system. */

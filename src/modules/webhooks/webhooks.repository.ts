@@ -122,7 +122,7 @@ export class WebhooksRepository {
    */
   async retryDelivery(endpointId: string, deliveryId: string, m: EntityManager): Promise<DeliveryStatus | null> {
     const [rows] = await m.query<[{ before: DeliveryStatus }[], number]>(
-      `UPDATE webhook_deliveries d SET status = 'PENDING', next_attempt_at = now(), updated_at = now(),
+      `UPDATE webhook_deliveries d SET status = 'PENDING', next_attempt_at = now(), updated_at = now(), delivered_at = NULL,
               enqueued_at = CASE WHEN d.status = 'PENDING' THEN d.enqueued_at END
          FROM (SELECT id, status AS before FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 FOR UPDATE) old
         WHERE d.id = old.id
@@ -212,9 +212,17 @@ export class WebhooksRepository {
    * Records an attempt and moves its delivery on; the endpoint's failure streak starts, or ends on a success. Null when
    * the delivery is gone (its endpoint was deleted meanwhile).
    */
-  async finishAttempt(deliveryId: string, endpointId: string, a: AttemptRecord, next: NextStep, m: EntityManager): Promise<{ failingSince: Date | null } | null> {
+  async finishAttempt(
+    deliveryId: string,
+    endpointId: string,
+    a: AttemptRecord,
+    wanted: NextStep,
+    m: EntityManager,
+  ): Promise<{ failingSince: Date | null; status: NextStep['status'] } | null> {
     // The endpoint before its delivery, as a PATCH that disables it locks them: the other order deadlocked with it.
-    await m.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR NO KEY UPDATE', [endpointId]);
+    const [endpoint] = await m.query<{ status: string }[]>('SELECT status FROM webhook_endpoints WHERE id = $1 FOR NO KEY UPDATE', [endpointId]);
+    // Disabled while this attempt was under way: its pending deliveries failed, and a retry may not bring this one back.
+    const next: NextStep = endpoint?.status === 'DISABLED' && wanted.status === 'PENDING' ? { status: 'FAILED' } : wanted;
     const [moved] = await m.query<[{ id: string }[], number]>(
       `UPDATE webhook_deliveries SET status = $2::text::webhook_delivery_status, last_status_code = $3, enqueued_at = NULL, updated_at = now(),
               delivered_at = CASE WHEN $2::text = 'DELIVERED' THEN now() END,
@@ -234,7 +242,7 @@ export class WebhooksRepository {
        SELECT e.failing_since, pg_notify('${DELIVERIES_CHANNEL}', '') FROM e`,
       [endpointId, next.status === 'DELIVERED', a.attemptedAt],
     );
-    return { failingSince: rows[0]?.failing_since ?? null };
+    return { failingSince: rows[0]?.failing_since ?? null, status: next.status };
   }
 
   /**

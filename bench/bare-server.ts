@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
+import { breakdownOf, type StoredBreakdown } from '../src/modules/scoring/breakdown';
 
 /**
  * The baseline of bench/http.bench.ts: a bare `node:http` + `pg` server doing the same transaction shapes as the API
@@ -11,7 +12,8 @@ import { Pool, PoolClient } from 'pg';
  * POST /achievements {targetId, value, occurredOn} → 201: one transaction — read the target, lock its appraisal
  * FOR UPDATE (with its period), insert the achievement (SUBMITTED), insert an audit row, upsert the recalculation
  * mark, pg_notify('score_marks', ''), COMMIT: BEGIN + 6 statements + COMMIT, 8 round trips.
- * GET /appraisals/{id}/score → 200: one SELECT of the stored score with its freshness (EXISTS on the marks).
+ * GET /appraisals/{id}/score → 200: one SELECT of the stored score with its freshness (EXISTS on the marks), its
+ * breakdown expanded from the stored form as the API does (`breakdownOf`).
  * GET /health → 200. The pool is the API's (`extra.max` of src/database/data-source-options.ts: 20).
  */
 const POOL_MAX = Number(process.env.BARE_POOL_MAX ?? 20);
@@ -120,7 +122,7 @@ async function createAchievement(req: IncomingMessage, res: ServerResponse): Pro
 async function score(res: ServerResponse, appraisalId: string): Promise<void> {
   if (!UUID.test(appraisalId)) return problem(res, 400, 'invalid id');
   const row = (
-    await pool.query<Record<string, unknown> & { breakdown: Record<string, unknown>; stale: boolean }>(
+    await pool.query<Record<string, unknown> & { breakdown: StoredBreakdown; stale: boolean }>(
       `SELECT s.appraisal_id AS "appraisalId", s.result_score::float8 AS "resultScore", s.behaviour_score::float8 AS "behaviourScore",
               s.final_score::float8 AS "finalScore", s.result_rating AS "resultRating", s.behaviour_rating AS "behaviourRating",
               s.predicate, s.predicate_code AS "predicateCode", s.computed_at AS "computedAt", s.breakdown,
@@ -130,7 +132,8 @@ async function score(res: ServerResponse, appraisalId: string): Promise<void> {
     )
   ).rows[0];
   if (!row) return problem(res, 404, 'no score');
-  const { breakdown, stale, ...rest } = row;
+  const { breakdown: stored, stale, ...rest } = row;
+  const breakdown = breakdownOf(stored);
   send(res, 200, {
     ...rest,
     resultRatingSource: breakdown.resultRatingSource,

@@ -16,7 +16,7 @@ interface StoredScore {
   result_rating: string;
   predicate: string | null;
   predicate_code: number | null;
-  breakdown: { resultRatingSource: string; computedResultRating: string; resultRatingOverridden: boolean };
+  breakdown: { s: string; c: string }; // StoredBreakdown: s is resultRatingSource, c computedResultRating
   input_digest: string;
   computed_at: Date;
 }
@@ -394,7 +394,7 @@ describe('unit heads rated by their organisation (e2e, spec §5.4)', () => {
       await setPredicate(w.period.id, w.unit.id, 'BUTUH_PERBAIKAN').expect(200);
       expect(await work(w.all)).toBe(1);
       const byWorker = await stored(w.a.head);
-      expect(byWorker).toMatchObject({ result_rating: 'BELOW_EXPECTATION', predicate: 'BUTUH_PERBAIKAN', breakdown: { resultRatingSource: 'ORGANISATION' } });
+      expect(byWorker).toMatchObject({ result_rating: 'BELOW_EXPECTATION', predicate: 'BUTUH_PERBAIKAN', breakdown: { s: 'ORGANISATION' } });
 
       // Without its row, the batch computes the head's score from the sources alone.
       const forget = () => db.query(`DELETE FROM appraisal_scores WHERE appraisal_id = $1`, [w.a.head]);

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decimal } from '../../database/decimal.transformer';
+import { breakdownOf, type ScoreBreakdown } from '../scoring/breakdown';
 import type { AppraisalParties } from './appraisal-access.service';
 import { AppraisalScoreEntity } from './entities/appraisal-score.entity';
 
-export type StoredScore = Omit<AppraisalScoreEntity, 'inputDigest' | 'appraisal'>;
+export type StoredScore = Omit<AppraisalScoreEntity, 'inputDigest' | 'appraisal' | 'breakdown'> & { breakdown: ScoreBreakdown };
 
 interface ScoreReadRow {
   employee_id: string;
@@ -57,7 +58,7 @@ export class ScoresRepository {
             behaviourRating: r.behaviour_rating,
             predicate: r.predicate,
             predicateCode: r.predicate_code,
-            breakdown: r.breakdown,
+            breakdown: breakdownOf(r.breakdown),
             computedAt: r.computed_at,
           };
     return { parties, score, stale: r.stale };

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppraisalParties } from '../appraisals/appraisal-access.service';
 import type { AppraisalStatus } from '../appraisals/entities/appraisal.entity';
-import type { ScoreBreakdown } from '../appraisals/entities/appraisal-score.entity';
+import { breakdownOf, type StoredBreakdown } from '../scoring/breakdown';
 import type { Predicate, Rating } from '../scoring/types';
 import type { EvaluationView, PersonView } from './evaluation-document';
 
@@ -29,7 +29,7 @@ interface SourceRow {
   result_rating: Rating;
   behaviour_rating: Rating | null;
   predicate: Predicate | null;
-  breakdown: ScoreBreakdown | null;
+  breakdown: StoredBreakdown | null;
   period: EvaluationView['period'];
   employee: PersonView;
   assessor: PersonView | null;
@@ -79,7 +79,7 @@ export class DocumentsRepository {
     );
     if (!r) return null;
     const parties = { employeeId: r.employee_id, assessorId: r.assessor_id, reviewerId: r.reviewer_id, unitId: r.unit_id };
-    const b = r.breakdown;
+    const b = r.breakdown && breakdownOf(r.breakdown);
     const view =
       r.computed_at === null || !b
         ? null

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { pgArray } from '../../database/pg-array';
 
 interface ClaimedMark {
   appraisalId: string;
@@ -47,7 +48,7 @@ export class MarksRepository {
   async versions(appraisalIds: string[], m: EntityManager): Promise<Map<string, string>> {
     const rows = await m.query<{ appraisal_id: string; version: string }[]>(
       'SELECT appraisal_id, version FROM score_recalculation_marks WHERE appraisal_id = ANY($1::uuid[])',
-      [appraisalIds],
+      [pgArray(appraisalIds)],
     );
     return new Map(rows.map((r) => [r.appraisal_id, String(r.version)]));
   }
@@ -63,7 +64,7 @@ export class MarksRepository {
        DELETE FROM score_recalculation_marks s
         USING unnest($1::uuid[], $2::bigint[]) AS v(appraisal_id, version), locked l
         WHERE s.appraisal_id = v.appraisal_id AND s.version = v.version AND l.appraisal_id = s.appraisal_id`,
-      [[...versions.keys()], [...versions.values()]],
+      [pgArray([...versions.keys()]), pgArray([...versions.values()])],
     );
   }
 

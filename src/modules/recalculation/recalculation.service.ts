@@ -41,7 +41,7 @@ export class RecalculationService {
   /** Processes the marks of these appraisals (a job of the `scores` queue, or the in-process drain). */
   async processMarks(appraisalIds: string[]): Promise<number> {
     if (!appraisalIds.length) return 0;
-    return this.dataSource.transaction((m) => this.recompute(appraisalIds, 'marked', m));
+    return this.dataSource.transaction(async (m) => this.recompute(await this.inputs.lock(appraisalIds, m), 'marked', m));
   }
 
   /**
@@ -58,8 +58,8 @@ export class RecalculationService {
     let progress = Promise.resolve();
     let progressFailed: { error: unknown } | undefined;
     const run = async ({ after, upTo }: (typeof ranges)[number], tx: EntityManager) => {
-      const ids = await this.inputs.chunk(periodId, after, upTo, tx);
-      if (ids.length) await this.recompute(ids, 'all', tx, { notFrozen: true });
+      const ids = await this.inputs.lockChunk(periodId, after, upTo, tx);
+      if (ids.length) await this.recompute(ids, 'all', tx);
       return ids.length;
     };
     const chunkDone = (n: number) => {
@@ -166,13 +166,11 @@ export class RecalculationService {
   }
 
   /**
-   * Spec §6 for a set of appraisals, in the caller's transaction: lock them (id order), read their mark versions
-   * before the source rows, recompute (`marked`: only those with a mark; `all`: every one), and clear the marks
-   * whose version did not move meanwhile. An appraisal that cannot be scored keeps its mark. Answers how many
-   * scores were computed.
+   * Spec §6 for a set of appraisals the caller's transaction holds locked (id order): read their mark versions before
+   * the source rows, recompute (`marked`: only those with a mark; `all`: every one), and clear the marks whose version
+   * did not move meanwhile. An appraisal that cannot be scored keeps its mark. Answers how many scores were computed.
    */
-  private async recompute(ids: string[], which: 'marked' | 'all', m: EntityManager, lockOpts?: { notFrozen?: boolean }): Promise<number> {
-    const locked = await this.inputs.lock(ids, m, lockOpts);
+  private async recompute(locked: string[], which: 'marked' | 'all', m: EntityManager): Promise<number> {
     const versions = await this.marks.versions(locked, m);
     const { computed, failed } = await this.calculator.recalculate(which === 'marked' ? [...versions.keys()] : locked, m);
     failed.forEach((id) => versions.delete(id));

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_SCORING_POLICY } from '../scoring/policy';
+import { BEHAVIOUR_ASPECTS, type BehaviourRatings } from '../scoring/types';
 import { ScoreCalculator } from './score-calculator';
 import type { AppraisalRow, ComputedScore, FeedbackRow, ScoreInputsRepository, TargetRow } from './score-inputs.repository';
 
@@ -33,14 +34,14 @@ const noFeedback = (id: string): FeedbackRow => ({
 });
 
 /** The calculator over canned score inputs, recording what it writes and deletes. */
-function calculatorOver(targets: TargetRow[], appraisals: AppraisalRow[]) {
+function calculatorOver(targets: TargetRow[], appraisals: AppraisalRow[], opts: { feedback?: Partial<FeedbackRow>; policy?: object } = {}) {
   const written: ComputedScore[] = [];
   const deleted: string[][] = [];
   const inputs = {
     targets: () => Promise.resolve(targets),
     appraisals: () => Promise.resolve(appraisals),
-    feedback: (ids: string[]) => Promise.resolve(ids.map(noFeedback)),
-    policies: () => Promise.resolve([{ id: 'p', policy: DEFAULT_SCORING_POLICY }]),
+    feedback: (ids: string[]) => Promise.resolve(ids.map((id) => ({ ...noFeedback(id), ...opts.feedback }))),
+    policies: () => Promise.resolve([{ id: 'p', policy: { ...DEFAULT_SCORING_POLICY, ...opts.policy } }]),
     write: (scores: ComputedScore[]) => Promise.resolve(void written.push(...scores)),
     deleteScores: (ids: string[]) => Promise.resolve(void deleted.push(ids)),
   } as unknown as ScoreInputsRepository;
@@ -74,5 +75,37 @@ describe('ScoreCalculator', () => {
     const changed = calculatorOver([target('a', '10', '9')], [appraisal('a', digest)]);
     expect(await changed.calculator.recalculate(['a'], m)).toEqual({ computed: 1, failed: [] });
     expect(changed.written[0].digest).not.toBe(digest);
+  });
+
+  it('takes a new digest when any input of the score changes, and the same one for the same inputs', async () => {
+    const digestOf = async (t: Partial<TargetRow>, a: Partial<AppraisalRow> = {}, opts: Parameters<typeof calculatorOver>[2] = {}) => {
+      const { calculator, written } = calculatorOver([{ ...target('a', '10', '9.5'), ...t }], [{ ...appraisal('a'), ...a }], opts);
+      await calculator.recalculate(['a'], m);
+      return written[0].digest;
+    };
+    const base = await digestOf({});
+    expect(await digestOf({})).toBe(base);
+    const ratings = Object.fromEntries(BEHAVIOUR_ASPECTS.map((k) => [k, 'MEETS_EXPECTATION'])) as BehaviourRatings;
+    const changed = await Promise.all([
+      digestOf({ realisation: '9.6' }),
+      digestOf({ realisation: null }),
+      digestOf({ target: '11' }),
+      digestOf({ weight: '50' }),
+      digestOf({ direction: 'LOWER_IS_BETTER' }),
+      digestOf({ aggregation: 'LATEST' }),
+      digestOf({ indicator_code: 'IKI-2' }),
+      digestOf({ target_id: 'a-other' }),
+      digestOf({}, { behaviour_ratings: ratings }),
+      digestOf({}, { behaviour_ratings: { ...ratings, LOYAL: 'ABOVE_EXPECTATION' } }),
+      digestOf({}, { result_rating_override: 'ABOVE_EXPECTATION' }),
+      digestOf({}, { head_predicate: 'BAIK' }),
+      digestOf({}, {}, { feedback: { employee_responses: '12', employee_total: '40' } }),
+      digestOf({}, {}, { feedback: { service_unit_id: 'u', unit_responses: '0' } }),
+      digestOf({}, {}, { feedback: { service_unit_id: 'u', unit_responses: '31', unit_total: '100' } }),
+      digestOf({}, {}, { policy: { capaianCap: 130 } }),
+    ]);
+    expect(new Set([base, ...changed]).size).toBe(changed.length + 1);
+    // The process keys of §11 move no number, so no digest.
+    expect(await digestOf({}, {}, { policy: { minDialogues: 3 } })).toBe(base);
   });
 });

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { digestPolicyJson, policyOf, ScoringPolicy } from '../scoring/policy';
 import { computeScore } from '../scoring/score';
 import { ikmOfTotal } from '../scoring/ikm';
 import { PublicFeedbackInput, ScoreInput, TargetScoreInput } from '../scoring/types';
-import { ComputedScore, FeedbackRow, ScoreInputsRepository } from './score-inputs.repository';
+import { AppraisalRow, ComputedScore, FeedbackRow, ScoreInputsRepository, TargetRow } from './score-inputs.repository';
 
 /** A period's complete policy, and its JSON for the digests of staff and of unit heads: once per period, not per appraisal. */
 interface PeriodPolicy {
@@ -15,7 +15,7 @@ interface PeriodPolicy {
 }
 
 /** Part of every input digest: bump it when the scoring rules change, so every score is recomputed. */
-export const SCORING_VERSION = 2;
+export const SCORING_VERSION = 3;
 
 /**
  * Recomputes scores from source rows, set-based: the score inputs of a chunk of appraisals in a few queries
@@ -38,11 +38,12 @@ export class ScoreCalculator {
     // One after the other: a transaction is one connection, which runs one query at a time anyway.
     const targets = await this.inputs.targets(appraisalIds, m);
     const appraisals = await this.inputs.appraisals(appraisalIds, m);
-    const feedback = new Map((await this.inputs.feedback(appraisalIds, m)).map((r) => [r.appraisal_id, feedbackInput(r)]));
-    const byAppraisal = new Map<string, TargetScoreInput[]>();
+    const feedback = new Map((await this.inputs.feedback(appraisalIds, m)).map((r) => [r.appraisal_id, r]));
+    const byAppraisal = new Map<string, { targets: TargetScoreInput[]; text: string }>();
     for (const t of targets) {
-      const list = byAppraisal.get(t.appraisal_id) ?? [];
-      list.push({
+      let group = byAppraisal.get(t.appraisal_id);
+      if (!group) byAppraisal.set(t.appraisal_id, (group = { targets: [], text: '' }));
+      group.targets.push({
         targetId: t.target_id,
         indicatorCode: t.indicator_code,
         weight: Number(t.weight),
@@ -51,30 +52,29 @@ export class ScoreCalculator {
         aggregation: t.aggregation,
         realisation: t.realisation === null ? null : Number(t.realisation),
       });
-      byAppraisal.set(t.appraisal_id, list);
+      group.text += targetText(t);
     }
     const policies = await this.policies([...new Set(appraisals.map((a) => a.period_id))], m);
     const scores: ComputedScore[] = [];
     const withoutTargets: string[] = [];
     const failed: string[] = [];
     for (const a of appraisals) {
-      const list = byAppraisal.get(a.id);
-      if (!list) {
+      const group = byAppraisal.get(a.id);
+      if (!group) {
         withoutTargets.push(a.id);
         continue;
       }
       const { policy, json, headJson } = policies.get(a.period_id)!;
+      const feedbackRow = feedback.get(a.id)!; // the caller holds the appraisal rows locked, so both queries saw them
+      const digest = hash('sha256', `${a.head_predicate ? headJson : json}\n${SCORING_VERSION}\n${appraisalText(a, feedbackRow)}${group.text}`, 'hex');
+      if (a.input_digest === digest) continue;
       const input: ScoreInput = {
-        targets: list,
+        targets: group.targets,
         behaviour: a.behaviour_ratings,
         resultRatingOverride: a.result_rating_override,
-        publicFeedback: feedback.get(a.id)!, // the caller holds the appraisal rows locked, so both queries saw them
+        publicFeedback: feedbackInput(feedbackRow),
         ...(a.head_predicate ? { headPredicate: a.head_predicate } : {}),
       };
-      const policyJson = a.head_predicate ? headJson : json;
-      // Inputs come in a fixed order (SQL ORDER BY, jsonb key order), so equal inputs give equal digests.
-      const digest = createHash('sha256').update(policyJson).update('\n').update(JSON.stringify([SCORING_VERSION, input])).digest('hex');
-      if (a.input_digest === digest) continue;
       try {
         scores.push({ appraisalId: a.id, score: computeScore(input, policy), digest });
       } catch (e) {
@@ -97,6 +97,19 @@ export class ScoreCalculator {
     );
   }
 }
+
+/*
+ * The input digest is taken over the source rows as PostgreSQL printed them (numbers as numeric text), not over the
+ * parsed input: printing doubles back to JSON was most of a chunk's JavaScript. Equal rows give equal text (targets in
+ * their SQL order, jsonb keys in jsonb's order), so equal digests; every field is of a fixed alphabet (uuids, numerals, enum labels, jsonb of enum labels) but the indicator
+ * code, which is quoted, so no two inputs print alike.
+ */
+const targetText = (t: TargetRow) =>
+  `${t.target_id}\t${JSON.stringify(t.indicator_code)}\t${t.weight}\t${t.target}\t${t.direction}\t${t.aggregation}\t${t.realisation ?? '-'}\n`;
+
+const appraisalText = (a: AppraisalRow, f: FeedbackRow) =>
+  `${JSON.stringify(a.behaviour_ratings)}\t${a.result_rating_override ?? '-'}\t${a.head_predicate ?? '-'}\t` +
+  `${f.employee_responses}\t${f.employee_total ?? '-'}\t${f.service_unit_id ?? '-'}\t${f.unit_responses ?? '-'}\t${f.unit_total ?? '-'}\n`;
 
 /** The two indices of one appraisal's feedback; an index without responses has no IKM. */
 function feedbackInput(r: FeedbackRow): PublicFeedbackInput {

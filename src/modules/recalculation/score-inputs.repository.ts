@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ANSWER_TOTAL, EMPLOYEE_INDEX_COUNTS, nearestServiceUnits, subtrees, UNIT_INDEX_COUNTS } from '../feedback-index/feedback-index.sql';
+import { pgArray } from '../../database/pg-array';
+import { storedBreakdownOf } from '../scoring/breakdown';
 import { ScoringPolicy } from '../scoring/policy';
 import { NOT_FROZEN } from './recalculation-marks';
 import { BehaviourRatings, IndicatorAggregation, IndicatorDirection, OrganisationPredicate, Rating, ScoreResult } from '../scoring/types';
@@ -67,8 +69,10 @@ export function idRange(ids: string[]): [string, string] {
   return [lo, hi];
 }
 
-/** The chunk's appraisals `a`: ids $1, within their range $2–$3 (`idRange`). */
+/** The chunk's appraisals `a`: ids $1, within their range $2–$3 (`idRange`); `chunkParams` gives the three. */
 const CHUNK = (a: string) => `${a}.id = ANY($1::uuid[]) AND ${a}.id BETWEEN $2::uuid AND $3::uuid`;
+
+const chunkParams = (ids: string[]) => [pgArray(ids), ...idRange(ids)];
 
 /** What a `score.changed` event reports: a change of these is a change of the score. */
 const FIGURES = (t: string) =>
@@ -84,16 +88,9 @@ const NUMBERS = (t: string) =>
  */
 @Injectable()
 export class ScoreInputsRepository {
-  /**
-   * Row locks in id order: one worker at a time per appraisal, without deadlocks between batches. `notFrozen`
-   * (a batch) leaves out appraisals FINALIZED since their ids were read: the condition is checked again on the
-   * locked row version.
-   */
-  async lock(ids: string[], m: EntityManager, opts: { notFrozen?: boolean } = {}): Promise<string[]> {
-    const rows = await m.query<{ id: string }[]>(
-      `SELECT a.id FROM appraisals a WHERE ${CHUNK('a')}${opts.notFrozen ? ` AND ${NOT_FROZEN('a')}` : ''} ORDER BY a.id FOR NO KEY UPDATE`,
-      [ids, ...idRange(ids)],
-    );
+  /** Row locks in id order: one worker at a time per appraisal, without deadlocks between batches. */
+  async lock(ids: string[], m: EntityManager): Promise<string[]> {
+    const rows = await m.query<{ id: string }[]>(`SELECT a.id FROM appraisals a WHERE ${CHUNK('a')} ORDER BY a.id FOR NO KEY UPDATE`, chunkParams(ids));
     return rows.map((r) => r.id);
   }
 
@@ -111,12 +108,15 @@ export class ScoreInputsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The ids of one chunk (`chunkBounds`): the period's appraisals that are not FINALIZED, after `after` and up to `upTo` (null: no end). */
-  async chunk(periodId: string, after: string, upTo: string | null, m: EntityManager): Promise<string[]> {
+  /**
+   * The ids of one chunk (`chunkBounds`), locked as `lock` does: the period's appraisals that are not FINALIZED, after
+   * `after` and up to `upTo` (null: no end). An appraisal FINALIZED since `chunkBounds` is left out: the condition is
+   * checked again on the locked row version.
+   */
+  async lockChunk(periodId: string, after: string, upTo: string | null, m: EntityManager): Promise<string[]> {
     const rows = await m.query<{ id: string }[]>(
-      upTo === null
-        ? `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2 ORDER BY a.id`
-        : `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2 AND a.id <= $3 ORDER BY a.id`,
+      `SELECT a.id FROM appraisals a WHERE a.period_id = $1 AND ${NOT_FROZEN('a')} AND a.id > $2${upTo === null ? '' : ' AND a.id <= $3'}
+        ORDER BY a.id FOR NO KEY UPDATE`,
       upTo === null ? [periodId, after] : [periodId, after, upTo],
     );
     return rows.map((r) => r.id);
@@ -138,9 +138,10 @@ export class ScoreInputsRepository {
 
   /**
    * Each target of the appraisals with its VERIFIED achievements combined (§3): the one home of the
-   * aggregation rule. SUM, AVERAGE, MAX and MIN aggregate the chunk's achievements, found through the covering
-   * partial index ix_achievements_verified_by_appraisal; LATEST takes the latest occurredOn, ties to the later
-   * submission, by one probe of that index per LATEST target (the subquery is skipped for the others).
+   * aggregation rule. SUM, AVERAGE, MAX and MIN aggregate the chunk's achievements, read in the order of the covering
+   * partial index ix_achievements_verified_by_appraisal (appraisal, target, ...), so grouped as they come; LATEST takes
+   * the latest occurredOn, ties to the later submission, by one backward probe of that index per LATEST target (the
+   * subquery is skipped for the others).
    *
    * The targets are reached through the chunk's appraisals (`CHUNK`), one probe of uq_appraisal_targets_indicator
    * per appraisal. Written as `t.appraisal_id = ANY(ids)`, a chunk of a big period was read by a sequential scan of
@@ -153,7 +154,7 @@ export class ScoreInputsRepository {
          SELECT a.target_id, sum(a.value) AS s, avg(a.value) AS av, max(a.value) AS mx, min(a.value) AS mn
            FROM achievements a
           WHERE a.appraisal_id = ANY($1::uuid[]) AND a.status = 'VERIFIED'
-          GROUP BY a.target_id
+          GROUP BY a.appraisal_id, a.target_id
        )
        SELECT t.appraisal_id, t.id AS target_id, i.code AS indicator_code, t.weight, t.target, i.direction, i.aggregation,
               CASE i.aggregation
@@ -173,16 +174,17 @@ export class ScoreInputsRepository {
          ) l ON true
         WHERE ${CHUNK('ap')}
         ORDER BY t.appraisal_id, t.created_at, t.id`,
-      [ids, ...idRange(ids)],
+      chunkParams(ids),
     );
   }
 
+  /** The chunk's appraisals with their stored digests; the range on the scores too, or each chunk reads all of them. */
   appraisals(ids: string[], m: EntityManager): Promise<AppraisalRow[]> {
     return m.query<AppraisalRow[]>(
       `SELECT a.id, a.period_id, a.behaviour_ratings, a.result_rating_override, ${HEAD_PREDICATE('a')} AS head_predicate, s.input_digest
-         FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id
+         FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id AND s.appraisal_id BETWEEN $2::uuid AND $3::uuid
         WHERE ${CHUNK('a')}`,
-      [ids, ...idRange(ids)],
+      chunkParams(ids),
     );
   }
 
@@ -239,7 +241,7 @@ export class ScoreInputsRepository {
          LEFT JOIN employee_index ei ON ei.employee_id = ap.employee_id AND ei.period_id = ap.period_id
          LEFT JOIN nearest n ON n.origin = ap.unit_id
          LEFT JOIN unit_index ui ON ui.service_unit_id = n.service_unit_id AND ui.period_id = ap.period_id`,
-      [appraisalIds, ...idRange(appraisalIds)],
+      chunkParams(appraisalIds),
     );
   }
 
@@ -259,14 +261,7 @@ export class ScoreInputsRepository {
    */
   async write(scores: ComputedScore[], now: Date, m: EntityManager): Promise<void> {
     if (!scores.length) return;
-    const column = <T>(f: (c: ComputedScore) => T) => scores.map(f);
-    const breakdowns = column(({ score: s }) => ({
-      targets: s.targets,
-      aspects: s.aspects,
-      computedResultRating: s.computedResultRating,
-      resultRatingOverridden: s.resultRatingOverridden,
-      resultRatingSource: s.resultRatingSource,
-    }));
+    const column = (f: (c: ComputedScore) => string | number | null) => pgArray(scores.map(f));
     const changed = await m.query<{ data: object }[]>(
       `WITH old AS (
          SELECT s.appraisal_id, ${FIGURES('s')} AS figures, s.predicate FROM appraisal_scores s WHERE s.appraisal_id = ANY($1::uuid[])
@@ -285,7 +280,8 @@ export class ScoreInputsRepository {
                               THEN EXCLUDED.computed_at ELSE appraisal_scores.computed_at END
          WHERE appraisal_scores.input_digest IS DISTINCT FROM EXCLUDED.input_digest
             OR ${NUMBERS('appraisal_scores')} IS DISTINCT FROM ${NUMBERS('EXCLUDED')}
-         RETURNING appraisal_scores.*
+         RETURNING appraisal_scores.appraisal_id, appraisal_scores.result_score, appraisal_scores.behaviour_score, appraisal_scores.final_score,
+                   appraisal_scores.result_rating, appraisal_scores.behaviour_rating, appraisal_scores.predicate, appraisal_scores.predicate_code
        )
        SELECT jsonb_build_object('appraisalId', up.appraisal_id, 'employeeId', a.employee_id, 'employeeNip', e.nip,
                 'periodId', a.period_id, 'periodCode', p.code, 'resultScore', up.result_score, 'behaviourScore', up.behaviour_score,
@@ -308,7 +304,7 @@ export class ScoreInputsRepository {
         column((c) => c.score.predicate),
         column((c) => c.score.predicateCode),
         column((c) => c.digest),
-        JSON.stringify(breakdowns),
+        JSON.stringify(scores.map((c) => storedBreakdownOf(c.score))),
         now,
       ],
     );
@@ -320,6 +316,6 @@ export class ScoreInputsRepository {
 
   /** An appraisal whose targets were all removed has no score. */
   async deleteScores(appraisalIds: string[], m: EntityManager): Promise<void> {
-    if (appraisalIds.length) await m.query('DELETE FROM appraisal_scores WHERE appraisal_id = ANY($1::uuid[])', [appraisalIds]);
+    if (appraisalIds.length) await m.query('DELETE FROM appraisal_scores WHERE appraisal_id = ANY($1::uuid[])', [pgArray(appraisalIds)]);
   }
 }

@@ -1,15 +1,8 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { decimal } from '../../../database/decimal.transformer';
-import { PREDICATES, RATINGS, type AspectBreakdown, type Predicate, type PredicateCode, type Rating, type ResultRatingSource, type TargetBreakdown } from '../../scoring/types';
+import type { StoredBreakdown } from '../../scoring/breakdown';
+import { PREDICATES, RATINGS, type Predicate, type PredicateCode, type Rating } from '../../scoring/types';
 import { AppraisalEntity } from './appraisal.entity';
-
-export interface ScoreBreakdown {
-  targets: TargetBreakdown[];
-  aspects: AspectBreakdown[];
-  computedResultRating: Rating;
-  resultRatingOverridden: boolean;
-  resultRatingSource: ResultRatingSource;
-}
 
 /** The computed score of one appraisal (§5), rewritten from source rows by the recalculation worker. */
 @Entity('appraisal_scores')
@@ -27,8 +20,11 @@ export class AppraisalScoreEntity {
   @Column({ type: 'enum', enum: RATINGS, enumName: 'rating', nullable: true }) behaviourRating: Rating | null;
   @Column({ type: 'enum', enum: PREDICATES, enumName: 'predicate', nullable: true }) predicate: Predicate | null;
   @Column({ type: 'smallint', nullable: true }) predicateCode: PredicateCode | null;
-  /** json, not jsonb: written whole and read whole, never queried inside; jsonb's parser made most of the cost of writing a score. */
-  @Column({ type: 'json' }) breakdown: ScoreBreakdown;
+  /**
+   * json, not jsonb: written whole and read whole, never queried inside; jsonb's parser made most of the cost of writing a
+   * score. Stored compact (`StoredBreakdown`); `breakdownOf` gives the API's shape.
+   */
+  @Column({ type: 'json' }) breakdown: StoredBreakdown;
   @Column({ type: 'timestamptz' }) computedAt: Date;
 
   /** SHA-256 of everything the score was computed from; a recalculation with the same inputs writes nothing. */

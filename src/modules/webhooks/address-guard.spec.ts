@@ -62,7 +62,8 @@ describe('webhook address guard (spec §10, SSRF)', () => {
       ['https://hooks.example.org/in', dev, null],
       ['http://hooks.example.org/in', dev, null],
       ['http://hooks.example.org/in', prod, 'must use https'],
-      ['http://hooks.internal/in', prod, null],
+      ['http://hooks.internal/in', prod, 'must use https'], // the allow list lifts the address rule only
+      ['https://hooks.internal/in', prod, null],
       ['https://user:pass@hooks.example.org/', dev, 'must not contain credentials (user:password@)'],
       ['https://user@hooks.example.org/', dev, 'must not contain credentials (user:password@)'],
       ['ftp://hooks.example.org/', dev, 'must be an absolute http or https URL'],

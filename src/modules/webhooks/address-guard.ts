@@ -102,7 +102,7 @@ export interface UrlRules {
 }
 
 /** What is wrong with a webhook URL before any lookup, or null: http(s) only, no credentials, https in production. */
-export function urlProblem(text: string, rules: UrlRules): string | null {
+export function urlProblem(text: string, rules: Pick<UrlRules, 'production'>): string | null {
   let url: URL;
   try {
     url = new URL(text);
@@ -112,7 +112,8 @@ export function urlProblem(text: string, rules: UrlRules): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an absolute http or https URL';
   if (url.username || url.password) return 'must not contain credentials (user:password@)';
   if (!url.hostname) return 'must name a host';
-  if (rules.production && url.protocol !== 'https:' && !rules.allowedHosts.includes(hostOf(url))) return 'must use https';
+  // Spec §10: https in production, allowed host or not; the allow list lifts only the address rule. Deliveries carry NIPs and scores.
+  if (rules.production && url.protocol !== 'https:') return 'must use https';
   return null;
 }
 

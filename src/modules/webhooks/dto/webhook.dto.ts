@@ -15,7 +15,7 @@ const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string'
 const isSet = (_: unknown, v: unknown) => v !== null && v !== undefined;
 
 const URL_DOC =
-  'http or https (https only in production unless the host is in WEBHOOK_ALLOWED_HOSTS), without credentials; every address the host ' +
+  'http or https (https only in production), without credentials; every address the host ' +
   'resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in ' +
   'WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.';
 const EVENTS_DOC = 'The event types sent to this endpoint: at least one, no repeats.';

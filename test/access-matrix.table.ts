@@ -153,7 +153,7 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   listPromotionCandidates:      row('promotion:read',      OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
   createShortlist:              row(null,                  OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
   getShortlist:                 row('promotion:read',      OK,  OK,   OK,  NF,  OK,   RNA, RNA, RNA, RNA),
-  recordShortlistDecision:      row(null,                  OK,  OK,   OK,  NF,  OK,   RNA, RNA, RNA, RNA),
+  recordShortlistDecision:      row(null,                  OK,  OWN,  OK,  NF,  OWN,  RNA, RNA, RNA, RNA),
   // Users, API keys, audit: admins only
   createUser:                   row(null,                  OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   listUsers:                    row(null,                  OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),

@@ -513,5 +513,28 @@ describe('promotion candidates (e2e, spec §7)', () => {
       expect(actions).toContain('shortlist.create');
       expect(actions.filter((a) => a === 'shortlist.decision')).toHaveLength(2);
     });
+
+    it('refuses a decision on the caller\'s own place on the shortlist, for admins and HR operators alike (own-appraisal)', async () => {
+      const s = await scenario();
+      const created = await t.http().post('/promotion-candidates/shortlists').set(admin()).send({ name: 'Baperjakat', parameters: { asOf: s.w.asOf, withinUnitId: s.unit.id } });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const self = [
+        await userToken(t, { role: 'ADMIN', employeeId: s.first.id }),
+        await userToken(t, { role: 'HR_OPERATOR', unitId: s.unit.id, employeeId: s.second.id }),
+      ];
+      for (const [caller, own, other] of [[self[0], s.first.id, s.second.id], [self[1], s.second.id, s.first.id]] as const) {
+        const decide = (employeeId: string) =>
+          t.http().post(`/promotion-candidates/shortlists/${id}/decisions`).set(auth(caller.token)).send({ employeeId, decision: 'APPROVED', note: 'Memenuhi syarat' });
+        const refused = await decide(own);
+        expectProblem(refused, 403);
+        expect(refused.body.code).toBe('own-appraisal');
+        expect((await decide(other)).status).toBe(201); // a colleague's place is theirs to decide
+      }
+      const read = await t.http().get(`/promotion-candidates/shortlists/${id}`).set(admin());
+      expect(read.body.decisions.map((d: { employeeId: string; decidedBy: string }) => [d.employeeId, d.decidedBy]).sort()).toEqual(
+        [[s.first.id, self[1].id], [s.second.id, self[0].id]].sort(),
+      );
+    });
   });
 });

@@ -2526,7 +2526,7 @@ export interface components {
              */
             events: ("score.changed" | "appraisal.finalized" | "appraisal.objection_filed" | "appraisal.objection_resolved" | "period.transitioned" | "recalculation.completed" | "feedback.held" | "shortlist.decided" | "dialogue.recorded" | "training.recorded")[];
             /**
-             * @description http or https (https only in production unless the host is in WEBHOOK_ALLOWED_HOSTS), without credentials; every address the host resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.
+             * @description http or https (https only in production), without credentials; every address the host resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.
              * @example https://simpeg.denpasarkota.go.id/hooks/capaian
              */
             url: string;
@@ -4514,7 +4514,7 @@ export interface components {
             /** @description The event types sent to this endpoint: at least one, no repeats. */
             events?: ("score.changed" | "appraisal.finalized" | "appraisal.objection_filed" | "appraisal.objection_resolved" | "period.transitioned" | "recalculation.completed" | "feedback.held" | "shortlist.decided" | "dialogue.recorded" | "training.recorded")[];
             /**
-             * @description http or https (https only in production unless the host is in WEBHOOK_ALLOWED_HOSTS), without credentials; every address the host resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.
+             * @description http or https (https only in production), without credentials; every address the host resolves to must be public (not loopback, private, link-local, unique-local, CGNAT, multicast or unspecified) unless the host is in WEBHOOK_ALLOWED_HOSTS. Checked again before every attempt, and the connection goes to the address checked.
              * @example https://simpeg.denpasarkota.go.id/hooks/capaian-v2
              */
             url?: string;
@@ -10937,7 +10937,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR; no API keys) */
+            /**
+             * @description `own-appraisal`: the candidate is the caller's own employee; nobody decides on their own promotion
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR; no API keys)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;

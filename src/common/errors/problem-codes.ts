@@ -14,7 +14,7 @@ export const PROBLEM_CODES = {
   'missing-scope': { status: 403, meaning: 'The API key lacks the scope this operation needs' },
   'endpoint-not-exposed': { status: 403, meaning: 'The operation is open to no caller' },
   'not-your-part': { status: 403, meaning: 'The caller sees the appraisal but holds no part in it (assessor, reviewer, ...) that may take this step' },
-  'own-appraisal': { status: 403, meaning: 'Nobody decides on their own appraisal (a unit head does not set their unit\'s organisation predicate either)' },
+  'own-appraisal': { status: 403, meaning: 'Nobody decides on their own appraisal (a unit head does not set their unit\'s organisation predicate either, nor does anyone decide on their own place on a promotion shortlist)' },
   'four-eyes': { status: 403, meaning: 'Whoever submitted or corrected an achievement cannot verify or reject it; whoever recorded a performance dialogue cannot acknowledge it' },
   'own-record': { status: 403, meaning: 'Nobody changes the parts of their own employee record that drive appraisal or promotion, nor records or deletes an assessor training of their own, nor names or replaces themselves as a unit head' },
   'own-feedback': { status: 403, meaning: 'Nobody moderates feedback about themselves or issues a service ticket naming themselves' },

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
@@ -71,6 +71,7 @@ export class PromotionCandidatesController {
     },
   })
   @ApiCreatedResponse({ type: DecisionViewDto })
+  @ApiForbiddenResponse({ description: '`own-appraisal`: the candidate is the caller\'s own employee; nobody decides on their own promotion', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such shortlist, or outside the caller\'s subtree', type: ProblemResponse })
   recordShortlistDecision(
     @CurrentActor() actor: Actor,

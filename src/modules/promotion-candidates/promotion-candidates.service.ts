@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor } from '../../common/auth/principal';
-import { NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/page';
 import { witaDate } from '../../common/time/wita';
 import { UnitsRepository } from '../units/units.repository';
@@ -65,6 +65,9 @@ export class PromotionCandidatesService {
 
   async decide(actor: Actor, id: string, dto: DecisionDto): Promise<ShortlistDecisionEntity> {
     const s = await this.visibleShortlist(actor, id);
+    if (ownEmployeeId(actor.principal) === dto.employeeId) {
+      throw new ForbiddenError('Nobody decides on their own place on a promotion shortlist', 'own-appraisal');
+    }
     if (!(s.items as CandidateDto[]).some((i) => i.employee.id === dto.employeeId)) {
       throw ValidationFailedError.field('employeeId', 'is not a candidate of this shortlist');
     }

@@ -11,7 +11,7 @@ import { SchemaObject } from '../test/openapi-operations';
 import { toJsonSchema } from '../test/response-validation';
 import { AppModule } from './app.module';
 import { PROBLEM_CODES } from './common/errors/problem-codes';
-import { unsafeInput } from './common/http/safe-input.middleware';
+import { unsafeInput } from './common/http/safe-input';
 import { createValidationPipe } from './common/validation/validation';
 import { loadConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi';
@@ -157,7 +157,7 @@ describe('OpenAPI document', () => {
       }
       const matchesSchema = ajv.compile(toJsonSchema(media.schema, schemas) as object);
       for (const [name, { value }] of values) {
-        // As the API receives it: parsed JSON, then the safe-input middleware, then the global pipe.
+        // As the API receives it: parsed JSON, then the safe-input check, then the global pipe.
         const body = JSON.parse(JSON.stringify(value)) as unknown;
         const unsafe = unsafeInput(body);
         let errors: unknown[] = unsafe ? [unsafe] : [];

@@ -3,7 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ACCESS_EXTENSION, AccessRule } from './common/auth/access.decorator';
 import { problemCodeTable } from './common/errors/problem-codes';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem';
-import { MAX_JSON_DEPTH } from './common/http/safe-input.middleware';
+import { MAX_JSON_DEPTH } from './common/http/safe-input';
 import { addWebhookEventSchemas, EVENT_DATA } from './webhook-events.openapi';
 
 const DESCRIPTION = `Achievement-based performance appraisal of the civil servants (ASN) of the city government of Denpasar.
@@ -99,7 +99,7 @@ type Operation = {
 
 const RETRY_AFTER = { required: true, description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } };
 
-/** checkSafeInput's refusals (safe-input.middleware.ts), which any query or body can meet. */
+/** checkSafeInput's refusals (safe-input.ts), which any query or body can meet. */
 const UNSAFE_INPUT =
   `Unsafe input in the query or the body, also where the operation takes none: a NUL character, a \`__proto__\`, ` +
   `\`constructor\` or \`prototype\` key, or nesting deeper than ${MAX_JSON_DEPTH} levels; \`errors[]\` names the field`;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { AppError } from '../errors/app-error';
-import { checkSafeInput } from './safe-input.middleware';
+import { checkSafeInput } from './safe-input';
 
 /** The JSON media types the API reads: application/json and application/*+json, with any parameters (charset). */
 const JSON_TYPE = /^application\/(?:json|[^/\s;]+\+json)$/i;

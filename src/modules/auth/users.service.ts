@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor, UserPrincipal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import { unsafeInput } from '../../common/http/safe-input.middleware';
+import { unsafeInput } from '../../common/http/safe-input';
 import { Page, PageQueryDto, pageOf } from '../../common/pagination/page';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { EmployeesRepository } from '../employees/employees.repository';

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, unsafeInput } from './safe-input.middleware';
+import { MAX_JSON_DEPTH, unsafeInput } from './safe-input';
 
 const nested = (levels: number): unknown => {
   let v: unknown = 1;

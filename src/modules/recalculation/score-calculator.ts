@@ -68,14 +68,14 @@ export class ScoreCalculator {
       const feedbackRow = feedback.get(a.id)!; // the caller holds the appraisal rows locked, so both queries saw them
       const digest = hash('sha256', `${a.head_predicate ? headJson : json}\n${SCORING_VERSION}\n${appraisalText(a, feedbackRow)}${group.text}`, 'hex');
       if (a.input_digest === digest) continue;
-      const input: ScoreInput = {
-        targets: group.targets,
-        behaviour: a.behaviour_ratings,
-        resultRatingOverride: a.result_rating_override,
-        publicFeedback: feedbackInput(feedbackRow),
-        ...(a.head_predicate ? { headPredicate: a.head_predicate } : {}),
-      };
       try {
+        const input: ScoreInput = {
+          targets: group.targets,
+          behaviour: a.behaviour_ratings,
+          resultRatingOverride: a.result_rating_override,
+          publicFeedback: feedbackInput(feedbackRow),
+          ...(a.head_predicate ? { headPredicate: a.head_predicate } : {}),
+        };
         scores.push({ appraisalId: a.id, score: computeScore(input, policy), digest });
       } catch (e) {
         this.logger.error({ err: e, appraisalId: a.id }, 'cannot score an appraisal; its mark stays');
@@ -101,8 +101,8 @@ export class ScoreCalculator {
 /*
  * The input digest is taken over the source rows as PostgreSQL printed them (numbers as numeric text), not over the
  * parsed input: printing doubles back to JSON was most of a chunk's JavaScript. Equal rows give equal text (targets in
- * their SQL order, jsonb keys in jsonb's order), so equal digests; every field is of a fixed alphabet (uuids, numerals, enum labels, jsonb of enum labels) but the indicator
- * code, which is quoted, so no two inputs print alike.
+ * their SQL order, jsonb keys in jsonb's order), so equal digests. Every field is of a fixed alphabet (uuids, numerals,
+ * enum labels, jsonb of enum labels) but the indicator code, which is quoted, so no two inputs print alike.
  */
 const targetText = (t: TargetRow) =>
   `${t.target_id}\t${JSON.stringify(t.indicator_code)}\t${t.weight}\t${t.target}\t${t.direction}\t${t.aggregation}\t${t.realisation ?? '-'}\n`;

@@ -43,6 +43,12 @@ describe('webhook address guard (spec §10, SSRF)', () => {
     ['::ffff:169.254.169.254', 'link-local'],
     ['::ffff:8.8.8.8', 'public'],
     ['64:ff9b::10.0.0.1', 'private'],
+    ['2002:7f00:1::', 'loopback'], // 6to4 of 127.0.0.1
+    ['2002:a00:1::1', 'private'], // 6to4 of 10.0.0.1
+    ['2002:a9fe:a9fe::', 'link-local'], // 6to4 of 169.254.169.254, the cloud metadata address
+    ['2002:5db8:d822::1', 'public'], // 6to4 of 93.184.216.34
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'], // Teredo
+    ['64:ff9b:1::a00:1', 'reserved'], // local-use NAT64
     ['8.8.8.8', 'public'],
     ['1.1.1.1', 'public'],
     ['2606:4700:4700::1111', 'public'],

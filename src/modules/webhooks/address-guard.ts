@@ -75,11 +75,16 @@ function classifyV6(g: number[]): AddressClass {
   // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach the IPv4 address they carry.
   if (zeroUntil(5) && g[5] === 0xffff) return classifyV4(v4);
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return classifyV4(v4);
+  // 6to4 (2002:a.b.c.d::/48) is routed to the IPv4 address in its second and third groups.
+  if (g[0] === 0x2002) return classifyV4([g[1] >> 8, g[1] & 0xff, g[2] >> 8, g[2] & 0xff]);
+  // Teredo (2001::/32) tunnels to an obfuscated IPv4 client, and the local-use NAT64 prefix (64:ff9b:1::/48) to an IPv4
+  // address wherever the operator's translator puts it: neither is a place for a webhook receiver.
+  if ((g[0] === 0x2001 && g[1] === 0) || (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1)) return 'reserved';
   if ((g[0] & 0xffc0) === 0xfe80) return 'link-local';
   if ((g[0] & 0xfe00) === 0xfc00) return 'unique-local';
   if ((g[0] & 0xff00) === 0xff00) return 'multicast';
   if (g[0] === 0x2001 && g[1] === 0x0db8) return 'reserved';
-  // Only 2000::/3 is global unicast; everything else (IPv4-compatible, 6to4 relays aside) is reserved.
+  // Only 2000::/3 is global unicast; everything else (IPv4-compatible among them) is reserved.
   if ((g[0] & 0xe000) !== 0x2000) return 'reserved';
   return 'public';
 }

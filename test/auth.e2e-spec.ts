@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { createTestApp, TestApp } from './app';
-import { apiKey, auth, createUnit, expectProblem, uniqueCode, userToken } from './factories';
+import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
 import { TEST_ADMIN } from './test-env';
 
 const PASSWORD = 'correct-horse-battery';
@@ -287,6 +287,29 @@ describe('auth (e2e)', () => {
       expect(res.body).toMatchObject({ page: 1, pageSize: 200, total: expect.any(Number) });
       expect(res.body.items.length).toBeGreaterThan(0);
       expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|\$argon2id\$|scrypt\$/);
+    });
+  });
+
+  describe('moving an HR operator', () => {
+    it('takes effect on their very next request with the same token, although verified callers are cached', async () => {
+      expect(t.config.auth.principalCacheMs).toBeGreaterThan(0); // else nothing here is cached
+      const [a, b] = [await createUnit(t), await createUnit(t)];
+      const [inA, inB] = [await createEmployee(t, { unitId: a.id }), await createEmployee(t, { unitId: b.id })];
+      const op = await userToken(t, { role: 'HR_OPERATOR', unitId: a.id });
+      const employee = (id: string) => t.http().get(`/employees/${id}`).set(auth(op.token));
+      // These requests put the operator's principal (unit A) in the cache.
+      expect((await employee(inA.id)).status).toBe(200);
+      expectProblem(await employee(inB.id), 404, 'not-found');
+
+      const moved = await t.http().patch(`/users/${op.id}`).set(admin()).send({ unitId: b.id });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ id: op.id, role: 'HR_OPERATOR', unitId: b.id, active: true });
+
+      expectProblem(await employee(inA.id), 404, 'not-found');
+      const now = await employee(inB.id);
+      expect(now.status).toBe(200);
+      expect(now.body.id).toBe(inB.id);
+      expect((await t.http().get('/auth/me').set(auth(op.token))).body).toMatchObject({ id: op.id, unitId: b.id });
     });
   });
 

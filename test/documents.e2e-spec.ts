@@ -200,6 +200,29 @@ describe('GET /appraisals/{id}/documents/evaluation.pdf (e2e)', () => {
     expectProblem(await get('00000000-0000-4000-8000-000000000000'), 404, 'not-found');
   });
 
+  it('is readable by an HR operator whose subtree holds the appraisal\'s unit, and 404 as a missing appraisal to one of a unit beside it', async () => {
+    const w = await world();
+    const beside = await createUnit(t, { kind: 'BIDANG', parentId: w.dinas.id });
+    const inScope = await userToken(t, { role: 'HR_OPERATOR', unitId: w.dinas.id });
+    const outside = await userToken(t, { role: 'HR_OPERATOR', unitId: beside.id });
+
+    const res = await get(w.appraisalId, auth(inScope.token));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect((res.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    const hidden = await get(w.appraisalId, auth(outside.token));
+    expectProblem(hidden, 404, 'not-found');
+    const missing = await get('00000000-0000-4000-8000-000000000000', auth(outside.token));
+    expectProblem(missing, 404, 'not-found');
+    // Only the ids (in detail and instance) may tell the two apart.
+    const pick = (b: Record<string, unknown>) => ({ status: b.status, code: b.code, title: b.title, type: b.type });
+    expect(pick(hidden.body)).toEqual(pick(missing.body));
+    expect((hidden.body.detail as string).replace(w.appraisalId, '<id>')).toBe(
+      (missing.body.detail as string).replace('00000000-0000-4000-8000-000000000000', '<id>'),
+    );
+  });
+
   it('answers 409 score-stale while a recalculation is pending, and 409 no-score before any score', async () => {
     const w = await world();
     const self = await userToken(t, { role: 'EMPLOYEE', employeeId: w.employee.id });

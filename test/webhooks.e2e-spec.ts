@@ -122,6 +122,30 @@ describe('webhooks (e2e, spec §10)', () => {
       expect(auditText).not.toMatch(/"secret"|"previousSecret"/);
     });
 
+    it('audits a rotation without any secret: neither the old nor the new one is in the endpoint\'s audit events', async () => {
+      const e = await endpoint();
+      const rotated = await t.http().post(`/webhooks/${e.id}/rotate-secret`).set(admin());
+      expect(rotated.status).toBe(200);
+      const fresh = rotated.body.secret as string;
+      expect(fresh).toMatch(/^whsec_/);
+      expect(fresh).not.toBe(e.secret);
+
+      const res = await t.http().get('/audit-events').query({ entityId: e.id, pageSize: 100 }).set(admin());
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((a: { action: string }) => a.action).sort()).toEqual(['webhook.create', 'webhook.rotate-secret']);
+      expect(res.body.items.find((a: { action: string }) => a.action === 'webhook.rotate-secret')).toMatchObject({
+        entityType: 'webhook',
+        actorType: 'USER',
+        after: expect.objectContaining({ id: e.id, previousSecretUntil: rotated.body.previousSecretUntil }),
+      });
+      const text = JSON.stringify(res.body);
+      for (const secret of [e.secret, fresh]) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(secret.slice('whsec_'.length));
+      }
+      expect(text).not.toContain('whsec_');
+    });
+
     it('admits API keys with webhooks:manage only, and admins only among people', async () => {
       const key = await apiKey(t, ['webhooks:manage']);
       const created = await t.http().post('/webhooks').set('X-API-Key', key.key).send({ url: rx.url('/by-key'), events: ['feedback.held'] });
@@ -379,6 +403,49 @@ describe('webhooks (e2e, spec §10)', () => {
       expect(new Set(got)).toEqual(new Set([0, 1, 2, 3, 4]));
       expect(rx.on(e.path).every((r) => r.verifiedBy.length === 1)).toBe(true);
       await waitFor('all DELIVERED', async () => (await deliveries(e.id)).every((d) => d.status === 'DELIVERED'));
+    }, 40_000);
+
+    it('PATCH enabled=false fails the endpoint\'s PENDING deliveries (manual, audited), and re-enabling does not send them', async () => {
+      const e = await endpoint(['feedback.held']);
+      // Redis down: nothing can be sent, so the deliveries stay PENDING for as long as the test needs.
+      await redis.stop();
+      let failed: Delivery[];
+      try {
+        for (let i = 0; i < 3; i++) await emit('feedback.held', { i });
+        const waiting = await deliveries(e.id);
+        expect(waiting.map((d) => [d.status, d.attempts])).toEqual([['PENDING', 0], ['PENDING', 0], ['PENDING', 0]]);
+
+        const disabled = await t.http().patch(`/webhooks/${e.id}`).set(admin()).send({ enabled: false });
+        expect(disabled.status).toBe(200);
+        expect(disabled.body).toMatchObject({ status: 'DISABLED', disabledReason: 'manual', disabledAt: expect.any(String) });
+        failed = await deliveries(e.id);
+        expect(failed.map((d) => d.id).sort()).toEqual(waiting.map((d) => d.id).sort());
+        expect(failed.map((d) => [d.status, d.attempts])).toEqual([['FAILED', 0], ['FAILED', 0], ['FAILED', 0]]);
+      } finally {
+        await redis.resume();
+      }
+      expect((await t.http().get(`/webhooks/${e.id}`).set(admin())).body).toMatchObject({ status: 'DISABLED', disabledReason: 'manual' });
+      const audit = await t.http().get('/audit-events').query({ entityId: e.id, action: 'webhook.update' }).set(admin());
+      expect(audit.status).toBe(200);
+      expect(audit.body.items).toEqual([
+        expect.objectContaining({
+          actorType: 'USER',
+          before: expect.objectContaining({ status: 'ENABLED', disabledReason: null }),
+          after: expect.objectContaining({ status: 'DISABLED', disabledReason: 'manual' }),
+        }),
+      ]);
+
+      const enabled = await t.http().patch(`/webhooks/${e.id}`).set(admin()).send({ enabled: true });
+      expect(enabled.status).toBe(200);
+      expect(enabled.body).toMatchObject({ status: 'ENABLED', disabledReason: null });
+      // The test event is claimed after anything older still due: once it has arrived, the failed ones would have too.
+      const test = await t.http().post(`/webhooks/${e.id}/test`).set(admin());
+      expect(test.status).toBe(202);
+      await waitFor('the test event after re-enabling', () => rx.on(e.path).length >= 1, 25_000);
+      await waitFor('the test delivery DELIVERED', async () => (await deliveries(e.id)).find((d) => d.id === test.body.deliveryId)?.status === 'DELIVERED');
+      expect(rx.on(e.path).map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(['webhook.test']);
+      const after = await deliveries(e.id);
+      expect(after.filter((d) => d.id !== test.body.deliveryId).map((d) => [d.status, d.attempts, d.attemptLog.length])).toEqual(failed.map(() => ['FAILED', 0, 0]));
     }, 40_000);
 
     it('sends again a delivery whose job Redis lost (the sweeper)', async () => {

@@ -59,6 +59,20 @@ describe('HTTP conventions (e2e)', () => {
       expect(res.body.code).toBe(code);
     });
 
+    it('answers JSON in a charset other than UTF-8 with 415, and stores nothing', async () => {
+      const code = uniqueCode('l1');
+      const res = await t
+        .http()
+        .post('/units')
+        .set(admin())
+        .set('Content-Type', 'application/json; charset=latin1')
+        .send(Buffer.from(JSON.stringify({ code, name: 'Kecamatan Kuta Utara \u00e9', kind: 'KECAMATAN' }), 'latin1'));
+      expectProblem(res, 415, 'unsupported-media-type');
+      const found = await t.http().get('/units').query({ q: code }).set(admin());
+      expect(found.status).toBe(200);
+      expect(found.body.items).toEqual([]);
+    });
+
     it('answers a JSON body that is not an object (array, null) with 400', async () => {
       for (const body of ['[]', 'null', '"text"']) {
         const res = await t.http().post('/units').set(admin()).set('Content-Type', 'application/json').send(body);
@@ -195,6 +209,16 @@ describe('HTTP conventions (e2e)', () => {
         .send({ code: uniqueCode('big'), name: 'x'.repeat(2048), kind: 'DINAS' });
       expectProblem(res, 413, 'payload-too-large');
       expect(res.body.requestId).toBe('too-large-1');
+    });
+
+    it('answers a 2 KB body on a GET with 413 as well: a body is read under the limit whatever the method', async () => {
+      const res = await small
+        .http()
+        .get('/units')
+        .set(auth(small.adminToken))
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ padding: 'x'.repeat(2048) }));
+      expectProblem(res, 413, 'payload-too-large');
     });
 
     it('still accepts a small body', async () => {

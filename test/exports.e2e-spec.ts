@@ -371,6 +371,11 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       await db.query(`INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason) VALUES ($1, 1, now(), 'achievement.created')`, [stale.id]);
       await db.query(`INSERT INTO organisation_predicates (period_id, unit_id, predicate) VALUES ($1, $2, 'ISTIMEWA')`, [w.period.id, w.B.id]);
 
+      // Every unit, zeros included; an inactive one only while it has appraisals of the period or a predicate.
+      const empty = await createUnit(t, { parentId: w.D.id, kind: 'BIDANG', name: `Bidang Kosong ${w.D.code}` });
+      const gone = await createUnit(t, { parentId: w.D.id, kind: 'BIDANG' });
+      await db.query('UPDATE units SET active = false WHERE id = $1', [gone.id]);
+
       const hrD = await userToken(t, { role: 'HR_OPERATOR', unitId: w.D.id });
       const { res, book } = await workbook(w.period.id, auth(hrD.token));
       expect(res.headers['content-type']).toBe(XLSX);
@@ -430,8 +435,9 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
         'shareSANGAT_KURANG',
         'failures',
       ]);
-      expect(dist.slice(1).map((r) => r[0])).toEqual([w.B.code, w.D.code].sort());
-      for (const unit of [w.B, w.D]) {
+      expect(dist.slice(1).map((r) => r[0])).toEqual([w.B.code, w.D.code, empty.code].sort());
+      expect(dist.find((r) => r[0] === empty.code)!.slice(1, 10)).toEqual([`Bidang Kosong ${w.D.code}`, null, 0, 0, 0, 0, 0, 0, 0]);
+      for (const unit of [w.B, w.D, empty]) {
         const d = (await t.http().get(`/periods/${w.period.id}/distribution`).query({ unitId: unit.id }).set(admin())).body;
         const row = dist.find((r) => r[0] === unit.code)!;
         expect(row.slice(2)).toEqual([
@@ -455,13 +461,18 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       expect(dist.find((r) => r[0] === w.D.code)!.slice(3, 10)).toEqual([3, 1, 1, 0, 1, 0, 1]);
     });
 
-    it('gives admins every unit with appraisals of the period, a DRAFT-only period included, and refuses employees', async () => {
+    it('gives admins every unit, a DRAFT-only period included, and refuses employees', async () => {
       const w = await world('ANNUAL');
       await db.query(`UPDATE periods SET status = 'PLANNING' WHERE id = $1`, [w.period.id]);
       const a = await appraisal(w.period.id, w.X.id, { status: 'DRAFT' });
       const { book } = await workbook(w.period.id);
       expect(sheetRows(book, 'Hasil').slice(1).map((r) => r[0])).toEqual([a.nip]);
-      expect(sheetRows(book, 'Distribusi').slice(1).map((r) => r.slice(0, 4))).toEqual([[w.X.code, `Dinas Lain ${w.D.code}`, null, 0]]);
+      const dist = sheetRows(book, 'Distribusi').slice(1);
+      const [{ active }] = await db.query<{ active: number }[]>('SELECT count(*)::int AS active FROM units WHERE active');
+      expect(dist.length).toBeGreaterThanOrEqual(active); // every active unit of the database, other files' too
+      const byCode = new Map(dist.map((r) => [r[0], r.slice(0, 5)]));
+      expect(byCode.get(w.X.code)).toEqual([w.X.code, `Dinas Lain ${w.D.code}`, null, 0, 0]); // the DRAFT has no score
+      expect(byCode.get(w.B.code)).toEqual([w.B.code, `Bidang Lalu Lintas ${w.D.code}`, null, 0, 0]);
 
       const employee = await userToken(t, { role: 'EMPLOYEE', employeeId: w.assessor.id });
       expectProblem(await t.http().get(`/periods/${w.period.id}/exports/results.xlsx`).set(auth(employee.token)), 403, 'role-not-allowed');

@@ -71,8 +71,8 @@ export class ExportsController {
       'a score has empty score cells), ordered by NIP: nip (text), name, unitCode and unitName (the appraisal\'s unit), ' +
       'status, resultScore, behaviourScore, finalScore, resultRating, behaviourRating, predicate, predicateCode (the SIASN ' +
       'kuadran) and freshness (FRESH, or STALE while a recalculation is pending, as GET /appraisals/{id}/score says). ' +
-      'Sheet `Distribusi`: one row per unit in view that has appraisals of the period in its subtree or an organisation ' +
-      'predicate, by code, with the distribution of its subtree exactly as GET ' +
+      'Sheet `Distribusi`: one row per unit in view (every active unit, and an inactive one with appraisals of the period in ' +
+      'its subtree or an organisation predicate), by code, with the distribution of its subtree exactly as GET ' +
       '/periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the ' +
       'share of each predicate, and the codes of the curve rules that fail. Streamed as it is written. ' +
       `${IN_VIEW} For an HR operator the units are those of their subtree.`,

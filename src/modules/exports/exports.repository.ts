@@ -80,8 +80,9 @@ export class ExportsRepository {
   }
 
   /**
-   * The units in view whose distribution says something for the period, by code: those with an appraisal of the
-   * period in their subtree (the units of its appraisals and their ancestors) and those with an organisation predicate.
+   * Every unit in view, by code (spec §10: "the distribution of every unit"): the active ones, and an inactive one that
+   * still has an appraisal of the period in its subtree (the units of its appraisals and their ancestors) or an
+   * organisation predicate.
    */
   units(periodId: string, view: AppraisalView): Promise<UnitRef[]> {
     const params: unknown[] = [periodId];
@@ -95,7 +96,7 @@ export class ExportsRepository {
        )
        SELECT u.id, u.code, u.name
          FROM units u CROSS JOIN LATERAL (SELECT u.id AS unit_id) uv
-        WHERE (u.id IN (SELECT id FROM up) OR u.id IN (SELECT unit_id FROM organisation_predicates WHERE period_id = $1)) AND ${inView}
+        WHERE (u.active OR u.id IN (SELECT id FROM up) OR u.id IN (SELECT unit_id FROM organisation_predicates WHERE period_id = $1)) AND ${inView}
         ORDER BY u.code`,
       params,
     );

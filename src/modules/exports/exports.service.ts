@@ -113,8 +113,8 @@ export class ExportsService {
 
   /**
    * The results workbook of the period, any status: sheet "Hasil" with every appraisal in the caller's view (DRAFT
-   * ones too, without scores) and sheet "Distribusi" with the distribution of every unit in view that has appraisals
-   * of the period in its subtree or an organisation predicate, as GET /periods/{id}/distribution answers it.
+   * ones too, without scores) and sheet "Distribusi" with the distribution of every unit in view (`units`), as
+   * GET /periods/{id}/distribution answers it.
    */
   async results(actor: Actor, periodId: string): Promise<ExportFile> {
     const period = await this.period(periodId);

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { ACHIEVEMENT_STATUSES, AchievementEntity, AchievementStatus } from '../entities/achievement.entity';
+import { trim, trimToNull, isSet } from '../../../common/validation/transforms';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
@@ -33,10 +34,7 @@ export const MAX_REJECTION_REASON = 2000;
 /** `Idempotency-Key`: 1–200 visible ASCII characters (RFC 9110 token-ish; no spaces, no controls). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,200}$/;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Blank text is the same as no text. */
-const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
-const isSet = (_: unknown, v: unknown) => v !== null && v !== undefined;
 
 /**
  * At most 4 decimal places, judged on the number itself (class-validator's `maxDecimalPlaces` reads

@@ -3,11 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsDateString, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { AssessorTrainingEntity } from '../entities/assessor-training.entity';
+import { trim, trimToNull, isSet } from '../../../common/validation/transforms';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
-const isSet = (_: unknown, v: unknown) => v !== null && v !== undefined;
 export const MAX_COURSE = 200;
 export const MAX_CERTIFICATE_URL = 2000;
 

@@ -17,11 +17,10 @@ import {
   Potential,
   POTENTIALS,
 } from '../entities/employee.entity';
+import { trim, isSet } from '../../../common/validation/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isSet = (_: unknown, v: unknown) => v !== null && v !== undefined;
 
 /** The fields of one employee as an HR system sends them (an import row, or POST /employees). */
 export class EmployeeFieldsDto {

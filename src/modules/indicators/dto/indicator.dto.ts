@@ -19,10 +19,10 @@ import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { JOB_TYPES, JobType } from '../../employees/entities/employee.entity';
 import { INDICATOR_ASPECTS, IndicatorAspect, IndicatorEntity } from '../entities/indicator.entity';
 import { INDICATOR_AGGREGATIONS, INDICATOR_DIRECTIONS, IndicatorAggregation, IndicatorDirection } from '../../scoring/types';
+import { trim } from '../../../common/validation/transforms';
 
 export const INDICATOR_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,49}$/;
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Optional, but not nullable: a key left out takes the default, `null` is validated and refused. */
 const given = (_: unknown, v: unknown) => v !== undefined;
 

@@ -17,11 +17,10 @@ import {
 import { PageQueryDto } from '../../../common/pagination/page';
 import { DIALOGUE_PARTIES, DialogueEntity, DialogueParty } from '../entities/dialogue.entity';
 import { FEEDBACK_NOTE_AUTHORS, FEEDBACK_NOTE_KINDS, FeedbackNoteAuthor, FeedbackNoteEntity, FeedbackNoteKind } from '../entities/feedback-note.entity';
+import { trim, isSet } from '../../../common/validation/transforms';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimEach = ({ value }: { value: unknown }): unknown => (Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value);
-const isSet = (_: unknown, v: unknown) => v !== null && v !== undefined;
 
 export const MAX_TOPICS = 20;
 export const MAX_TOPIC = 200;

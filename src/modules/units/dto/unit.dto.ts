@@ -4,11 +4,11 @@ import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, Validat
 import { PageQueryDto } from '../../../common/pagination/page';
 import { QueryBoolean } from '../../../common/validation/query-boolean';
 import { UNIT_KINDS, UnitEntity, UnitKind } from '../entities/unit.entity';
+import { trim } from '../../../common/validation/transforms';
 
 export const UNIT_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,49}$/;
 /** Unit codes are stored upper-case; every DTO taking one accepts any case. */
 export const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUnitDto {
   @ApiProperty({ example: 'DISHUB', description: 'Unique code; stored upper-case', pattern: UNIT_CODE_PATTERN.source })

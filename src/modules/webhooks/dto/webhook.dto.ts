@@ -6,13 +6,10 @@ import { DELIVERY_STATUSES, DeliveryStatus } from '../entities/webhook-delivery.
 import { WebhookDeliveryAttemptEntity } from '../entities/webhook-delivery-attempt.entity';
 import { ENDPOINT_STATUSES, EndpointStatus, WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import { DeliveryView } from '../webhooks.repository';
+import { trim, trimToNull, isSet } from '../../../common/validation/transforms';
 
 export const MAX_URL = 2000;
 export const MAX_DESCRIPTION = 500;
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
-const isSet = (_: unknown, v: unknown) => v !== null && v !== undefined;
 
 const URL_DOC =
   'http or https (https only in production), without credentials; every address the host ' +

@@ -283,6 +283,24 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       expectProblem(await siasn(w.period.id, 'json', {}), 401);
     });
 
+    it('answers 409 score-stale while a FINALIZED appraisal in view waits for a recalculation (an accepted objection), and exports once it is fresh', async () => {
+      const w = await world('MONTHLY');
+      const a = await appraisal(w.period.id, w.B.id, { assessorId: w.assessor.id, predicate: 'BAIK' });
+      const other = await appraisal(w.period.id, w.X.id, { predicate: 'KURANG' });
+      await close(w.period.id);
+      await db.query(`INSERT INTO score_recalculation_marks (appraisal_id, version, marked_at, reason) VALUES ($1, 1, now(), 'objection.resolved')`, [a.id]);
+      const stale = await siasn(w.period.id, 'json');
+      expectProblem(stale, 409, 'score-stale');
+      expect(stale.body.detail).toContain('1 appraisal(s)');
+      // An HR operator whose subtree does not hold the stale appraisal exports theirs.
+      const hrX = await userToken(t, { role: 'HR_OPERATOR', unitId: w.X.id });
+      const theirs = await siasn(w.period.id, 'json', auth(hrX.token));
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.map((r: { pnsDinilaiNip: string }) => r.pnsDinilaiNip)).toEqual([other.nip]);
+      await db.query('DELETE FROM score_recalculation_marks WHERE appraisal_id = $1', [a.id]);
+      expect((await siasn(w.period.id, 'json')).status).toBe(200);
+    });
+
     it('answers 409 before the period is CLOSED, 404 for an unknown period and 400 for an unknown format, as problem+json', async () => {
       const w = await world('MONTHLY');
       await appraisal(w.period.id, w.B.id, { assessorId: w.assessor.id, predicate: 'BAIK' });

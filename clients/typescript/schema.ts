@@ -10008,7 +10008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description `period-not-closed`: the period is not CLOSED yet; `periodStatus` names its status */
+            /** @description `period-not-closed`: the period is not CLOSED yet; `periodStatus` names its status. `score-stale`: a FINALIZED appraisal in view waits for a recalculation (an accepted objection marks one); export again when its score is fresh */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -57,7 +57,12 @@ export class ExportsController {
   })
   @ApiBadRequestResponse({ description: 'Invalid id, or `format` is not json or csv', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })
-  @ApiConflictResponse({ description: '`period-not-closed`: the period is not CLOSED yet; `periodStatus` names its status', type: ProblemResponse })
+  @ApiConflictResponse({
+    description:
+      '`period-not-closed`: the period is not CLOSED yet; `periodStatus` names its status. `score-stale`: a FINALIZED appraisal in view waits ' +
+      'for a recalculation (an accepted objection marks one); export again when its score is fresh',
+    type: ProblemResponse,
+  })
   async exportSiasn(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() q: SiasnExportQueryDto): Promise<StreamableFile> {
     return file(await this.exports.siasn(actor, id, q.format));
   }

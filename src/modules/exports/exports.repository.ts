@@ -58,6 +58,17 @@ export class ExportsRepository {
     );
   }
 
+  /** How many FINALIZED appraisals of the period in view wait for a recalculation (an accepted objection marks one). */
+  async staleFinalized(periodId: string, view: AppraisalView): Promise<number> {
+    const params: unknown[] = [periodId];
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM appraisals a JOIN score_recalculation_marks k ON k.appraisal_id = a.id
+        WHERE a.period_id = $1 AND a.status = 'FINALIZED' AND ${viewCondition(view, params)('a')}`,
+      params,
+    );
+    return n;
+  }
+
   /**
    * Every appraisal of the period in view with its score (if any) and freshness, by NIP. Freshness is the
    * rule of the score read (ScoresRepository.read): STALE while a recalculation mark of the appraisal exists.

@@ -94,7 +94,13 @@ export class ExportsService {
         periodStatus: period.status,
       });
     }
-    const cursor = await this.repo.siasnRows(periodId, appraisalViewOf(actor));
+    const view = appraisalViewOf(actor);
+    // BKN keeps what it receives: a score an accepted objection has put back into recalculation is not sent stale.
+    const stale = await this.repo.staleFinalized(periodId, view);
+    if (stale) {
+      throw new ConflictError('score-stale', `${stale} appraisal(s) of period ${period.code} wait for a recalculation; export again when their scores are fresh`);
+    }
+    const cursor = await this.repo.siasnRows(periodId, view);
     const toRow = (s: SiasnSource) => siasnRow(s, period);
     const name = `siasn-kinerja-${fileNamePart(period.code)}`;
     const body =

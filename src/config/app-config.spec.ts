@@ -98,4 +98,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(/METRICS_PORT must differ from PORT/);
     expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
   });
+
+  it('reads the webhook settings and refuses a wrong key, schedule or sweep', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const w = loadConfig({ WEBHOOK_SECRET_KEY: key, WEBHOOK_RETRY_SCHEDULE: '200ms, 5s,2m,1h', WEBHOOK_ALLOWED_HOSTS: 'Hooks.Internal, 10.0.0.5' }).webhooks;
+    expect(w.secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(w.retryScheduleMs).toEqual([200, 5000, 120_000, 3_600_000]);
+    expect(w.allowedHosts).toEqual(['hooks.internal', '10.0.0.5']);
+    expect(() => loadConfig({ WEBHOOK_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/WEBHOOK_SECRET_KEY must be the base64 of 32 bytes/);
+    expect(() => loadConfig({ WEBHOOK_SECRET_KEY: 'not base64!' })).toThrow(/WEBHOOK_SECRET_KEY must be the base64 of 32 bytes/);
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5s,5 minutes' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_SWEEP_AFTER_MS: '20000' })).toThrow(/WEBHOOK_SWEEP_AFTER_MS must exceed WEBHOOK_TIMEOUT_MS/);
+  });
+
+  it('bounds RECALC_BATCH_PARALLEL to 1–6: each lane holds a connection of the pool', () => {
+    expect(loadConfig({ RECALC_BATCH_PARALLEL: '6' }).recalculation.batchParallel).toBe(6);
+    for (const v of ['0', '7', 'three']) expect(() => loadConfig({ RECALC_BATCH_PARALLEL: v })).toThrow(/RECALC_BATCH_PARALLEL/);
+  });
 });

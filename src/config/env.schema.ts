@@ -237,11 +237,12 @@ export class EnvSchema {
   /**
    * Chunks of a batch in flight at once, each in its own transaction and connection: the database works on some while
    * this process computes another. On 2 cores, 3 measured 1.28–1.36 × the SQL floor against 1.51–1.91 for 2 (bench/README.md).
+   * At most 6: two batches running at once then hold 12 of the pool's 20 connections, leaving the rest to requests.
    */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(16)
+  @Max(6)
   RECALC_BATCH_PARALLEL = 3;
 
   /** Base64 of 32 bytes: the AES-256-GCM key of the webhook secrets at rest; unset: derived from JWT_SECRET. */

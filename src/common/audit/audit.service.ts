@@ -6,7 +6,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { AuditQueryDto } from './audit-query.dto';
 import { AuditRepository, AuditRow } from './audit.repository';
 
-const SECRET_KEYS = new Set(['passwordHash', 'password', 'keyHash', 'key', 'contactHash']);
+const SECRET_KEYS = new Set(['passwordHash', 'password', 'keyHash', 'key', 'contactHash', 'secret', 'previousSecret']);
 
 /** Plain JSON copy of an entity with secrets removed, for the before/after columns. */
 export function auditSnapshot(value: object | null | undefined): Record<string, unknown> | null {

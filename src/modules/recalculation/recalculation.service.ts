@@ -92,7 +92,10 @@ export class RecalculationService {
       };
       const lanes = await Promise.allSettled(Array.from({ length: Math.min(batchParallel, ranges.length) }, lane));
       const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
-      if (rejected) throw rejected.reason;
+      if (rejected) {
+        await progress; // the run row's progress is written before the run is finished as FAILED
+        throw rejected.reason;
+      }
     }
     await progress;
     if (progressFailed) throw progressFailed.error;

@@ -51,9 +51,8 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
       channel: MARKS_CHANNEL,
       intervalMs: this.config.recalculation.relayIntervalMs,
       pass: async () => (await this.tick()) >= CLAIM,
-      failed: (e) => {
-        if (!this.queue) this.logger.error({ err: e }, 'in-process recalculation failed');
-      },
+      // An unreachable Redis is warned about in tick() and does not fail a pass; anything else (the database) is logged here.
+      failed: (e) => this.logger.error({ err: e }, this.queue ? 'recalculation relay pass failed' : 'in-process recalculation failed'),
     });
     this.loop.start();
   }
@@ -96,7 +95,7 @@ export class RecalculationRelay implements OnApplicationBootstrap, OnApplication
         this.lastWarning = now;
         this.logger.warn(`cannot enqueue score recalculations (${(e as Error).message}); they wait in PostgreSQL`);
       }
-      throw e;
+      return 0;
     }
   }
 }

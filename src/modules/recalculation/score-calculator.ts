@@ -14,7 +14,7 @@ interface PeriodPolicy {
   headJson: string;
 }
 
-/** Part of every input digest: bump it when the scoring rules change, so every score is recomputed. */
+/** Part of every input digest: bump it when the scoring rules (or the digest's text) change, so every score is recomputed. */
 export const SCORING_VERSION = 3;
 
 /**

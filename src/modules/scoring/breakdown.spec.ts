@@ -41,4 +41,10 @@ describe('the stored breakdown', () => {
     expect(stored).toMatchObject({ c: s.computedResultRating, s: 'COMPUTED' });
     expect(JSON.stringify(stored).length * 2).toBeLessThan(JSON.stringify(breakdownOf(stored)).length);
   });
+
+  it('reads a breakdown in the older object shape as it is (a row an instance not yet upgraded wrote)', () => {
+    const s = computeScore(input(), DEFAULT_SCORING_POLICY);
+    const old = breakdownOf(storedBreakdownOf(s));
+    expect(breakdownOf(JSON.parse(JSON.stringify(old)))).toEqual(old);
+  });
 });

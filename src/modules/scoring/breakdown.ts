@@ -40,10 +40,14 @@ export const storedBreakdownOf = (s: ScoreResult): StoredBreakdown => ({
   s: s.resultRatingSource,
 });
 
-export const breakdownOf = (b: StoredBreakdown): ScoreBreakdown => ({
-  targets: b.t.map(([targetId, indicatorCode, weight, target, realisation, capaian]) => ({ targetId, indicatorCode, weight, target, realisation, capaian })),
-  aspects: b.a.map(([aspect, rating, assessorValue, publicValue, publicSource, value]) => ({ aspect, rating, assessorValue, publicValue, publicSource, value })),
-  computedResultRating: b.c,
-  resultRatingOverridden: b.s === 'OVERRIDE',
-  resultRatingSource: b.s,
-});
+/** The API's shape of a stored breakdown; one in the older object shape (written by an instance not yet upgraded, during a rolling deploy) as it is. */
+export function breakdownOf(b: StoredBreakdown | ScoreBreakdown): ScoreBreakdown {
+  if ('targets' in b) return b;
+  return {
+    targets: b.t.map(([targetId, indicatorCode, weight, target, realisation, capaian]) => ({ targetId, indicatorCode, weight, target, realisation, capaian })),
+    aspects: b.a.map(([aspect, rating, assessorValue, publicValue, publicSource, value]) => ({ aspect, rating, assessorValue, publicValue, publicSource, value })),
+    computedResultRating: b.c,
+    resultRatingOverridden: b.s === 'OVERRIDE',
+    resultRatingSource: b.s,
+  };
+}

@@ -192,7 +192,8 @@ export class WebhooksRepository {
    */
   async startAttempt(deliveryId: string, attempt: number): Promise<AttemptContext | null> {
     const [rows] = await this.dataSource.query<[{ id: string; event_id: string; endpoint_id: string }[], number]>(
-      `UPDATE webhook_deliveries d SET attempts = $2, updated_at = now()
+      // The sweeper's clock starts with the attempt, not with the claim: a job that waited in Redis is not sent twice.
+      `UPDATE webhook_deliveries d SET attempts = $2, enqueued_at = now(), updated_at = now()
          FROM webhook_endpoints w
         WHERE d.id = $1 AND w.id = d.endpoint_id AND w.status = 'ENABLED'
           AND d.status = 'PENDING' AND d.attempts = $2 - 1 AND d.enqueued_at IS NOT NULL

@@ -22,7 +22,8 @@ import { OrganisationPredicateDto, SetOrganisationPredicateDto } from './dto/org
 const PREDICATE_READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'appraisals:read' as const };
 /** The organisation predicate drives the curve a period is closed against: period management, not appraisal work. */
 const PREDICATE_WRITE = { roles: ['ADMIN' as const], scope: 'periods:manage' as const };
-const SCORES_READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'scores:read' as const };
+/** HR reads of scores: admins, HR operators (their subtree) and keys with scores:read; the exports take it too. */
+export const SCORES_READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'scores:read' as const };
 
 @ApiTags('distribution')
 @Controller('periods')

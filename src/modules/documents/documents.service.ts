@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, ValidationFailedError } from '../../common/errors/app-error';
+import { fileNamePart } from '../../common/http/file-name';
 import { witaDate } from '../../common/time/wita';
 import { AppraisalAccessService } from '../appraisals/appraisal-access.service';
 import { DocumentsRepository } from './documents.repository';
@@ -53,7 +54,7 @@ export class DocumentsService {
     if (stale) throw new ConflictError('score-stale', `The score of appraisal ${appraisalId} is being recalculated; ask again shortly`);
     const issuedAt = status === 'FINALIZED' && finalizedAt ? finalizedAt : now;
     const full: EvaluationView = { ...view, issuedAt: issuedAt.toISOString(), signedOn: witaDate(issuedAt) };
-    const fileName = `evaluasi-kinerja-${view.employee.nip}-${view.period.code.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
+    const fileName = `evaluasi-kinerja-${fileNamePart(view.employee.nip)}-${fileNamePart(view.period.code)}.pdf`;
     const etag = status === 'FINALIZED' ? etagOfView(full) : null;
     if (etag && noneMatchHolds(ifNoneMatch, etag)) return { notModified: true, etag, fileName };
     return { notModified: false, etag, fileName, pdf: await renderPdf(buildEvaluationDocument(full)) };

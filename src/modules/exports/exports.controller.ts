@@ -14,9 +14,8 @@ import { Actor } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { SiasnExportQueryDto, SiasnRowDto } from './dto/siasn.dto';
 import { ExportFile, ExportsService, XLSX_TYPE } from './exports.service';
+import { SCORES_READ } from '../distribution/distribution.controller';
 
-/** As the period reports of the distribution module (GET /periods/{id}/distribution): HR reads of scores. */
-const SCORES_READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'scores:read' as const };
 const IN_VIEW = 'Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee\'s unit when the appraisal was created) is in their subtree.';
 const ATTACHMENT = { 'Content-Disposition': { required: true, description: 'attachment, with the file name', schema: { type: 'string' } } };
 

@@ -11,7 +11,8 @@ import { PeriodEntity } from '../periods/entities/period.entity';
 import { PeriodsRepository } from '../periods/periods.repository';
 import { PREDICATES } from '../scoring/types';
 import { ExportsRepository, ResultSource, RowCursor } from './exports.repository';
-import { fileNamePart, SiasnFormat, SiasnRow, siasnColumns, siasnRow, SiasnSource } from './siasn';
+import { fileNamePart } from '../../common/http/file-name';
+import { SiasnFormat, SiasnRow, siasnColumns, siasnRow, SiasnSource } from './siasn';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -1,4 +1,5 @@
-import { fileNamePart, SIASN_ANNUAL_COLUMNS, SIASN_PERIODIC_COLUMNS, siasnColumns, siasnRow, SiasnSource } from './siasn';
+import { fileNamePart } from '../../common/http/file-name';
+import { SIASN_ANNUAL_COLUMNS, SIASN_PERIODIC_COLUMNS, siasnColumns, siasnRow, SiasnSource } from './siasn';
 
 const source: SiasnSource = {
   nip: '199001012015031001',

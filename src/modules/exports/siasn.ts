@@ -105,6 +105,3 @@ export function siasnRow(s: SiasnSource, period: SiasnPeriod): SiasnRow {
     tahunSelesaiPenilaian: year(period.endDate),
   };
 }
-
-/** A safe file name part from a period code: letters, digits, dot, dash and underscore. */
-export const fileNamePart = (code: string): string => code.replace(/[^A-Za-z0-9._-]/g, '_');

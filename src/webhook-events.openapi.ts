@@ -136,7 +136,7 @@ export function addWebhookEventSchemas(schemas: Record<string, object>): void {
       additionalProperties: false,
       properties: {
         type: { type: 'string', enum: [type] },
-        timestamp: { type: 'string', format: 'date-time', description: 'When the change was committed (UTC)' },
+        timestamp: { type: 'string', format: 'date-time', description: 'When the transaction that made the change began (UTC): PostgreSQL now()' },
         data: { $ref: `#/components/schemas/${data.name}` },
       },
     };

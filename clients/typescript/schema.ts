@@ -1871,7 +1871,7 @@ export interface components {
             data: components["schemas"]["AppraisalFinalizedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -1884,7 +1884,7 @@ export interface components {
             data: components["schemas"]["ObjectionFiledData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -1897,7 +1897,7 @@ export interface components {
             data: components["schemas"]["ObjectionResolvedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -2732,7 +2732,7 @@ export interface components {
             data: components["schemas"]["DialogueRecordedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -2888,7 +2888,7 @@ export interface components {
             data: components["schemas"]["FeedbackHeldData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -3242,7 +3242,7 @@ export interface components {
             data: components["schemas"]["PeriodTransitionedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -3616,7 +3616,7 @@ export interface components {
             data: components["schemas"]["RecalculationCompletedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -3792,7 +3792,7 @@ export interface components {
             data: components["schemas"]["ScoreChangedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -3967,7 +3967,7 @@ export interface components {
             data: components["schemas"]["ShortlistDecidedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -4222,7 +4222,7 @@ export interface components {
             data: components["schemas"]["TrainingRecordedData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**
@@ -4616,7 +4616,7 @@ export interface components {
             data: components["schemas"]["WebhookTestData"];
             /**
              * Format: date-time
-             * @description When the change was committed (UTC)
+             * @description When the transaction that made the change began (UTC): PostgreSQL now()
              */
             timestamp: string;
             /**

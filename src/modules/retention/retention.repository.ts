@@ -29,4 +29,26 @@ export class RetentionRepository {
     );
     return count;
   }
+
+  /**
+   * Deletes webhook events older than `days` that no delivery still waits for (PENDING); their deliveries and attempts
+   * go with them (ON DELETE CASCADE). In batches of `batch`, oldest first, so no one statement holds a long lock.
+   */
+  async deleteWebhookEventsOlderThan(days: number, batch = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [, count] = await this.dataSource.query<[unknown, number]>(
+        `DELETE FROM webhook_events e USING (
+           SELECT x.id FROM webhook_events x
+            WHERE x.created_at < now() - make_interval(days => $1)
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = x.id AND d.status = 'PENDING')
+            ORDER BY x.seq LIMIT $2
+         ) doomed
+         WHERE e.id = doomed.id`,
+        [days, batch],
+      );
+      total += count;
+      if (count < batch) return total;
+    }
+  }
 }

@@ -263,6 +263,9 @@ describe('GET /appraisals/{id}/documents/evaluation.pdf (e2e)', () => {
     expect(notModified.headers.etag).toBe(etag);
     expect((notModified.body as Buffer).length).toBe(0);
     expect((await get(w.appraisalId, { ...auth(t.adminToken), 'If-None-Match': '"something-else"' })).status).toBe(200);
+    // The validator opens no door: access is checked before it, so an outsider holding it gets the 404 of a stranger.
+    const colleague = await userToken(t, { role: 'EMPLOYEE', employeeId: w.colleague.id });
+    expectProblem(await get(w.appraisalId, { ...auth(colleague.token), 'If-None-Match': etag }), 404, 'not-found');
 
     // What the document prints changes (a name): so does the ETag.
     await db.query(`UPDATE employees SET name = 'Ni Luh Ayu Sukmawati Dewi' WHERE id = $1`, [w.employee.id]);

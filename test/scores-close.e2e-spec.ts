@@ -88,6 +88,31 @@ describe('scores: batch recalculation and the period close (e2e)', () => {
     for (const r of scored) expect(r.predicate).toBe(values[ids.indexOf(r.appraisal_id)] === 5 ? 'BUTUH_PERBAIKAN' : 'BAIK');
   });
 
+  it('an appraisal finalised while a chunk waits for its lock is left alone: the chunk re-reads its status after the lock', async () => {
+    const { period, ids } = await unitWithAppraisals([10, 10, 10]);
+    const closing = db.createQueryRunner();
+    await closing.connect();
+    try {
+      await closing.startTransaction();
+      await closing.query(`UPDATE appraisals SET status = 'FINALIZED', finalized_at = now() WHERE id = $1`, [ids[1]]);
+      const batch = t.app.get(RecalculationService).recalculatePeriod(period.id);
+      // The chunk's lock waits on the uncommitted finalisation; then it commits.
+      await until(async () => {
+        const [{ n }] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE%'`,
+        );
+        return n > 0;
+      }, 10_000);
+      await closing.commitTransaction();
+      expect(await batch).toBe(2);
+    } finally {
+      if (closing.isTransactionActive) await closing.rollbackTransaction();
+      await closing.release();
+    }
+    const scored = await db.query<{ appraisal_id: string }[]>('SELECT appraisal_id FROM appraisal_scores WHERE appraisal_id = ANY($1) ORDER BY appraisal_id', [ids]);
+    expect(scored.map((r) => r.appraisal_id)).toEqual([ids[0], ids[2]].sort());
+  });
+
   it('a batch whose progress cannot be recorded fails, keeping the chunks it committed', async () => {
     const { period, ids } = await unitWithAppraisals([10, 10, 10, 10, 10, 10]);
     let calls = 0;

@@ -134,12 +134,16 @@ describe('access matrix (e2e, spec §8)', () => {
     return row.id;
   }
 
-  /** A webhook endpoint of its own for a cell (org-wide: no subject). */
-  async function webhook(): Promise<string> {
+  /**
+   * A webhook endpoint of its own for a cell (org-wide: no subject). Endpoints are global, and an enabled one would
+   * collect the events of every other file's changes: DISABLED, or ENABLED with no event (test and retry refuse a
+   * DISABLED one).
+   */
+  async function webhook(status: 'DISABLED' | 'ENABLED' = 'DISABLED'): Promise<string> {
     const [row] = await db.query<{ id: string }[]>(
-      // DISABLED: endpoints are global, and an enabled one would collect the events of every other file's changes.
-      `INSERT INTO webhook_endpoints (url, events, secret, status) VALUES ($1, ARRAY['score.changed'], $2, 'DISABLED') RETURNING id`,
-      [WEBHOOK_URL, encryptSecret(generateSecret(), t.config.webhooks.secretKey)],
+      `INSERT INTO webhook_endpoints (url, events, secret, status)
+       VALUES ($1, CASE WHEN $3 = 'ENABLED' THEN '{}'::varchar[] ELSE ARRAY['score.changed'] END, $2, $3::webhook_endpoint_status) RETURNING id`,
+      [WEBHOOK_URL, encryptSecret(generateSecret(), t.config.webhooks.secretKey), status],
     );
     return row.id;
   }
@@ -328,10 +332,10 @@ describe('access matrix (e2e, spec §8)', () => {
     updateWebhook: async () => ({ ids: { id: await webhook() }, body: { events: ['appraisal.finalized'] } }),
     deleteWebhook: async () => ({ ids: { id: await webhook() } }),
     rotateWebhookSecret: async () => ({ ids: { id: await webhook() } }),
-    testWebhook: async () => ({ ids: { id: await webhook() } }),
+    testWebhook: async () => ({ ids: { id: await webhook('ENABLED') } }),
     listWebhookDeliveries: async () => ({ ids: { id: await webhook() } }),
     retryWebhookDelivery: async () => {
-      const id = await webhook();
+      const id = await webhook('ENABLED');
       return { ids: { id, deliveryId: (await db.transaction((m) => recordTestEvent(m, id, { matrix: true })))! } };
     },
 

@@ -13,8 +13,11 @@ export interface Received {
   schemaError?: string;
 }
 
-/** What a path answers: a status (with an optional body), or `hang` (never answers). */
-export type Reply = { status: number; body?: string } | 'hang';
+/** An answer: a status with an optional body. */
+export type Answer = { status: number; body?: string };
+
+/** What a path answers: an answer, one given later (a promise: the request stays open until it settles), or `hang` (never answers). */
+export type Reply = Answer | Promise<Answer> | 'hang';
 
 /**
  * A Standard Webhooks receiver on a loopback port: it verifies the signature of every request against the secrets
@@ -99,9 +102,21 @@ export class WebhookReceiver {
         this.hanging.add(res);
         return;
       }
-      res.statusCode = reply.status;
-      res.end(reply.body ?? '');
+      if (reply instanceof Promise) {
+        this.hanging.add(res);
+        void reply.then((a) => {
+          this.hanging.delete(res);
+          if (!res.destroyed) this.reply(res, a);
+        });
+        return;
+      }
+      this.reply(res, reply);
     });
+  }
+
+  private reply(res: ServerResponse, a: Answer): void {
+    res.statusCode = a.status;
+    res.end(a.body ?? '');
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { WebhookEventType } from '../src/modules/webhook-outbox/events';
-import { recordEvent } from '../src/modules/webhook-outbox/outbox';
+import { recordEvent, recordTestEvent } from '../src/modules/webhook-outbox/outbox';
 import { AttemptOutcome, WebhookDeliverer } from '../src/modules/webhooks/delivery.service';
 import { encryptSecret, generateSecret } from '../src/modules/webhooks/secret-box';
 import { WebhooksRepository } from '../src/modules/webhooks/webhooks.repository';
@@ -13,7 +13,7 @@ import { TEST_DATABASE_URL } from './test-env';
 import { recreateDatabase } from './global-setup';
 import { apiKey, auth, createUnit, expectProblem, userToken } from './factories';
 import { TestRedis, until } from './processes';
-import { WebhookReceiver } from './webhook-receiver';
+import { Answer, WebhookReceiver } from './webhook-receiver';
 
 /** A database of this file's own: webhook endpoints are global, and other files' events would reach them. */
 const DB = TEST_DATABASE_URL.replace(/\/([^/]+)$/, '/$1_webhooks');
@@ -187,6 +187,75 @@ describe('webhooks (e2e, spec §10)', () => {
         expectProblem(await t.http().patch(`/webhooks/${ok.id}`).set(admin()).send({ url }), 400, 'validation-failed');
       },
     );
+
+    it('names the class and the host of a refused URL, never the address its name resolves to, at create and before an attempt', async () => {
+      const reason = 'host localhost resolves to a non-public address (loopback); only public addresses unless the host is in WEBHOOK_ALLOWED_HOSTS';
+      const res = await t.http().post('/webhooks').set(admin()).send({ url: 'http://localhost:9/hook', events: ['score.changed'] });
+      expectProblem(res, 400, 'validation-failed');
+      expect(res.body.errors).toEqual([{ field: 'url', message: reason }]);
+      expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|::1/);
+
+      const e = await endpoint(['appraisal.objection_filed']);
+      await db.query('UPDATE webhook_endpoints SET url = $2 WHERE id = $1', [e.id, 'http://localhost:9/hook']); // as if DNS now pointed inside
+      await emit('appraisal.objection_filed', { ssrf: 'localhost' });
+      await waitFor('FAILED', async () => (await deliveries(e.id))[0]?.status === 'FAILED');
+      const [d] = await deliveries(e.id);
+      expect(d.attemptLog.map((a) => a.error)).toEqual(d.attemptLog.map(() => `address-refused: ${reason}`));
+      expect(JSON.stringify(d)).not.toMatch(/127\.0\.0\.1|::1/);
+    });
+
+    it('refuses a test and a retry on a DISABLED endpoint (409 webhook-disabled) and changes nothing; re-enabled, both are accepted', async () => {
+      const e = await endpoint(['shortlist.decided']);
+      const sent = await t.http().post(`/webhooks/${e.id}/test`).set(admin());
+      expect(sent.status).toBe(202);
+      await waitFor('DELIVERED', async () => (await deliveries(e.id))[0]?.status === 'DELIVERED');
+      expect((await t.http().patch(`/webhooks/${e.id}`).set(admin()).send({ enabled: false })).status).toBe(200);
+      const state = () =>
+        db.query(
+          `SELECT (SELECT count(*)::int FROM webhook_events) AS events, (SELECT json_agg(d ORDER BY d.id)::text FROM webhook_deliveries d WHERE d.endpoint_id = $1) AS deliveries,
+                  (SELECT count(*)::int FROM audit_events WHERE action IN ('webhook.test', 'webhook.delivery-retry')) AS audits`,
+          [e.id],
+        );
+      const before = await state();
+
+      const test = await t.http().post(`/webhooks/${e.id}/test`).set(admin());
+      expectProblem(test, 409, 'webhook-disabled');
+      expect(test.body.detail).toContain('PATCH {"enabled": true}');
+      expectProblem(await t.http().post(`/webhooks/${e.id}/deliveries/${sent.body.deliveryId}/retry`).set(admin()), 409, 'webhook-disabled');
+      // No such delivery: still a 404, whatever the endpoint's status.
+      expectProblem(await t.http().post(`/webhooks/${e.id}/deliveries/${randomUUID()}/retry`).set(admin()), 404, 'not-found');
+      expect(await state()).toEqual(before);
+
+      expect((await t.http().patch(`/webhooks/${e.id}`).set(admin()).send({ enabled: true })).status).toBe(200);
+      expect((await t.http().post(`/webhooks/${e.id}/deliveries/${sent.body.deliveryId}/retry`).set(admin())).status).toBe(202);
+      expect((await t.http().post(`/webhooks/${e.id}/test`).set(admin())).status).toBe(202);
+      await waitFor('the retried and the second test delivery', () => rx.on(e.path).length === 3);
+    });
+
+    it('checks the status under the lock a disabling PATCH takes: a test or retry waiting for it is refused once it commits', async () => {
+      const e = await endpoint(['shortlist.decided']);
+      const sent = await t.http().post(`/webhooks/${e.id}/test`).set(admin());
+      expect(sent.status).toBe(202);
+      await waitFor('DELIVERED', async () => (await deliveries(e.id))[0]?.status === 'DELIVERED');
+      // A PATCH {enabled: false} under way: the endpoint row locked as the service locks it, the status not yet written.
+      const patch = db.createQueryRunner();
+      await patch.connect();
+      await patch.startTransaction();
+      try {
+        await patch.query('SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE', [e.id]);
+        const test = t.http().post(`/webhooks/${e.id}/test`).set(admin()).then((r) => r);
+        const retry = t.http().post(`/webhooks/${e.id}/deliveries/${sent.body.deliveryId}/retry`).set(admin()).then((r) => r);
+        await new Promise((r) => setTimeout(r, 300));
+        await patch.query(`UPDATE webhook_endpoints SET status = 'DISABLED', disabled_reason = 'manual', disabled_at = now() WHERE id = $1`, [e.id]);
+        await patch.commitTransaction();
+        expectProblem(await test, 409, 'webhook-disabled');
+        expectProblem(await retry, 409, 'webhook-disabled');
+      } finally {
+        if (patch.isTransactionActive) await patch.rollbackTransaction();
+        await patch.release();
+      }
+      expect((await deliveries(e.id)).map((d) => [d.id, d.status])).toEqual([[sent.body.deliveryId, 'DELIVERED']]);
+    });
 
     it('answers 404 for a missing webhook and for a delivery of another endpoint', async () => {
       const a = await endpoint();
@@ -452,10 +521,9 @@ describe('webhooks (e2e, spec §10)', () => {
       const e = await endpoint(['training.recorded']);
       // Disabled meanwhile, so the relay leaves the delivery alone while the test stages it.
       await t.http().patch(`/webhooks/${e.id}`).set(admin()).send({ enabled: false });
-      const test = await t.http().post(`/webhooks/${e.id}/test`).set(admin());
-      expect(test.status).toBe(202);
+      const deliveryId = await db.transaction((m) => recordTestEvent(m, e.id, { webhookId: e.id, message: 'swept' }));
       // As if the relay had put it on the queue a minute ago and Redis had lost the job: claimed, never attempted.
-      await db.query(`UPDATE webhook_deliveries SET enqueued_at = now() - interval '1 minute' WHERE id = $1`, [test.body.deliveryId]);
+      await db.query(`UPDATE webhook_deliveries SET enqueued_at = now() - interval '1 minute' WHERE id = $1`, [deliveryId]);
       await t.http().patch(`/webhooks/${e.id}`).set(admin()).send({ enabled: true });
       await waitFor('the swept delivery', () => rx.on(e.path).length === 1, 35_000);
       expect(rx.on(e.path)[0].verifiedBy).toEqual([e.secret]);
@@ -517,5 +585,56 @@ describe('webhooks without Redis (e2e, in process)', () => {
     const deliveries = async () => (await t.http().get(`/webhooks/${res.body.id}/deliveries`).set(auth(t.adminToken))).body.items as Delivery[];
     await until(async () => (await deliveries())[0]?.attemptLog.length === 1, 10_000, 'the attempt to end');
     expect((await deliveries())[0]).toMatchObject({ status: 'FAILED', attempts: 1, nextAttemptAt: null });
+  });
+});
+
+describe('a retry asked for while an attempt is under way (e2e)', () => {
+  let t: TestApp;
+  let rx: WebhookReceiver;
+
+  beforeAll(async () => {
+    rx = await WebhookReceiver.start();
+    // One retry, an hour after the first attempt: an attempt within seconds can only be the manual retry's.
+    t = await createTestApp({ DATABASE_URL: DB, RECALC_WORKER: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1h', WEBHOOK_RELAY_INTERVAL_MS: '100' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await rx?.close();
+  });
+
+  it('is not lost: a failed attempt is followed at once by the next (beyond the schedule too), a successful one stands', async () => {
+    const admin = auth(t.adminToken);
+    const res = await t.http().post('/webhooks').set(admin).send({ url: rx.url('/held'), events: ['feedback.held'] });
+    expect(res.status).toBe(201);
+    rx.trust('/held', res.body.secret);
+    // Every attempt is held open until the test answers it.
+    const answers: ((a: Answer) => void)[] = [];
+    rx.answer('/held', () => new Promise<Answer>((resolve) => answers.push(resolve)));
+    const test = await t.http().post(`/webhooks/${res.body.id}/test`).set(admin);
+    expect(test.status).toBe(202);
+    const retry = async () => expect((await t.http().post(`/webhooks/${res.body.id}/deliveries/${test.body.deliveryId}/retry`).set(admin)).status).toBe(202);
+    const attempt = (n: number) => until(() => Promise.resolve(rx.on('/held').length === n), 5000, `attempt ${n} within 5 s`);
+
+    await attempt(1);
+    await retry();
+    answers[0]({ status: 500 });
+    // Not an hour later (WEBHOOK_RETRY_SCHEDULE), which the failure alone would have given.
+    await attempt(2);
+    // The schedule has run out after this attempt; the retry asked for during it still gets one more.
+    await retry();
+    answers[1]({ status: 500 });
+    await attempt(3);
+    await retry();
+    answers[2]({ status: 200 });
+
+    const delivery = async () => ((await t.http().get(`/webhooks/${res.body.id}/deliveries`).set(admin)).body.items as Delivery[])[0];
+    await until(async () => (await delivery()).status === 'DELIVERED', 5000, 'DELIVERED');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rx.on('/held')).toHaveLength(3);
+    expect(rx.on('/held').every((r) => r.verifiedBy.length === 1)).toBe(true);
+    const d = await delivery();
+    expect(d).toMatchObject({ status: 'DELIVERED', attempts: 3, lastStatusCode: 200, nextAttemptAt: null });
+    expect(d.attemptLog.map((a) => a.statusCode)).toEqual([500, 500, 200]);
   });
 });

@@ -70,6 +70,7 @@ export const PROBLEM_CODES = {
   'ticket-expired': { status: 409, meaning: 'The service ticket has expired' },
   'no-score': { status: 409, meaning: 'The appraisal has no score yet (it is computed once the appraisal has targets): there is nothing to print' },
   'score-stale': { status: 409, meaning: 'A recalculation of the score is pending (freshness STALE): the document, or the SIASN export of the period, waits for the fresh score; retry shortly' },
+  'webhook-disabled': { status: 409, meaning: 'The webhook endpoint is DISABLED: re-enable it with `PATCH {enabled: true}` first (a test or a retry would not be sent)' },
   'etag-mismatch': { status: 412, meaning: 'The resource changed since the ETag sent in If-Match; read it again' },
   'precondition-failed': { status: 412, meaning: 'A precondition of the request does not hold' },
   'payload-too-large': { status: 413, meaning: 'The body is larger than the limit (imports have a larger one)' },

@@ -90,7 +90,19 @@ describe('webhook address guard (spec §10, SSRF)', () => {
 
     it('refuses when any address is not public (a rebinding-style mixed answer)', async () => {
       const t = await resolveTarget('https://a.example/x', rules, stub(['93.184.216.34', '10.0.0.5']));
-      expect(t).toEqual({ ok: false, reason: expect.stringContaining('private address (10.0.0.5)') });
+      expect(t).toEqual({ ok: false, reason: expect.stringContaining('host a.example resolves to a non-public address (private)') });
+    });
+
+    it.each([
+      ['10.0.0.5', 'private'],
+      ['169.254.169.254', 'link-local'],
+      ['127.0.0.1', 'loopback'],
+      ['fd00::5', 'unique-local'],
+      ['::ffff:192.168.7.7', 'private'],
+    ])('names the class and the host as given, never the address it resolves to (%s)', async (address, cls) => {
+      const t = await resolveTarget('https://Vault.Internal.Example/x', rules, stub([address]));
+      expect(t).toEqual({ ok: false, reason: `host vault.internal.example resolves to a non-public address (${cls}); only public addresses unless the host is in WEBHOOK_ALLOWED_HOSTS` });
+      expect(JSON.stringify(t)).not.toContain(address);
     });
 
     it('admits any address of a host listed in WEBHOOK_ALLOWED_HOSTS', async () => {
@@ -99,7 +111,7 @@ describe('webhook address guard (spec §10, SSRF)', () => {
 
     it('checks IP literals without a lookup, IPv6 in brackets included', async () => {
       const never = () => Promise.reject(new Error('no lookup expected'));
-      await expect(resolveTarget('http://[::1]:8080/', rules, never)).resolves.toEqual({ ok: false, reason: expect.stringContaining('loopback') });
+      await expect(resolveTarget('http://[::1]:8080/', rules, never)).resolves.toEqual({ ok: false, reason: expect.stringMatching(/^::1 is a non-public address \(loopback\);/) });
       await expect(resolveTarget('http://[::ffff:192.168.0.1]/', rules, never)).resolves.toEqual({ ok: false, reason: expect.stringContaining('private') });
       await expect(resolveTarget('http://0.0.0.0/', rules, never)).resolves.toEqual({ ok: false, reason: expect.stringContaining('unspecified') });
     });

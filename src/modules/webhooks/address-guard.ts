@@ -151,7 +151,9 @@ export async function resolveTarget(text: string, rules: UrlRules, lookup: Looku
     for (const a of addresses) {
       const cls = classifyAddress(a.address);
       if (cls !== 'public') {
-        return { ok: false, reason: `resolves to a ${cls} address (${a.address}); only public addresses unless the host is in WEBHOOK_ALLOWED_HOSTS` };
+        // The class and the host as given, never a resolved address: the caller would learn what internal names point to.
+        const what = isIP(host) ? `${host} is` : `host ${host} resolves to`;
+        return { ok: false, reason: `${what} a non-public address (${cls}); only public addresses unless the host is in WEBHOOK_ALLOWED_HOSTS` };
       }
     }
   }

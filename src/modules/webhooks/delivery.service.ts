@@ -92,7 +92,7 @@ export class WebhookDeliverer {
     const next: NextStep = ok ? { status: 'DELIVERED' } : attempt <= schedule.length && result.statusCode !== 410 ? { status: 'PENDING', retryInMs: schedule[attempt - 1] } : { status: 'FAILED' };
     const record = { attemptedAt, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, responseBody: result.body };
     const finished = await this.dataSource.transaction(async (m) => {
-      const moved = await this.repo.finishAttempt(deliveryId, endpoint.id, record, next, m);
+      const moved = await this.repo.finishAttempt(deliveryId, endpoint.id, ctx.startedAt, record, next, m);
       if (!moved) return null;
       const { failingSince, status } = moved;
       const reason: DisabledReason | null =

@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -20,6 +21,7 @@ import { WebhooksService } from './webhooks.service';
 
 const MANAGE = { roles: ['ADMIN' as const], scope: 'webhooks:manage' as const };
 const NOT_FOUND = { description: 'No such webhook', type: ProblemResponse };
+const DISABLED = { description: '`webhook-disabled`: the endpoint is DISABLED; re-enable it with `PATCH {enabled: true}` first. Nothing is queued or audited.', type: ProblemResponse };
 const SIGNING =
   'Every delivery is a POST of the envelope `{type, timestamp, data}` signed as Standard Webhooks 1.0 prescribes (headers ' +
   '`webhook-id` (the event id, the same on every retry), `webhook-timestamp`, `webhook-signature`), expecting a 2xx within ' +
@@ -111,11 +113,14 @@ export class WebhooksController {
   @Access(MANAGE)
   @ApiOperation({
     summary: 'Send a test event to a webhook endpoint',
-    description: 'A `webhook.test` event `{webhookId, message}` to this endpoint only, whatever it subscribes to, delivered like any other. Audited as webhook.test.',
+    description:
+      'A `webhook.test` event `{webhookId, message}` to this endpoint only, whatever it subscribes to, delivered like any other. ' +
+      'A DISABLED endpoint answers 409 `webhook-disabled`. Audited as webhook.test.',
   })
   @ApiAcceptedResponse({ type: TestDeliveryDto })
   @ApiBadRequestResponse({ description: 'Invalid id', type: ProblemResponse })
   @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(DISABLED)
   async testWebhook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<TestDeliveryDto> {
     return { deliveryId: await this.webhooks.sendTest(actor, id) };
   }
@@ -136,12 +141,14 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Retry a delivery',
     description:
-      'PENDING again and due now, whatever its status; after the retry schedule ran out it gets one more attempt. It goes once the endpoint is ENABLED. ' +
-      'Audited as webhook.delivery-retry.',
+      'PENDING again and due now, whatever its status; after the retry schedule ran out it gets one more attempt. ' +
+      'Asked for while an attempt is under way: should that attempt fail, the next one is due at once (not after the back-off); should it succeed, the delivery stays DELIVERED. ' +
+      'A DISABLED endpoint answers 409 `webhook-disabled`. Audited as webhook.delivery-retry.',
   })
   @ApiAcceptedResponse({ type: DeliveryDto })
   @ApiBadRequestResponse({ description: 'Invalid id', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such webhook, or no such delivery of it', type: ProblemResponse })
+  @ApiConflictResponse(DISABLED)
   async retryWebhookDelivery(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -26,6 +26,11 @@ export interface AttemptContext {
   eventId: string;
   payload: object;
   endpoint: WebhookEndpointEntity;
+  /**
+   * When the attempt was taken, by the database's clock with the row locked, to the microsecond (text, not a Date):
+   * finishAttempt tells a retry asked for after it.
+   */
+  startedAt: string;
 }
 
 export interface AttemptRecord {
@@ -58,6 +63,17 @@ export class WebhooksRepository {
 
   findEndpointForUpdate(id: string, m: EntityManager): Promise<WebhookEndpointEntity | null> {
     return this.endpoints(m).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The endpoint's status, held until the transaction ends (a PATCH that disables it waits); null without the endpoint. */
+  async lockEndpointStatus(id: string, m: EntityManager): Promise<WebhookEndpointEntity['status'] | null> {
+    const [row] = await m.query<{ status: WebhookEndpointEntity['status'] }[]>('SELECT status FROM webhook_endpoints WHERE id = $1 FOR SHARE', [id]);
+    return row?.status ?? null;
+  }
+
+  async deliveryExists(endpointId: string, deliveryId: string, m: EntityManager): Promise<boolean> {
+    const rows = await m.query<unknown[]>('SELECT 1 FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2', [deliveryId, endpointId]);
+    return rows.length > 0;
   }
 
   saveEndpoint(e: WebhookEndpointEntity, m: EntityManager): Promise<WebhookEndpointEntity> {
@@ -122,7 +138,9 @@ export class WebhooksRepository {
    */
   async retryDelivery(endpointId: string, deliveryId: string, m: EntityManager): Promise<DeliveryStatus | null> {
     const [rows] = await m.query<[{ before: DeliveryStatus }[], number]>(
-      `UPDATE webhook_deliveries d SET status = 'PENDING', next_attempt_at = now(), updated_at = now(), delivered_at = NULL,
+      // clock_timestamp(), not now() (when the transaction began): taken with the row locked, so a retry that waited for
+      // an attempt to start is later than that start (AttemptContext.startedAt), and finishAttempt sees it.
+      `UPDATE webhook_deliveries d SET status = 'PENDING', next_attempt_at = clock_timestamp(), updated_at = now(), delivered_at = NULL,
               enqueued_at = CASE WHEN d.status = 'PENDING' THEN d.enqueued_at END
          FROM (SELECT id, status AS before FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 FOR UPDATE) old
         WHERE d.id = old.id
@@ -191,13 +209,13 @@ export class WebhooksRepository {
    * made already (a duplicate job) or the delivery is no longer due to go.
    */
   async startAttempt(deliveryId: string, attempt: number): Promise<AttemptContext | null> {
-    const [rows] = await this.dataSource.query<[{ id: string; event_id: string; endpoint_id: string }[], number]>(
+    const [rows] = await this.dataSource.query<[{ id: string; event_id: string; endpoint_id: string; started_at: string }[], number]>(
       // The sweeper's clock starts with the attempt, not with the claim: a job that waited in Redis is not sent twice.
       `UPDATE webhook_deliveries d SET attempts = $2, enqueued_at = now(), updated_at = now()
          FROM webhook_endpoints w
         WHERE d.id = $1 AND w.id = d.endpoint_id AND w.status = 'ENABLED'
           AND d.status = 'PENDING' AND d.attempts = $2 - 1 AND d.enqueued_at IS NOT NULL
-       RETURNING d.id, d.event_id, d.endpoint_id`,
+       RETURNING d.id, d.event_id, d.endpoint_id, clock_timestamp()::text AS started_at`,
       [deliveryId, attempt],
     );
     if (!rows.length) return null;
@@ -206,32 +224,42 @@ export class WebhooksRepository {
       this.dataSource.query<{ payload: object }[]>('SELECT payload FROM webhook_events WHERE id = $1', [rows[0].event_id]),
     ]);
     if (!endpoint || !event.length) return null;
-    return { deliveryId, eventId: rows[0].event_id, payload: event[0].payload, endpoint };
+    return { deliveryId, eventId: rows[0].event_id, payload: event[0].payload, endpoint, startedAt: rows[0].started_at };
   }
 
   /**
-   * Records an attempt and moves its delivery on; the endpoint's failure streak starts, or ends on a success. Null when
-   * the delivery is gone (its endpoint was deleted meanwhile).
+   * Records an attempt (taken at `startedAt`, AttemptContext) and moves its delivery on; the endpoint's failure streak
+   * starts, or ends on a success. Null when the delivery is gone (its endpoint was deleted meanwhile).
    */
   async finishAttempt(
     deliveryId: string,
     endpointId: string,
+    startedAt: string,
     a: AttemptRecord,
     wanted: NextStep,
     m: EntityManager,
   ): Promise<{ failingSince: Date | null; status: NextStep['status'] } | null> {
     // The endpoint before its delivery, as a PATCH that disables it locks them: the other order deadlocked with it.
     const [endpoint] = await m.query<{ status: string }[]>('SELECT status FROM webhook_endpoints WHERE id = $1 FOR NO KEY UPDATE', [endpointId]);
+    // Only a retry moves a PENDING delivery's due time past the start of its attempt (it was due when taken).
+    const [delivery] = await m.query<{ retried: boolean }[]>(
+      `SELECT status = 'PENDING' AND next_attempt_at > $2::timestamptz AS retried FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
+      [deliveryId, startedAt],
+    );
+    if (!delivery) return null;
+    let next = wanted;
     // Disabled while this attempt was under way: its pending deliveries failed, and a retry may not bring this one back.
-    const next: NextStep = endpoint?.status === 'DISABLED' && wanted.status === 'PENDING' ? { status: 'FAILED' } : wanted;
-    const [moved] = await m.query<[{ id: string }[], number]>(
+    if (wanted.status !== 'DELIVERED' && endpoint?.status === 'DISABLED') next = { status: 'FAILED' };
+    // Retried while this attempt was under way: the retry asked for another attempt, due at once and not after the
+    // back-off, even when the schedule ran out. A success stands: the receiver has the event.
+    else if (wanted.status !== 'DELIVERED' && delivery.retried) next = { status: 'PENDING', retryInMs: 0 };
+    await m.query(
       `UPDATE webhook_deliveries SET status = $2::text::webhook_delivery_status, last_status_code = $3, enqueued_at = NULL, updated_at = now(),
               delivered_at = CASE WHEN $2::text = 'DELIVERED' THEN now() END,
               next_attempt_at = CASE WHEN $2::text = 'PENDING' THEN now() + ($4::int * interval '1 millisecond') ELSE next_attempt_at END
-        WHERE id = $1 RETURNING id`,
+        WHERE id = $1`,
       [deliveryId, next.status, a.statusCode, next.status === 'PENDING' ? next.retryInMs : 0],
     );
-    if (!moved.length) return null;
     await m.getRepository(WebhookDeliveryAttemptEntity).insert({ deliveryId, ...a });
     // The attempt frees a slot of the endpoint (WEBHOOK_ENDPOINT_CONCURRENCY): announced, so every relay claims its next
     // deliveries at once instead of at its next interval.

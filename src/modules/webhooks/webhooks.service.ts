@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { Actor } from '../../common/auth/principal';
-import { NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf, PageQueryDto } from '../../common/pagination/page';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { recordTestEvent } from '../webhook-outbox/outbox';
@@ -92,9 +92,10 @@ export class WebhooksService {
     return { endpoint, secret };
   }
 
-  /** A `webhook.test` event for this endpoint only, whatever it subscribes to and even while it is DISABLED (it then waits). */
+  /** A `webhook.test` event for this endpoint only, whatever it subscribes to; refused while it is DISABLED. */
   async sendTest(actor: Actor, id: string): Promise<string> {
     return this.dataSource.transaction(async (m) => {
+      await this.lockEnabled(m, id);
       const deliveryId = await recordTestEvent(m, id, { webhookId: id, message: 'Test event from Capaian' });
       if (!deliveryId) throw new NotFoundError('Webhook', id);
       await this.audit.record(m, actor, { action: 'webhook.test', entityType: 'webhook', entityId: id, after: { deliveryId } });
@@ -108,9 +109,13 @@ export class WebhooksService {
     return pageOf(items, total, q);
   }
 
-  /** PENDING again and due now (one more attempt after the schedule ran out); it goes once the endpoint is ENABLED. */
+  /**
+   * PENDING again and due now (one more attempt after the schedule ran out); refused while the endpoint is DISABLED.
+   * Asked for while an attempt is under way, it is another attempt at once should that one fail (finishAttempt).
+   */
   async retryDelivery(actor: Actor, id: string, deliveryId: string): Promise<DeliveryView> {
     await this.dataSource.transaction(async (m) => {
+      await this.lockEnabled(m, id, deliveryId);
       const before = await this.repo.retryDelivery(id, deliveryId, m);
       if (before === null) throw new NotFoundError('Delivery', deliveryId);
       await this.audit.record(m, actor, { action: 'webhook.delivery-retry', entityType: 'webhook-delivery', entityId: deliveryId, before: { status: before }, after: { status: 'PENDING' } });
@@ -118,6 +123,18 @@ export class WebhooksService {
     const after = await this.repo.findDelivery(id, deliveryId);
     if (!after) throw new NotFoundError('Delivery', deliveryId);
     return after;
+  }
+
+  /**
+   * Holds the endpoint's status to the end of the transaction, so a concurrent PATCH {enabled: false} either waits for
+   * this write or is seen by it. A DISABLED endpoint refuses (webhook-disabled): what it would queue would only wait.
+   */
+  private async lockEnabled(m: EntityManager, id: string, deliveryId?: string): Promise<void> {
+    const status = await this.repo.lockEndpointStatus(id, m);
+    if (!status) throw new NotFoundError('Webhook', id);
+    if (status !== 'DISABLED') return;
+    if (deliveryId && !(await this.repo.deliveryExists(id, deliveryId, m))) throw new NotFoundError('Delivery', deliveryId);
+    throw new ConflictError('webhook-disabled', `Webhook ${id} is DISABLED: re-enable it with PATCH {"enabled": true} first`);
   }
 
   private async change(

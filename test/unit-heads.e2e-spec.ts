@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { VacateStaleUnitHeads1796040000002 } from '../migrations/1796040000002-VacateStaleUnitHeads';
 import { NightlySchedule } from '../src/modules/recalculation/nightly-schedule.service';
 import { RecalculationService } from '../src/modules/recalculation/recalculation.service';
 import { BEHAVIOUR_ASPECTS } from '../src/modules/scoring/types';
@@ -539,4 +541,206 @@ describe('unit heads rated by their organisation (e2e, spec §5.4)', () => {
       expect((await post([row({ name: 'Dinas Lain', headNip: head.nip })])).body).toEqual({ created: 0, updated: 0, unchanged: 1, errors: [] });
     });
   });
+  describe('statements', () => {
+    it('a unit import follows any number of head changes in the same number of statements', async () => {
+      const period = await insertPeriod(t, { status: 'EVALUATION' });
+      const indicator = await insertIndicator(t);
+      const changeHeads = async (n: number) => {
+        const units = await Promise.all(Array.from({ length: n }, () => createUnit(t)));
+        const next: { nip: string }[] = [];
+        const appraisals: string[] = [];
+        for (const u of units) {
+          const [head, successor] = [await createEmployee(t, { unitId: u.id }), await createEmployee(t, { unitId: u.id })];
+          await setHead(u.id, head.id).expect(200);
+          appraisals.push(await appraisal(head.id, u.id, period.id, indicator.id), await appraisal(successor.id, u.id, period.id, indicator.id));
+          next.push(successor);
+        }
+        const rows = units.map((u, i) => ({ code: u.code, name: `Unit ${u.code}`, kind: 'DINAS', headNip: next[i].nip }));
+        const { res, count } = await statementsOf(() => t.http().post('/units/import').set(admin()).send({ units: rows }));
+        expect(res.body).toEqual({ created: 0, updated: n, unchanged: 0, errors: [] });
+        expect(Object.values(await marked(appraisals))).toEqual(appraisals.map(() => 'unit.import-head'));
+        return count;
+      };
+      expect(await changeHeads(4)).toBe(await changeHeads(1));
+    });
+  });
+
+  describe('a head who can no longer head their unit (spec §5.4)', () => {
+    const patchEmployee = (id: string, body: object) => t.http().patch(`/employees/${id}`).set(admin()).send(body);
+    const headOf = async (unitId: string) => (await t.http().get(`/units/${unitId}`).set(admin())).body.headEmployeeId as string | null;
+    async function headsUnit(ids: string[]): Promise<Record<string, boolean>> {
+      const rows = await db.query<{ id: string; heads_unit: boolean }[]>(`SELECT id, heads_unit FROM appraisals WHERE id = ANY($1::uuid[])`, [ids]);
+      return Object.fromEntries(rows.map((r) => [r.id, r.heads_unit]));
+    }
+    /** The unit.update audit rows of the unit that change its head: [before, after, reason]. */
+    async function headAudits(unitId: string): Promise<[string | null, string | null, string | null][]> {
+      const audit = await t.http().get(`/audit-events?entityId=${unitId}&action=unit.update`).set(admin());
+      return (audit.body.items as { before: { headEmployeeId: string | null }; after: { headEmployeeId: string | null }; reason: string | null }[])
+        .filter((e) => e.before.headEmployeeId !== e.after.headEmployeeId)
+        .map((e) => [e.before.headEmployeeId, e.after.headEmployeeId, e.reason]);
+    }
+    /** The import row that restates the employee as stored, in `unitCode`. */
+    async function importRow(id: string, unitCode: string): Promise<Record<string, unknown>> {
+      const e = (await t.http().get(`/employees/${id}`).set(admin())).body;
+      const { nip, name, employmentType, rank, rankSince, jobType, positionTitle } = e;
+      return { nip, name, employmentType, rank, rankSince, jobType, positionTitle, unitCode };
+    }
+    const importEmployees = (employees: object[]) => t.http().post('/employees/import').set(admin()).send({ employees });
+
+    /** world() with the unit rated BUTUH_PERBAIKAN, its head so rated, and a FINALIZED head appraisal of an earlier period. */
+    async function ratedWorld() {
+      const w = await world();
+      await setPredicate(w.period.id, w.unit.id, 'BUTUH_PERBAIKAN').expect(200);
+      await work(w.all);
+      expect((await score(w.a.head)).body).toMatchObject({ resultRatingSource: 'ORGANISATION', resultRating: 'BELOW_EXPECTATION' });
+      const earlier = await insertPeriod(t, { status: 'EVALUATION' });
+      const final = await appraisal(w.head.id, w.unit.id, earlier.id, w.indicator.id, 115, 'FINALIZED');
+      await db.query(`UPDATE appraisals SET heads_unit = true, finalized_at = now() WHERE id = $1`, [final]);
+      return { ...w, final };
+    }
+
+    /** The unit has no head; the head's open appraisal there is un-flagged, marked and then computed; the final one is kept. */
+    async function expectVacated(w: Awaited<ReturnType<typeof ratedWorld>>) {
+      expect(await headOf(w.unit.id)).toBeNull();
+      expect(await headOf(w.other.id)).toBe(w.otherHead.id);
+      expect(await marked([...w.all, w.final])).toEqual({ [w.a.head]: 'unit.head-vacated' });
+      expect(await headsUnit([w.a.head, w.final, w.a.otherHead])).toEqual({ [w.a.head]: false, [w.final]: true, [w.a.otherHead]: true });
+      expect(await headAudits(w.unit.id)).toEqual([
+        [w.head.id, null, expect.any(String)],
+        [null, w.head.id, null],
+      ]);
+      await work(w.all);
+      expect((await score(w.a.head)).body).toMatchObject({ ...COMPUTED_ABOVE, freshness: 'FRESH' });
+    }
+
+    it('moving the head to another unit clears the head, follows their open appraisal there, and audits; moving back restores nothing', async () => {
+      const w = await ratedWorld();
+      const moved = await patchEmployee(w.head.id, { unitId: w.other.id });
+      expect(moved.status).toBe(200);
+      expect(moved.body.unitId).toBe(w.other.id);
+      await expectVacated(w);
+
+      expect((await patchEmployee(w.head.id, { unitCode: (await t.http().get(`/units/${w.unit.id}`).set(admin())).body.code })).status).toBe(200);
+      expect(await headOf(w.unit.id)).toBeNull();
+      expect(await marked(w.all)).toEqual({});
+    });
+
+    it.each(['RETIRED', 'INACTIVE'])('a head who becomes %s stops heading their unit', async (status) => {
+      const w = await ratedWorld();
+      expect((await patchEmployee(w.head.id, { status })).status).toBe(200);
+      await expectVacated(w);
+      // ACTIVE again restores nothing.
+      expect((await patchEmployee(w.head.id, { status: 'ACTIVE' })).status).toBe(200);
+      expect(await headOf(w.unit.id)).toBeNull();
+    });
+
+    it('the employee import moving heads clears each unit they headed, in the same number of statements for one head or many', async () => {
+      const w = await ratedWorld();
+      const otherCode = (await t.http().get(`/units/${w.other.id}`).set(admin())).body.code as string;
+      const unitCode = (await t.http().get(`/units/${w.unit.id}`).set(admin())).body.code as string;
+      // The heads swap units; the staff are restated as they are.
+      const rows = [await importRow(w.head.id, otherCode), await importRow(w.otherHead.id, unitCode), await importRow(w.staff.id, unitCode), await importRow(w.otherStaff.id, otherCode)];
+      const imported = await importEmployees(rows);
+      expect(imported.body).toEqual({ created: 0, updated: 2, unchanged: 2, errors: [] });
+      expect([await headOf(w.unit.id), await headOf(w.other.id)]).toEqual([null, null]);
+      expect(await marked([...w.all, w.final])).toEqual({ [w.a.head]: 'unit.head-vacated', [w.a.otherHead]: 'unit.head-vacated' });
+      expect(await headsUnit([...w.all, w.final])).toEqual({ ...Object.fromEntries(w.all.map((id) => [id, false])), [w.final]: true });
+      for (const [unit, head] of [[w.unit, w.head], [w.other, w.otherHead]]) {
+        expect(await headAudits(unit.id)).toEqual([
+          [head.id, null, expect.any(String)],
+          [null, head.id, null],
+        ]);
+      }
+      await work(w.all);
+      expect((await score(w.a.head)).body).toMatchObject({ ...COMPUTED_ABOVE, freshness: 'FRESH' });
+
+      // One head moved or three: the import's transaction runs as many statements.
+      const movingHeads = async (n: number) => {
+        const to = await createUnit(t);
+        const heads = [];
+        for (let i = 0; i < n; i++) {
+          const u = await createUnit(t);
+          const head = await createEmployee(t, { unitId: u.id });
+          await setHead(u.id, head.id).expect(200);
+          heads.push({ unit: u, head });
+        }
+        const moves = await Promise.all(heads.map(({ head }) => importRow(head.id, to.code)));
+        const { res, count } = await statementsOf(() => importEmployees(moves));
+        expect(res.body).toEqual({ created: 0, updated: n, unchanged: 0, errors: [] });
+        for (const { unit } of heads) expect(await headOf(unit.id)).toBeNull();
+        return count;
+      };
+      expect(await movingHeads(3)).toBe(await movingHeads(1));
+    });
+
+    it('an employee who heads no unit moves or retires without touching any unit; an import clears only the unit whose head moved', async () => {
+      const w = await ratedWorld();
+      const [unitCode, otherCode] = await Promise.all([w.unit, w.other].map(async (u) => (await t.http().get(`/units/${u.id}`).set(admin())).body.code as string));
+      expect((await patchEmployee(w.staff.id, { unitId: w.other.id })).status).toBe(200);
+      expect((await patchEmployee(w.otherStaff.id, { status: 'RETIRED' })).status).toBe(200);
+      // A head whose other fields change, or who is restated as they are, keeps their unit.
+      expect((await patchEmployee(w.head.id, { positionTitle: 'Kepala Dinas Perhubungan', unitId: w.unit.id, status: 'ACTIVE' })).status).toBe(200);
+      expect((await importEmployees([await importRow(w.otherHead.id, otherCode)])).body).toMatchObject({ unchanged: 1, errors: [] });
+      expect([await headOf(w.unit.id), await headOf(w.other.id)]).toEqual([w.head.id, w.otherHead.id]);
+      expect(await marked([...w.all, w.final])).toEqual({});
+      expect(await headAudits(w.unit.id)).toEqual([[null, w.head.id, null]]);
+      expect(await headAudits(w.other.id)).toEqual([[null, w.otherHead.id, null]]);
+
+      // The staff member moving back beside the head moving away: only the head's unit loses its head.
+      const moved = await importEmployees([await importRow(w.staff.id, unitCode), await importRow(w.head.id, otherCode)]);
+      expect(moved.body).toEqual({ created: 0, updated: 2, unchanged: 0, errors: [] });
+      expect([await headOf(w.unit.id), await headOf(w.other.id)]).toEqual([null, w.otherHead.id]);
+      expect(await marked([...w.all, w.final])).toEqual({ [w.a.head]: 'unit.head-vacated' });
+      expect(await headsUnit([w.a.head, w.a.otherHead, w.final])).toEqual({ [w.a.head]: false, [w.a.otherHead]: true, [w.final]: true });
+      expect(await headAudits(w.other.id)).toEqual([[null, w.otherHead.id, null]]);
+    });
+    it('the migration VacateStaleUnitHeads clears the heads written before this rule, un-flags and marks their open appraisals, and keeps finalised ones', async () => {
+      const w = await ratedWorld();
+      const kept = await createUnit(t);
+      const keptHead = await createEmployee(t, { unitId: kept.id });
+      await setHead(kept.id, keptHead.id).expect(200);
+      // Stale heads as the employee writes left them before: written behind the service, and rolled back after.
+      const qr = db.createQueryRunner();
+      await qr.startTransaction();
+      try {
+        await qr.query(`UPDATE employees SET unit_id = $2 WHERE id = $1`, [w.head.id, w.other.id]);
+        await qr.query(`UPDATE employees SET status = 'RETIRED' WHERE id = $1`, [w.otherHead.id]);
+        await new VacateStaleUnitHeads1796040000002().up(qr);
+        const units = await qr.manager.query<{ id: string; head_employee_id: string | null }[]>(`SELECT id, head_employee_id FROM units WHERE id = ANY($1::uuid[])`, [[w.unit.id, w.other.id, kept.id]]);
+        expect(Object.fromEntries(units.map((u) => [u.id, u.head_employee_id]))).toEqual({ [w.unit.id]: null, [w.other.id]: null, [kept.id]: keptHead.id });
+        const appraisals = await qr.manager.query<{ id: string; heads_unit: boolean; reason: string | null }[]>(
+          `SELECT a.id, a.heads_unit, m.reason FROM appraisals a LEFT JOIN score_recalculation_marks m ON m.appraisal_id = a.id WHERE a.id = ANY($1::uuid[])`,
+          [[...w.all, w.final]],
+        );
+        expect(Object.fromEntries(appraisals.map((a) => [a.id, [a.heads_unit, a.reason]]))).toEqual({
+          [w.a.head]: [false, 'unit.head-vacated'],
+          [w.a.otherHead]: [false, 'unit.head-vacated'],
+          [w.a.staff]: [false, null],
+          [w.a.otherStaff]: [false, null],
+          [w.final]: [true, null],
+        });
+      } finally {
+        await qr.rollbackTransaction();
+        await qr.release();
+      }
+    });
+  });
 });
+
+/**
+ * What `send` answers, and how many statements the transaction that took an advisory lock (an import's) ran, its
+ * START TRANSACTION and COMMIT included.
+ */
+async function statementsOf<T>(send: () => Promise<T>): Promise<{ res: T; count: number }> {
+  const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+  try {
+    const res = await send();
+    const runners: unknown[] = spy.mock.contexts;
+    const ran = spy.mock.calls.map(([sql], i) => ({ sql, runner: runners[i] }));
+    const locking = ran.filter((q) => q.sql.includes('pg_advisory_xact_lock')).map((q) => q.runner);
+    expect(new Set(locking).size).toBe(1);
+    return { res, count: ran.filter((q) => q.runner === locking[0]).length };
+  } finally {
+    spy.mockRestore();
+  }
+}

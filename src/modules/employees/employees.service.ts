@@ -11,6 +11,7 @@ import { Page, pageOf } from '../../common/pagination/page';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
 import { UnitEntity } from '../units/entities/unit.entity';
 import { UnitsRepository } from '../units/units.repository';
+import { UnitsService } from '../units/units.service';
 import { CreateEmployeeDto, EmployeeImportRow, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto';
 import { ImportEmployeesDto } from './dto/import-employees.dto';
 import { CreatePenaltyDto } from './dto/penalty.dto';
@@ -26,6 +27,7 @@ export class EmployeesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly employees: EmployeesRepository,
     private readonly units: UnitsRepository,
+    private readonly unitHeads: UnitsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -84,6 +86,7 @@ export class EmployeesService {
     return this.dataSource.transaction(async (m) => {
       const changesSupervisor = dto.supervisorId !== undefined || dto.supervisorNip !== undefined;
       if (changesSupervisor) await lockGraph(m, GraphLock.SupervisorChain);
+      if (dto.unitId !== undefined || dto.unitCode !== undefined || dto.status !== undefined) await lockHeads(m);
       await this.get(actor, id, m);
       const before = (await this.employees.findByIdForUpdate(id, m))!;
       const merged = { ...before, ...pick(dto, WRITE_FIELDS), ...(dto.status ? { status: dto.status } : {}) };
@@ -118,6 +121,7 @@ export class EmployeesService {
       refuse(ownRecordRefusal(actor.principal, id, ownRecordChanges(before, merged)));
 
       const after = await this.employees.save(merged, m);
+      if (after.unitId !== before.unitId || after.status !== before.status) await this.unitHeads.vacateHeads(m, actor, [id]);
       const action = dto.status && dto.status !== 'ACTIVE' && before.status === 'ACTIVE' ? 'employee.deactivate' : 'employee.update';
       await this.audit.record(m, actor, { action, entityType: 'employee', entityId: id, before, after });
       return after;
@@ -154,6 +158,7 @@ export class EmployeesService {
   async import(actor: Actor, dto: ImportEmployeesDto, atomic: boolean): Promise<ImportResult> {
     return this.dataSource.transaction(async (m) => {
       await lockGraph(m, GraphLock.SupervisorChain);
+      await lockHeads(m);
       const read = readEmployeeRows(dto.employees.map((raw) => ({ raw, ...validateRow(EmployeeImportRow, raw) })));
       const { unitCodes, nips } = employeeLookups(read);
       const plan = planEmployeeImport(read, {
@@ -168,6 +173,7 @@ export class EmployeesService {
 
       await this.employees.insertMany(plan.create, m);
       await this.employees.updateMany(plan.update.map((u) => u.after), m);
+      await this.unitHeads.vacateHeads(m, actor, plan.update.filter((u) => u.after.unitId !== u.before.unitId).map((u) => u.before.id));
       await this.audit.recordMany(m, actor, [
         ...plan.create.map((w) => ({ action: 'employee.import-create', entityType: 'employee', entityId: w.id, after: w })),
         ...plan.update.map((u) => ({
@@ -251,6 +257,12 @@ export class EmployeesService {
     }
   }
 }
+
+/**
+ * A move or status change may end a unit's head (spec §5.4). The unit import reads heads without row locks under this
+ * lock, so taking it first keeps an import from writing back a head vacated meanwhile.
+ */
+const lockHeads = (m: EntityManager) => lockGraph(m, GraphLock.UnitTree);
 
 const refuse = (error: Error | null): void => {
   if (error) throw error;

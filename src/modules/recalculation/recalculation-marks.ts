@@ -8,25 +8,21 @@ export const MARKS_CHANNEL = 'score_marks';
 export const NOT_FROZEN = (a: string) => `${a}.status <> 'FINALIZED'`;
 
 /**
- * What to mark: appraisals by id; every appraisal of a period; the head appraisals (spec §5.4) of a period, or of
- * one unit in it; or the appraisals of some employees in one unit (a unit's old and new head), in every period.
+ * What to mark: appraisals by id; every appraisal of a period; or the head appraisals (spec §5.4) of a period, or of
+ * one unit in it.
  */
 export type MarkTarget =
   | { appraisalIds: string[] }
   | { periodId: string }
-  | { headsIn: { periodId: string; unitId?: string } }
-  | { unitId: string; employeeIds: string[] };
+  | { headsIn: { periodId: string; unitId?: string } };
 
 function markWhere(target: MarkTarget): { where: string; params: unknown[] } {
   if ('appraisalIds' in target) return { where: 'a.id = ANY($2::uuid[])', params: [target.appraisalIds] };
   if ('periodId' in target) return { where: 'a.period_id = $2', params: [target.periodId] };
-  if ('headsIn' in target) {
-    const { periodId, unitId } = target.headsIn;
-    return unitId
-      ? { where: `a.period_id = $2 AND a.unit_id = $3 AND ${HEADS_OWN_UNIT('a')}`, params: [periodId, unitId] }
-      : { where: `a.period_id = $2 AND ${HEADS_OWN_UNIT('a')}`, params: [periodId] };
-  }
-  return { where: 'a.unit_id = $2 AND a.employee_id = ANY($3::uuid[])', params: [target.unitId, target.employeeIds] };
+  const { periodId, unitId } = target.headsIn;
+  return unitId
+    ? { where: `a.period_id = $2 AND a.unit_id = $3 AND ${HEADS_OWN_UNIT('a')}`, params: [periodId, unitId] }
+    : { where: `a.period_id = $2 AND ${HEADS_OWN_UNIT('a')}`, params: [periodId] };
 }
 
 /**

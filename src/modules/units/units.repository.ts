@@ -137,6 +137,28 @@ export class UnitsRepository {
     );
   }
 
+  /**
+   * Clears the head of every unit headed by one of `employeeIds` who may no longer head it (spec §5.4, `canHead`
+   * negated: moved away or not ACTIVE), in one statement; answers each unit before and after.
+   */
+  async vacateHeads(employeeIds: string[], m: EntityManager): Promise<{ before: UnitEntity; after: UnitEntity }[]> {
+    if (!employeeIds.length) return [];
+    const [rows] = await m.query<[(UnitEntity & { vacatedAt: Date })[], number]>(
+      `WITH vacated AS (
+         SELECT u.id, u.code, u.name, u.kind, u.parent_id AS "parentId", u.public_service AS "publicService", u.active,
+                u.head_employee_id AS "headEmployeeId", u.created_at AS "createdAt", u.updated_at AS "updatedAt"
+           FROM units u JOIN employees e ON e.id = u.head_employee_id
+          WHERE e.id = ANY($1::uuid[]) AND NOT (e.status = 'ACTIVE' AND e.unit_id = u.id)
+          ORDER BY u.id
+            FOR UPDATE OF u
+       )
+       UPDATE units u SET head_employee_id = NULL, updated_at = now() FROM vacated v WHERE u.id = v.id
+       RETURNING v.*, u.updated_at AS "vacatedAt"`,
+      [employeeIds],
+    );
+    return rows.map(({ vacatedAt, ...before }) => ({ before, after: { ...before, headEmployeeId: null, updatedAt: vacatedAt } }));
+  }
+
   delete(id: string, m: EntityManager): Promise<unknown> {
     return this.repo(m).delete({ id });
   }

@@ -11,12 +11,12 @@ import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle } from '../../common/tree/tree';
 import { GraphLock, lockGraph } from '../../database/advisory-locks';
 import { markForUnitChanges } from '../recalculation/feedback-marks';
-import { followHeadChange } from '../recalculation/unit-head-marks';
+import { followHeadChanges } from '../recalculation/unit-head-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
 import { planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
-import { canHead } from './unit-heads';
+import { canHead, HeadCandidate } from './unit-heads';
 import { UnitsRepository } from './units.repository';
 
 @Injectable()
@@ -66,6 +66,8 @@ export class UnitsService {
       const moving = dto.parentId !== undefined;
       if (moving) await lockGraph(m, GraphLock.UnitTree);
       await this.get(actor, id, m);
+      // The candidate is share-locked before the unit row: employee writes lock the employee, then the units they vacate.
+      const [candidate] = dto.headEmployeeId ? await this.units.headCandidates({ ids: [dto.headEmployeeId] }, m) : [];
       const before = (await this.units.findByIdForUpdate(id, m))!;
       if (dto.code && dto.code !== before.code && (await this.units.existsCode(dto.code, m))) {
         throw new ConflictError('duplicate-unit-code', `A unit with the code ${dto.code} exists`, { field: 'code' });
@@ -82,12 +84,12 @@ export class UnitsService {
       const headChanges = dto.headEmployeeId !== undefined && dto.headEmployeeId !== before.headEmployeeId;
       if (headChanges) {
         refuseOwnHead(actor, before.headEmployeeId, dto.headEmployeeId ?? null);
-        if (dto.headEmployeeId) await this.requireHead(dto.headEmployeeId, before, m);
+        if (dto.headEmployeeId) requireHead(dto.headEmployeeId, candidate, before);
       }
       const after = await this.units.save({ ...before, ...dto }, m);
       // Unit indices of citizen feedback follow the tree and the publicService flags (spec §5.3).
       await markForUnitChanges(m, [{ before, after }], 'unit.update');
-      if (headChanges) await followHeadChange(m, id, before.headEmployeeId, after.headEmployeeId, 'unit.head');
+      if (headChanges) await followHeadChanges(m, [{ unitId: id, before: before.headEmployeeId, after: after.headEmployeeId }], 'unit.head');
       const action = dto.active === false && before.active ? 'unit.deactivate' : 'unit.update';
       await this.audit.record(m, actor, { action, entityType: 'unit', entityId: id, before, after });
       return after;
@@ -125,9 +127,8 @@ export class UnitsService {
       await this.units.insertMany(plan.create, m);
       await this.units.updateMany(plan.update.map((u) => u.after), m);
       await markForUnitChanges(m, plan.update, 'unit.import-update');
-      for (const { before, after } of plan.update) {
-        if (before.headEmployeeId !== after.headEmployeeId) await followHeadChange(m, after.id, before.headEmployeeId, after.headEmployeeId, 'unit.import-head');
-      }
+      const headChanges = plan.update.filter(({ before, after }) => before.headEmployeeId !== after.headEmployeeId);
+      await followHeadChanges(m, headChanges.map(({ before, after }) => ({ unitId: after.id, before: before.headEmployeeId, after: after.headEmployeeId })), 'unit.import-head');
       const audit: AuditEntry[] = [
         ...plan.create.map((u) => ({ action: 'unit.import-create', entityType: 'unit', entityId: u.id, after: u })),
         ...plan.update.map((u) => ({ action: 'unit.import-update', entityType: 'unit', entityId: u.before.id, ...u })),
@@ -137,17 +138,20 @@ export class UnitsService {
     });
   }
 
-  /** Spec §5.4: the head is an ACTIVE employee of the unit; an unknown id answers 400 like any missing id in a body. */
-  private async requireHead(employeeId: string, unit: UnitEntity, m: EntityManager): Promise<void> {
-    const [candidate] = await this.units.headCandidates({ ids: [employeeId] }, m);
-    if (!candidate) throw ValidationFailedError.field('headEmployeeId', `no employee has the id ${employeeId}`);
-    if (!canHead(candidate, unit.id)) {
-      throw new ConflictError(
-        'invalid-unit-head',
-        `Employee ${candidate.nip} is ${candidate.status}${candidate.unitId === unit.id ? '' : ` in another unit`}: the head of ${unit.code} must be an ACTIVE employee of it`,
-        { field: 'headEmployeeId' },
-      );
-    }
+  /**
+   * Spec §5.4, inside the transaction that wrote `employeeIds`: every unit one of them heads but may no longer head
+   * (moved away, not ACTIVE) loses its head, and their appraisals there follow. A constant number of statements for any
+   * number of employees. Moving back restores nothing: the unit's head is named again.
+   */
+  async vacateHeads(m: EntityManager, actor: Actor, employeeIds: string[]): Promise<void> {
+    const vacated = await this.units.vacateHeads(employeeIds, m);
+    if (!vacated.length) return;
+    await followHeadChanges(m, vacated.map(({ before }) => ({ unitId: before.id, before: before.headEmployeeId, after: null })), 'unit.head-vacated');
+    await this.audit.recordMany(
+      m,
+      actor,
+      vacated.map((u) => ({ action: 'unit.update', entityType: 'unit', entityId: u.before.id, ...u, reason: 'The head left the unit or is no longer ACTIVE' })),
+    );
   }
 
   private async requireParent(actor: Actor, parentId: string, m: EntityManager): Promise<void> {
@@ -158,6 +162,17 @@ export class UnitsService {
   }
 }
 
+/** Spec §5.4: the head is an ACTIVE employee of the unit; an unknown id answers 400 like any missing id in a body. */
+function requireHead(employeeId: string, candidate: HeadCandidate | undefined, unit: UnitEntity): void {
+  if (!candidate) throw ValidationFailedError.field('headEmployeeId', `no employee has the id ${employeeId}`);
+  if (!canHead(candidate, unit.id)) {
+    throw new ConflictError(
+      'invalid-unit-head',
+      `Employee ${candidate.nip} is ${candidate.status}${candidate.unitId === unit.id ? '' : ` in another unit`}: the head of ${unit.code} must be an ACTIVE employee of it`,
+      { field: 'headEmployeeId' },
+    );
+  }
+}
 
 /** Being a unit's head changes how one's own appraisal is rated (spec §5.4): nobody names or replaces themselves (§8 rule 4). */
 function refuseOwnHead(actor: Actor, before: string | null, after: string | null): void {

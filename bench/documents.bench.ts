@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildEvaluationDocument, EvaluationView } from '../src/modules/documents/evaluation-document';
-import { renderPdf } from '../src/modules/documents/pdf-renderer';
+import { PdfRenderer } from '../src/modules/documents/pdf-renderer';
 import { BEHAVIOUR_ASPECTS } from '../src/modules/scoring/types';
 import { argValue, positiveInt } from './generate';
 
@@ -8,8 +8,10 @@ import { argValue, positiveInt } from './generate';
  * Spec §10 "Documents": rendering the evaluation PDF of one appraisal, the work GET
  * /appraisals/{id}/documents/evaluation.pdf does after its one read query. The view is built once (as the repository
  * returns it: three people, `--targets` targets, seven aspects); each run builds the document definition
- * (the pure builder) and renders it with pdfmake to bytes. The builder alone is the baseline, timed in the same
- * process. Options: --runs N (50), --warmup N (5), --targets N (10). No database needed.
+ * (the pure builder) and renders it with pdfmake to bytes in the renderer's worker threads. The builder alone is the
+ * baseline, timed in the same process. Then 10 documents at once, with the longest the event loop was held meanwhile:
+ * the renders run off the loop, so that stays near the idle loop's figure. Options: --runs N (50), --warmup N (5),
+ * --targets N (10). No database needed.
  */
 const arg = (name: string, env: string) => argValue(process.argv, name) ?? process.env[env];
 const RUNS = positiveInt(arg('runs', 'BENCH_DOCUMENTS_RUNS'), '--runs') ?? 50;
@@ -55,16 +57,31 @@ async function time(run: () => unknown): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
+  const renderer = new PdfRenderer();
   let bytes = 0;
   const build = await time(() => buildEvaluationDocument(VIEW));
   const render = await time(async () => {
-    bytes = (await renderPdf(buildEvaluationDocument(VIEW))).length;
+    bytes = (await renderer.renderPdf(buildEvaluationDocument(VIEW))).length;
   });
   console.log(`evaluation PDF, ${TARGETS} targets, ${RUNS} runs (after ${WARMUP} untimed), ${bytes} bytes`);
-  for (const [name, ms] of [['builder alone', build], ['builder + pdfmake', render]] as const) {
+  for (const [name, ms] of [['builder alone', build], ['builder + render', render]] as const) {
     console.log(`${name.padEnd(18)} p50 ${fmt(quantile(ms, 0.5))} ms  p95 ${fmt(quantile(ms, 0.95))} ms  max ${fmt(ms[ms.length - 1])} ms`);
   }
   console.log(`render/builder at p50: ${(quantile(render, 0.5) / quantile(build, 0.5)).toFixed(0)}×`);
+
+  const loopHeld = async (work: () => Promise<unknown>) => {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    const start = performance.now();
+    await work();
+    const wall = performance.now() - start;
+    h.disable();
+    return { wall, maxMs: h.max / 1e6 };
+  };
+  const idle = await loopHeld(() => new Promise((resolve) => setTimeout(resolve, 500)));
+  const burst = await loopHeld(() => Promise.all(Array.from({ length: 10 }, () => renderer.renderPdf(buildEvaluationDocument(VIEW)))));
+  console.log(`10 at once: ${fmt(burst.wall)} ms; longest event-loop delay ${fmt(burst.maxMs)} ms (idle loop: ${fmt(idle.maxMs)} ms)`);
+  await renderer.onApplicationShutdown();
 }
 
 void main();

@@ -223,7 +223,7 @@ describe('GET /appraisals/{id}/documents/evaluation.pdf (e2e)', () => {
     );
   });
 
-  it('answers 409 score-stale while a recalculation is pending, and 409 no-score before any score', async () => {
+  it('answers 409 score-stale while a recalculation is pending, and 404 no-score before any score, as the score read does', async () => {
     const w = await world();
     const self = await userToken(t, { role: 'EMPLOYEE', employeeId: w.employee.id });
     const submitted = await t
@@ -236,7 +236,8 @@ describe('GET /appraisals/{id}/documents/evaluation.pdf (e2e)', () => {
     expectProblem(await get(w.appraisalId), 409, 'score-stale');
 
     await db.query('DELETE FROM appraisal_scores WHERE appraisal_id = $1', [w.appraisalId]);
-    expectProblem(await get(w.appraisalId), 409, 'no-score');
+    expectProblem(await get(w.appraisalId), 404, 'no-score');
+    expectProblem(await t.http().get(`/appraisals/${w.appraisalId}/score`).set(auth(t.adminToken)), 404, 'no-score');
   });
 
   it('gives a FINALIZED appraisal the same bytes, dated at finalisation, with a strong ETag and 304 on If-None-Match', async () => {

@@ -54,7 +54,7 @@ describe('scores: batch recalculation and the period close (e2e)', () => {
 
   it('POST /periods/{id}/recalculate answers 202 and computes every appraisal, reporting progress', async () => {
     const { period, ids } = await unitWithAppraisals([10, 5, 10]);
-    expectProblem(await score(ids[0]), 404);
+    expectProblem(await score(ids[0]), 404, 'no-score');
     const res = await t.http().post(`/periods/${period.id}/recalculate`).set(admin());
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ periodId: period.id, status: 'QUEUED', trigger: 'MANUAL', progress: { done: 0, total: 3 } });

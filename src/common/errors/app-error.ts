@@ -42,6 +42,13 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** The appraisal exists and is visible, but has no score yet: the score read and the document answer alike. */
+export class NoScoreError extends AppError {
+  constructor(appraisalId: string) {
+    super('not-found', 'no-score', `Appraisal ${appraisalId} has no score yet: it is computed once the appraisal has targets`);
+  }
+}
+
 export class ConflictError extends AppError {
   constructor(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
     super('conflict', code, detail, extra);

@@ -21,6 +21,7 @@ export const PROBLEM_CODES = {
   'force-requires-admin': { status: 403, meaning: 'Only an admin user may force a period closed' },
   'cross-site-request': { status: 403, meaning: 'The queue dashboard takes changes only from its own page' },
   'not-found': { status: 404, meaning: "No such resource, or it is outside the caller's scope (answered alike)" },
+  'no-score': { status: 404, meaning: 'The appraisal has no score yet (it is computed once the appraisal has targets): the score read and the document answer alike' },
   'method-not-allowed': { status: 405, meaning: 'The queue dashboard is read-only (QUEUE_DASHBOARD_WRITE is off)' },
   conflict: { status: 409, meaning: 'A concurrent change won (same key written twice); read again and retry' },
   'duplicate-username': { status: 409, meaning: 'The username is taken' },
@@ -68,7 +69,6 @@ export const PROBLEM_CODES = {
   'feedback-state': { status: 409, meaning: 'The feedback is already published (publish) or rejected (reject)' },
   'ticket-used': { status: 409, meaning: 'The service ticket has already been used' },
   'ticket-expired': { status: 409, meaning: 'The service ticket has expired' },
-  'no-score': { status: 409, meaning: 'The appraisal has no score yet (it is computed once the appraisal has targets): there is nothing to print' },
   'score-stale': { status: 409, meaning: 'A recalculation of the score is pending (freshness STALE): the document, or the SIASN export of the period, waits for the fresh score; retry shortly' },
   'webhook-disabled': { status: 409, meaning: 'The webhook endpoint is DISABLED: re-enable it with `PATCH {enabled: true}` first (a test or a retry would not be sent)' },
   'etag-mismatch': { status: 412, meaning: 'The resource changed since the ETag sent in If-Match; read it again' },
@@ -81,6 +81,7 @@ export const PROBLEM_CODES = {
   'ticket-rate-limited': { status: 429, meaning: 'The daily cap of service tickets per issuer or per officer is reached; wait `Retry-After` (next midnight WITA)' },
   'internal-error': { status: 500, meaning: 'An unexpected error; quote the `requestId` when reporting it' },
   'not-ready': { status: 503, meaning: 'A dependency (database, Redis) is down; `checks` tells which' },
+  'renderer-unavailable': { status: 503, meaning: 'Too many documents are being rendered at this moment, or the thread rendering this one failed; wait the seconds of `Retry-After`' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -181,7 +181,7 @@ export class AppraisalsController {
     description: '`freshness` is STALE while a recalculation is pending for the appraisal.',
   })
   @ApiOkResponse({ type: ScoreDto })
-  @ApiNotFoundResponse({ description: 'No such appraisal, or no score yet', type: ProblemResponse })
+  @ApiNotFoundResponse({ description: '`not-found`: no such appraisal, or not visible to the caller; `no-score`: it has no score yet (computed once it has targets)', type: ProblemResponse })
   getAppraisalScore(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ScoreDto> {
     return this.scores.get(actor, id);
   }

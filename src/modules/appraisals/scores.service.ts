@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../common/auth/principal';
-import { NotFoundError } from '../../common/errors/app-error';
+import { NoScoreError } from '../../common/errors/app-error';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { ScoreDto } from './dto/score.dto';
 import { ScoresRepository } from './scores.repository';
@@ -15,7 +15,7 @@ export class ScoresService {
   async get(actor: Actor, appraisalId: string): Promise<ScoreDto> {
     const read = await this.scores.read(appraisalId);
     await this.access.visible(actor, read?.parties ?? null, appraisalId);
-    if (!read!.score) throw new NotFoundError(`Score of appraisal ${appraisalId} (none yet: it is computed once the appraisal has targets)`);
+    if (!read!.score) throw new NoScoreError(appraisalId);
     return ScoreDto.of(read!.score, read!.stale);
   }
 }

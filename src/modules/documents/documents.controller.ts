@@ -1,10 +1,20 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Res, StreamableFile } from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { DocumentsService, IF_NONE_MATCH_PATTERN, MAX_IF_NONE_MATCH } from './documents.service';
+import { PdfRendererUnavailableError } from './pdf-renderer';
 
 const ETAG = {
   description: 'Only for a FINALIZED appraisal: a strong validator of the document, for If-None-Match',
@@ -28,7 +38,7 @@ export class DocumentsController {
       'rating; the seven BerAKHLAK aspects and the behaviour rating; the predicate; the signature blocks ("Denpasar, <date>"). ' +
       'The date is the finalisation date (WITA) of a FINALIZED appraisal, else today. Visible to whoever may read the score ' +
       '(`GET /appraisals/{id}/score`). The score must be fresh: a pending recalculation answers 409 `score-stale`, an appraisal ' +
-      'without a score 409 `no-score`. A FINALIZED appraisal\'s document is the same bytes on every read and carries an ETag; send it ' +
+      'without a score 404 `no-score` (as the score read). A FINALIZED appraisal\'s document is the same bytes on every read and carries an ETag; send it ' +
       'in If-None-Match for a 304.',
   })
   @ApiHeader({
@@ -55,15 +65,24 @@ export class DocumentsController {
     description: 'Not modified: If-None-Match holds the ETag of the FINALIZED appraisal\'s document; no body',
     headers: { ETag: { ...ETAG, required: true }, 'Cache-Control': CACHE_CONTROL },
   })
-  @ApiNotFoundResponse({ description: 'No such appraisal, or not visible to the caller', type: ProblemResponse })
-  @ApiConflictResponse({ description: '`no-score` (the appraisal has no score yet), `score-stale` (a recalculation is pending)', type: ProblemResponse })
+  @ApiNotFoundResponse({ description: '`not-found`: no such appraisal, or not visible to the caller; `no-score`: it has no score yet', type: ProblemResponse })
+  @ApiConflictResponse({ description: '`score-stale`: a recalculation is pending', type: ProblemResponse })
+  @ApiServiceUnavailableResponse({
+    description: '`renderer-unavailable`: too many documents are being rendered at this moment, or the rendering thread failed; retry after Retry-After',
+    type: ProblemResponse,
+    headers: { 'Retry-After': { required: true, description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 3 } } },
+  })
   async getEvaluationDocument(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | undefined> {
-    const doc = await this.documents.evaluation(actor, id, ifNoneMatch);
+    const doc = await this.documents.evaluation(actor, id, ifNoneMatch).catch((e: unknown) => {
+      // The problem filter sends Retry-After with 429s only; the header set here stays on the 503 it sends.
+      if (e instanceof PdfRendererUnavailableError) res.header('Retry-After', String(e.retryAfterSeconds));
+      throw e;
+    });
     res.header('Cache-Control', 'private');
     if (doc.etag) res.header('ETag', doc.etag);
     if (doc.notModified) {

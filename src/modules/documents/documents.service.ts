@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../common/auth/principal';
-import { ConflictError, ValidationFailedError } from '../../common/errors/app-error';
+import { ConflictError, NoScoreError, ValidationFailedError } from '../../common/errors/app-error';
 import { fileNamePart } from '../../common/http/file-name';
 import { witaDate } from '../../common/time/wita';
 import { AppraisalAccessService } from '../appraisals/appraisal-access.service';
 import { DocumentsRepository } from './documents.repository';
 import { buildEvaluationDocument, EvaluationView } from './evaluation-document';
-import { renderPdf } from './pdf-renderer';
+import { PdfRenderer } from './pdf-renderer';
 
 /** Bump when the layout changes, so the ETags of finalised documents change with their bytes. */
 const LAYOUT_VERSION = 1;
@@ -36,6 +36,7 @@ export class DocumentsService {
   constructor(
     private readonly documents: DocumentsRepository,
     private readonly access: AppraisalAccessService,
+    private readonly renderer: PdfRenderer,
   ) {}
 
   /**
@@ -50,13 +51,13 @@ export class DocumentsService {
     const source = await this.documents.read(appraisalId);
     await this.access.visible(actor, source?.parties ?? null, appraisalId);
     const { view, status, finalizedAt, stale } = source!;
-    if (!view) throw new ConflictError('no-score', `Appraisal ${appraisalId} has no score yet: it is computed once the appraisal has targets`);
+    if (!view) throw new NoScoreError(appraisalId);
     if (stale) throw new ConflictError('score-stale', `The score of appraisal ${appraisalId} is being recalculated; ask again shortly`);
     const issuedAt = status === 'FINALIZED' && finalizedAt ? finalizedAt : now;
     const full: EvaluationView = { ...view, issuedAt: issuedAt.toISOString(), signedOn: witaDate(issuedAt) };
     const fileName = `evaluasi-kinerja-${fileNamePart(view.employee.nip)}-${fileNamePart(view.period.code)}.pdf`;
     const etag = status === 'FINALIZED' ? etagOfView(full) : null;
     if (etag && noneMatchHolds(ifNoneMatch, etag)) return { notModified: true, etag, fileName };
-    return { notModified: false, etag, fileName, pdf: await renderPdf(buildEvaluationDocument(full)) };
+    return { notModified: false, etag, fileName, pdf: await this.renderer.renderPdf(buildEvaluationDocument(full)) };
   }
 }

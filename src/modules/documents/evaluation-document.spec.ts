@@ -11,7 +11,7 @@ import {
   RATING_LABELS,
   SECTION_HEADINGS,
 } from './evaluation-document';
-import { renderPdf } from './pdf-renderer';
+import { PDF_POOL_LIMITS, PdfRenderer } from './pdf-renderer';
 
 const person = (name: string, nip: string, rank: string) => ({ name, nip, rank, positionTitle: `Jabatan ${name}`, unitName: `Unit ${name}` });
 
@@ -125,14 +125,19 @@ describe('evaluation document (pure builder)', () => {
     expect(indonesianNumber(1234.5)).toBe('1.234,5');
   });
 
-  it('stamps the PDF with the issue instant, so the same view renders the same bytes', async () => {
+  it('stamps the PDF with the issue instant, so the same view renders the same bytes, in any thread', async () => {
     const doc = buildEvaluationDocument(VIEW);
     expect(doc.info.creationDate.toISOString()).toBe(VIEW.issuedAt);
-    const [a, b] = await Promise.all([renderPdf(buildEvaluationDocument(VIEW)), renderPdf(buildEvaluationDocument(VIEW))]);
-    expect(a.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(a.equals(b)).toBe(true);
-    const other = await renderPdf(buildEvaluationDocument({ ...VIEW, predicate: 'SANGAT_BAIK' }));
-    expect(other.equals(a)).toBe(false);
+    const renderer = new PdfRenderer({ ...PDF_POOL_LIMITS, maxThreads: 2 });
+    try {
+      const [a, b] = await Promise.all([renderer.renderPdf(buildEvaluationDocument(VIEW)), renderer.renderPdf(buildEvaluationDocument(VIEW))]);
+      expect(a.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(a.equals(b)).toBe(true);
+      const other = await renderer.renderPdf(buildEvaluationDocument({ ...VIEW, predicate: 'SANGAT_BAIK' }));
+      expect(other.equals(a)).toBe(false);
+    } finally {
+      await renderer.onApplicationShutdown();
+    }
   });
 
   it('derives a strong ETag from the view and matches If-None-Match weakly', () => {

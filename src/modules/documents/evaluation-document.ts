@@ -131,7 +131,11 @@ export interface DocDefinition {
   defaultStyle: { font: 'Roboto'; fontSize: number };
   styles: Record<string, Record<string, unknown>>;
   content: Content[];
-  footer: (currentPage: number, pageCount: number) => Content;
+  /**
+   * The text under every page, `{currentPage}` and `{pageCount}` filled in by the renderer: a template rather than
+   * pdfmake's footer function, so the definition stays plain data that can be sent to the rendering thread.
+   */
+  pageFooter: { text: string; alignment: 'center'; fontSize: number };
 }
 
 const NONE = '-';
@@ -272,6 +276,6 @@ export function buildEvaluationDocument(v: EvaluationView): DocDefinition {
       ),
       keepTogether(heading('VIII. PREDIKAT KINERJA PEGAWAI'), summary('Predikat Kinerja', predicate), signatures(v)),
     ],
-    footer: (currentPage, pageCount) => ({ text: `Halaman ${currentPage} dari ${pageCount}`, alignment: 'center', fontSize: 8 }),
+    pageFooter: { text: 'Halaman {currentPage} dari {pageCount}', alignment: 'center', fontSize: 8 },
   };
 }

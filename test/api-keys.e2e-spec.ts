@@ -205,6 +205,22 @@ describe('API keys (e2e)', () => {
       expect((await t.http().get('/units').set(withKey(b.key))).status).toBe(200);
     });
 
+    it('a key of a deactivated issuer answers 401 at once, as a revoked one; it works again if they are reactivated', async () => {
+      const issuer = await userToken(t, { role: 'ADMIN' });
+      const res = await t.http().post('/api-keys').set(auth(issuer.token)).send({ name: uniqueCode('key'), scopes: ['org:read'] });
+      expect(res.status).toBe(201);
+      const key = res.body.key as string;
+      // Used first, so that a cached principal would outlive the deactivation if it were not dropped with it.
+      expect((await t.http().get('/units').set(withKey(key))).status).toBe(200);
+
+      expect((await t.http().patch(`/users/${issuer.id}`).set(admin()).send({ active: false })).status).toBe(200);
+      expectProblem(await t.http().get('/units').set(withKey(key)), 401, 'unauthorized');
+      expectProblem(await t.http().get('/auth/me').set(withKey(key)), 401, 'unauthorized');
+
+      expect((await t.http().patch(`/users/${issuer.id}`).set(admin()).send({ active: true })).status).toBe(200);
+      expect((await t.http().get('/units').set(withKey(key))).status).toBe(200);
+    });
+
     it('answers DELETE of an unknown key with 404', async () => {
       expectProblem(await t.http().delete('/api-keys/00000000-0000-4000-8000-000000000000').set(admin()), 404, 'not-found');
     });

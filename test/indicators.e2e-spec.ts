@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
+import { insertPeriod } from './planning-fixtures';
 
 type Indicator = { id: string; code: string } & Record<string, unknown>;
 
@@ -235,6 +236,47 @@ describe('indicators (e2e)', () => {
       const res = await t.http().patch(`/indicators/${i.id}`).set(admin()).send({ direction: 'LOWER_IS_BETTER', aggregation: 'LATEST', aspect: 'TIME' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ direction: 'LOWER_IS_BETTER', aggregation: 'LATEST', aspect: 'TIME' });
+    });
+  });
+
+  describe('recalculation marks (spec §6)', () => {
+    it('a change of direction or aggregation marks the appraisals not finalised that have a target on it, and only those', async () => {
+      const i = await createIndicator();
+      const other = await createIndicator();
+      const unit = await createUnit(t);
+      const period = await insertPeriod(t);
+      const appraisal = async (status: string, indicatorIds: string[]) => {
+        const employee = await createEmployee(t, { unitId: unit.id });
+        const [row] = await db.query<{ id: string }[]>(
+          `INSERT INTO appraisals (employee_id, period_id, unit_id, status) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [employee.id, period.id, unit.id, status],
+        );
+        for (const indicatorId of indicatorIds) {
+          await db.query('INSERT INTO appraisal_targets (appraisal_id, indicator_id, target, weight) VALUES ($1, $2, 10, 50)', [row.id, indicatorId]);
+        }
+        return row.id;
+      };
+      const open = await appraisal('AGREED', [i.id, other.id]);
+      const finalised = await appraisal('FINALIZED', [i.id]);
+      const elsewhere = await appraisal('ASSESSED', [other.id]);
+      const marks = async () =>
+        Object.fromEntries(
+          (
+            await db.query<{ appraisal_id: string; version: number; reason: string }[]>(
+              'SELECT appraisal_id, version::int AS version, reason FROM score_recalculation_marks WHERE appraisal_id = ANY($1)',
+              [[open, finalised, elsewhere]],
+            )
+          ).map((r) => [r.appraisal_id, { version: r.version, reason: r.reason }]),
+        );
+      const patch = async (change: object) => expect((await t.http().patch(`/indicators/${i.id}`).set(admin()).send(change)).status).toBe(200);
+
+      // Fields that no score is computed with, or the same values again, mark nothing.
+      await patch({ name: 'Nama lain', aspect: 'TIME', direction: i.direction, aggregation: i.aggregation });
+      expect(await marks()).toEqual({});
+      await patch({ direction: 'LOWER_IS_BETTER' });
+      expect(await marks()).toEqual({ [open]: { version: 1, reason: 'indicator.update' } });
+      await patch({ aggregation: 'LATEST' });
+      expect(await marks()).toEqual({ [open]: { version: 2, reason: 'indicator.update' } });
     });
   });
 

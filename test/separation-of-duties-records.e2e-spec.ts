@@ -4,6 +4,7 @@ import { witaDate } from '../src/common/time/wita';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, pnsNip, userToken } from './factories';
 import { insertFeedback } from './feedback-fixtures';
+import { insertPeriod } from './planning-fixtures';
 
 type Headers = Record<string, string>;
 
@@ -194,12 +195,79 @@ describe('separation of duties: own records, own feedback, ticket caps (e2e)', (
       ]);
       expect(await auditBy(caller.id)).toBe(auditBefore);
 
-      // Feedback about a colleague, or about the unit only, is theirs to moderate; and another moderator takes theirs.
-      const [aboutColleague] = await insertFeedback(t, { unitId: o.unit.id, employeeId: o.colleague.id, status: 'HELD', submittedOn: witaDate() });
-      const [aboutUnit] = await insertFeedback(t, { unitId: o.unit.id, status: 'HELD', submittedOn: witaDate() });
-      expect((await moderate(aboutColleague, 'publish', caller.headers)).body.status).toBe('PUBLISHED');
+      // Feedback about someone else, or about a unit only, outside the index of their own unit is theirs to moderate;
+      // and another moderator takes theirs.
+      const elsewhere = await createEmployee(t, { unitId: o.other.id });
+      const [aboutOther] = await insertFeedback(t, { unitId: o.other.id, employeeId: elsewhere.id, status: 'HELD', submittedOn: witaDate() });
+      const [aboutUnit] = await insertFeedback(t, { unitId: o.other.id, status: 'HELD', submittedOn: witaDate() });
+      expect((await moderate(aboutOther, 'publish', caller.headers)).body.status).toBe('PUBLISHED');
       expect((await moderate(aboutUnit, 'reject', caller.headers)).body.status).toBe('REJECTED');
       expect((await moderate(held, 'publish', admin())).body.status).toBe('PUBLISHED');
+    });
+
+    it.each(['ADMIN', 'HR_OPERATOR'] as const)(
+      'an %s cannot moderate feedback counted in the service index of their own unit (spec §5.3), whoever it names',
+      async (role) => {
+        // root ← service (publicService) ← desk (where the caller works: its nearest publicService unit is `service`)
+        //                                 ← nested (publicService: its own index, and inside service's subtree too)
+        //      ← sibling (publicService: another index)
+        const root = await createUnit(t);
+        const service = await createUnit(t, { parentId: root.id, publicService: true });
+        const desk = await createUnit(t, { parentId: service.id });
+        const nested = await createUnit(t, { parentId: service.id, publicService: true });
+        const sibling = await createUnit(t, { parentId: root.id, publicService: true });
+        const me = await createEmployee(t, { unitId: desk.id });
+        const colleague = await createEmployee(t, { unitId: nested.id });
+        const user = await userToken(t, { role, employeeId: me.id, ...(role === 'HR_OPERATOR' ? { unitId: root.id } : {}) });
+        const headers = auth(user.token);
+        const moderate = (id: string, action: string, h: Headers) => t.http().post(`/public-feedback/${id}/${action}`).set(h).send({});
+        const today = witaDate();
+        const auditBefore = await auditBy(user.id);
+
+        const counted: string[] = [];
+        for (const [unitId, employeeId] of [[service.id, null], [desk.id, null], [nested.id, colleague.id]] as const) {
+          const [published] = await insertFeedback(t, { unitId, employeeId, status: 'PUBLISHED', submittedOn: today });
+          const [held] = await insertFeedback(t, { unitId, employeeId, status: 'HELD', submittedOn: today });
+          counted.push(published, held);
+          const res = await moderate(published, 'reject', headers);
+          expectProblem(res, 403, 'own-feedback');
+          expect(res.body.detail).toMatch(/service index of their own unit/);
+          expectProblem(await moderate(held, 'publish', headers), 403, 'own-feedback');
+          expectProblem(await moderate(held, 'reject', headers), 403, 'own-feedback');
+        }
+        const stored = await db.query<{ status: string; moderated_by: string | null }[]>(
+          'SELECT status::text, moderated_by FROM public_feedback WHERE id = ANY($1) ORDER BY status::text',
+          [counted],
+        );
+        expect(stored).toEqual([...Array(3).fill({ status: 'HELD', moderated_by: null }), ...Array(3).fill({ status: 'PUBLISHED', moderated_by: null })]);
+        expect(await auditBy(user.id)).toBe(auditBefore);
+
+        // Another unit's index is theirs to moderate; another moderator takes the refused ones.
+        const [there] = await insertFeedback(t, { unitId: sibling.id, status: 'PUBLISHED', submittedOn: today });
+        const [heldThere] = await insertFeedback(t, { unitId: sibling.id, status: 'HELD', submittedOn: today });
+        expect((await moderate(there, 'reject', headers)).body.status).toBe('REJECTED');
+        expect((await moderate(heldThere, 'publish', headers)).body.status).toBe('PUBLISHED');
+        expect((await moderate(counted[0], 'reject', admin())).body.status).toBe('REJECTED');
+      },
+    );
+
+    it('follows the unit an appraisal of the period took: a moved moderator still cannot moderate their former unit', async () => {
+      const service = await createUnit(t, { publicService: true });
+      const now = await createUnit(t, { publicService: true });
+      const me = await createEmployee(t, { unitId: service.id });
+      const today = witaDate();
+      const period = await insertPeriod(t, { start: today, end: today });
+      await db.query(`INSERT INTO appraisals (employee_id, period_id, unit_id, status) VALUES ($1, $2, $3, 'AGREED')`, [me.id, period.id, service.id]);
+      expect((await t.http().patch(`/employees/${me.id}`).set(admin()).send({ unitId: now.id })).status).toBe(200);
+      const user = await userToken(t, { role: 'ADMIN', employeeId: me.id });
+      const [before] = await insertFeedback(t, { unitId: service.id, status: 'PUBLISHED', submittedOn: today });
+      const [older] = await insertFeedback(t, { unitId: service.id, status: 'PUBLISHED', submittedOn: '2001-01-01' });
+      const [current] = await insertFeedback(t, { unitId: now.id, status: 'PUBLISHED', submittedOn: '2001-01-01' });
+      const reject = (id: string) => t.http().post(`/public-feedback/${id}/reject`).set(auth(user.token)).send({});
+      expectProblem(await reject(before), 403, 'own-feedback');
+      expectProblem(await reject(current), 403, 'own-feedback');
+      // Feedback on the former unit from a date none of their appraisals covers moves none of their scores.
+      expect((await reject(older)).body.status).toBe('REJECTED');
     });
 
     it.each(['ADMIN', 'HR_OPERATOR'] as const)('an %s cannot issue a service ticket naming themselves', async (role) => {

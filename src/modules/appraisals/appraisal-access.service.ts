@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, ownEmployeeId, Principal } from '../../common/auth/principal';
+import { Actor, actsAsEmployee, Principal } from '../../common/auth/principal';
 import { ForbiddenError, NotFoundError } from '../../common/errors/app-error';
 import { UnitsRepository } from '../units/units.repository';
 import { AppraisalsRepository } from './appraisals.repository';
@@ -81,12 +81,11 @@ export class AppraisalAccessService {
 
   /**
    * Every decision on an appraisal (verifying or rejecting evidence, behaviour, override, resolving the
-   * objection, reassigning) calls this: it is refused first to a user linked to the appraised employee,
-   * whatever their role, admins included (spec §8 rule 1), and then needs one of the given parts.
+   * objection, reassigning) calls this: it is refused first to a caller acting as the appraised employee
+   * (actsAsEmployee), whatever their role, admins included (spec §8 rule 1), and then needs one of the given parts.
    */
   requireDecider(p: Principal, a: Pick<AppraisalEntity, 'employeeId'>, relation: AppraisalRelation, allowed: AppraisalRole[], what: string): void {
-    const me = ownEmployeeId(p);
-    if (me !== null && me === a.employeeId) {
+    if (actsAsEmployee(p, a.employeeId)) {
       throw new ForbiddenError(`Nobody may ${what} on their own appraisal`, 'own-appraisal');
     }
     this.require(relation, allowed, what);

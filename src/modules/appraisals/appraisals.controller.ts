@@ -344,7 +344,10 @@ export class AppraisalsController {
     },
   })
   @ApiOkResponse({ type: ObjectionDto })
-  @ApiForbiddenResponse(decisionForbidden('the reviewer or an admin'))
+  @ApiForbiddenResponse({
+    description: `${decisionForbidden('the reviewer or an admin').description}, \`four-eyes\` (the caller, or the user who issued the calling key, filed the objection)`,
+    type: ProblemResponse,
+  })
   @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })
   @ApiConflictResponse({
     description: 'Already decided (`objection-resolved`); `rating-from-organisation` (an accepted objection with resultRatingOverride for a unit head rated by the organisation, spec §5.4)',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { Actor, actsAsEmployee } from '../../common/auth/principal';
 import { AppError, ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
 import { EmployeesRepository } from '../employees/employees.repository';
@@ -142,7 +142,7 @@ export class AppraisalsService {
     }
     if (candidate.status !== 'ACTIVE') throw invalidAssessor(field, 'inactive', `Employee ${candidateId} is ${candidate.status}, not ACTIVE`);
     if (candidateId === appraiseeId) throw invalidAssessor(field, 'appraisee', 'The appraised employee cannot assess or review their own appraisal');
-    if (ownEmployeeId(actor.principal) === candidateId) {
+    if (actsAsEmployee(actor.principal, candidateId)) {
       throw invalidAssessor(field, 'caller', 'You cannot make yourself the assessor or reviewer');
     }
     if (await this.employees.isInChainAbove(appraiseeId, candidateId, m)) {

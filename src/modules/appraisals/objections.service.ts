@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
-import { Actor } from '../../common/auth/principal';
-import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { Actor, sodIdentities } from '../../common/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { objectionWindowOpen, OBJECTION_WINDOW_DAYS } from './appraisal-rules';
 import { AppraisalsRepository } from './appraisals.repository';
@@ -13,7 +13,7 @@ import { ObjectionEntity } from './entities/objection.entity';
 import { markForRecalculation } from '../recalculation/recalculation-marks';
 import { recordAppraisalEvent } from '../webhook-outbox/domain-events';
 
-/** Keberatan (PP 30/2019 art. 59): filed by the employee, decided once and for all by the reviewer. */
+/** Keberatan (PP 30/2019 art. 59): filed by the employee (or an admin), decided once and for all by the reviewer, never by its filer. */
 @Injectable()
 export class ObjectionsService {
   constructor(
@@ -46,7 +46,10 @@ export class ObjectionsService {
       if (await this.appraisals.findObjection(appraisalId, m)) {
         throw new ConflictError('objection-exists', 'This appraisal already has an objection');
       }
-      const objection = await this.appraisals.saveObjection({ appraisalId, reason: dto.reason, filedBy: actor.principal.id, status: 'PENDING' }, m);
+      const objection = await this.appraisals.saveObjection(
+        { appraisalId, reason: dto.reason, filedBy: actor.principal.id, filerIds: sodIdentities(actor.principal), status: 'PENDING' },
+        m,
+      );
       await this.audit.record(m, actor, { action: 'objection.file', entityType: 'objection', entityId: objection.id, after: objection });
       await recordAppraisalEvent(m, 'appraisal.objection_filed', appraisalId, { objectionId: objection.id, filedAt: objection.filedAt });
       return objection;
@@ -64,6 +67,7 @@ export class ObjectionsService {
       this.access.requireDecider(actor.principal, appraisal, relation, ['reviewer', 'admin'], 'resolve the objection');
       const before = await this.appraisals.findObjectionForUpdate(appraisalId, m);
       if (!before) throw new NotFoundError('Objection of appraisal', appraisalId);
+      refuseOwnObjection(actor, before);
       if (before.status !== 'PENDING') {
         throw new ConflictError('objection-resolved', `The objection was already ${before.status}; the decision is final`);
       }
@@ -103,5 +107,15 @@ export class ObjectionsService {
       await recordAppraisalEvent(m, 'appraisal.objection_resolved', appraisalId, { objectionId: after.id, decision: after.status, resolvedAt: after.resolvedAt });
       return after;
     });
+  }
+}
+
+/**
+ * Four eyes (spec §8): whoever filed the objection (a key and its issuer alike) cannot resolve it, or one admin or key
+ * could re-open someone else's finalised appraisal with ratings of their choosing.
+ */
+function refuseOwnObjection(actor: Actor, objection: ObjectionEntity): void {
+  if (sodIdentities(actor.principal).some((who) => objection.filerIds.includes(who))) {
+    throw new ForbiddenError('You filed this objection: someone else must resolve it (four eyes)', 'four-eyes');
   }
 }

@@ -21,7 +21,9 @@ import { AssessorTrainingDto, AssessorTrainingQueryDto, CreateAssessorTrainingDt
 const READ = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const, 'EMPLOYEE' as const], scope: 'org:read' as const };
 const WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'org:write' as const };
 const OWN_RECORD = {
-  description: '`own-record`: the training is the caller\'s own (a key\'s: its issuer\'s), which nobody records or deletes (spec §11)',
+  description:
+    '`own-record`: the training is the caller\'s own (a key\'s: its issuer\'s), which nobody records or deletes (spec §11); ' +
+    '`own-appraisal`: its employee assesses or reviews an appraisal of the caller that is not FINALIZED (spec §8)',
   type: ProblemResponse,
 };
 

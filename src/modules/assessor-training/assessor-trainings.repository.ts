@@ -33,6 +33,18 @@ export class AssessorTrainingsRepository {
     await this.repo(m).delete({ id });
   }
 
+  /** Whether the employee assesses or reviews an appraisal of any of `appraiseeIds` that is not FINALIZED. */
+  async assessesAnyOf(employeeId: string, appraiseeIds: string[], m: EntityManager): Promise<boolean> {
+    if (!appraiseeIds.length) return false;
+    const [row] = await m.query<{ found: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM appraisals
+                       WHERE employee_id = ANY($2::uuid[]) AND status <> 'FINALIZED'
+                         AND (assessor_id = $1 OR reviewer_id = $1)) AS found`,
+      [employeeId, appraiseeIds],
+    );
+    return row.found;
+  }
+
   async isTrained(employeeId: string, on: string, m?: EntityManager): Promise<boolean> {
     const [row] = await (m ?? this.dataSource.manager).query<{ trained: boolean }[]>(`SELECT ${TRAINED_ON('$1::uuid', '$2::date')} AS trained`, [employeeId, on]);
     return row.trained;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId, Principal } from '../../common/auth/principal';
+import { Actor, actingEmployeeIds, actsAsEmployee, ownEmployeeId, Principal } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
 import { witaDate } from '../../common/time/wita';
@@ -40,7 +40,7 @@ export class AssessorTrainingsService {
         if (!employee || !(await this.units.inScope(dataScopeOf(actor.principal), employee.unitId, m))) {
           throw ValidationFailedError.field('employeeId', `no employee has the id ${dto.employeeId}`);
         }
-        refuseOwn(actor.principal, employee.id, 'record');
+        await this.refuseOwn(actor.principal, employee.id, 'record', m);
         const created = await this.trainings.insert(
           {
             employeeId: employee.id,
@@ -73,7 +73,7 @@ export class AssessorTrainingsService {
     await this.dataSource.transaction(async (m) => {
       const before = await this.trainings.findWithUnit(id, m);
       if (!before || !(await this.units.inScope(dataScopeOf(actor.principal), before.unitId, m))) throw new NotFoundError('Assessor training', id);
-      refuseOwn(actor.principal, before.employeeId, 'delete');
+      await this.refuseOwn(actor.principal, before.employeeId, 'delete', m);
       await this.trainings.delete(id, m);
       const { unitId: _, ...record } = before;
       await this.audit.record(m, actor, { action: 'assessor-training.delete', entityType: 'assessor-training', entityId: id, before: record });
@@ -95,10 +95,17 @@ export class AssessorTrainingsService {
       `The period requires a trained assessor, and employee ${employeeId} holds no assessor training valid on ${today}`,
     );
   }
-}
 
-function refuseOwn(p: Principal, employeeId: string, verb: string): void {
-  if (ownEmployeeId(p) === employeeId) throw new ForbiddenError(`Nobody may ${verb} an assessor training of their own`, 'own-record');
+  /**
+   * Nobody records or deletes their own training (spec §11), nor one of whoever assesses or reviews their appraisal
+   * while it runs: with `requireTrainedAssessor` that decides whether the assessor may rate them at all (spec §8 rule 1).
+   */
+  private async refuseOwn(p: Principal, employeeId: string, verb: string, m: EntityManager): Promise<void> {
+    if (actsAsEmployee(p, employeeId)) throw new ForbiddenError(`Nobody may ${verb} an assessor training of their own`, 'own-record');
+    if (await this.trainings.assessesAnyOf(employeeId, actingEmployeeIds(p), m)) {
+      throw new ForbiddenError(`Nobody may ${verb} an assessor training of the assessor or reviewer of their own appraisal`, 'own-appraisal');
+    }
+  }
 }
 
 const duplicate = (dto: CreateAssessorTrainingDto) =>

@@ -16,10 +16,14 @@ export class ApiKeysRepository {
     return this.repo(m).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The unrevoked key with this prefix, and the employee its issuer is linked to (one query, joined). */
+  /**
+   * The unrevoked key with this prefix, and the employee its issuer is linked to (one query, joined); null also when
+   * its issuer is deactivated, whose keys stop with them.
+   */
   async findUnrevokedByPrefix(prefix: string): Promise<{ key: ApiKeyEntity; issuerEmployeeId: string | null } | null> {
     const key = await this.repo().findOne({ where: { prefix, revokedAt: IsNull() }, relations: { creator: true } });
-    return key && { key, issuerEmployeeId: key.creator?.employeeId ?? null };
+    if (!key || key.creator?.active === false) return null;
+    return { key, issuerEmployeeId: key.creator?.employeeId ?? null };
   }
 
   /** Newest first. */

@@ -9,6 +9,7 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { PrincipalCache } from './principal-cache';
+import { UsersRepository } from './users.repository';
 
 const KEY_PATTERN = /^cap_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -26,6 +27,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly audit: AuditService,
     private readonly principals: PrincipalCache,
+    private readonly users: UsersRepository,
   ) {}
 
   /** When this process last recorded each key's use: last_used_at is kept to the minute, not per request. */
@@ -62,7 +64,7 @@ export class ApiKeysService {
     return revoked;
   }
 
-  /** Resolves a presented key to its principal, or null when unknown, malformed or revoked. */
+  /** Resolves a presented key to its principal, or null when unknown, malformed, revoked or its issuer deactivated. */
   async authenticate(presented: string): Promise<ApiKeyPrincipal | null> {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return null;
@@ -75,8 +77,10 @@ export class ApiKeysService {
       const found = await this.keys.findUnrevokedByPrefix(match[1]);
       if (!found || !timingSafeEqual(Buffer.from(hash), Buffer.from(found.key.keyHash))) return null;
       const { key, issuerEmployeeId } = found;
-      principal = { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId };
-      this.principals.set(credential, principal, [key.id, ...(key.createdBy ? [key.createdBy] : [])], readAt);
+      const issuerCredentialSetters = key.createdBy ? await this.users.credentialSettersOf(key.createdBy) : { userIds: [], employeeIds: [] };
+      principal = { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId, issuerCredentialSetters };
+      // The issuer's deactivation or reset, or a reset of a setter of theirs, changes what the key answers for.
+      this.principals.set(credential, principal, [key.id, ...(key.createdBy ? [key.createdBy] : []), ...issuerCredentialSetters.userIds], readAt);
     }
     if (Date.now() - (this.touched.get(principal.id) ?? 0) >= TOUCH_EVERY_MS) {
       this.touched.set(principal.id, Date.now());

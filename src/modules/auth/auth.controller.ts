@@ -58,7 +58,9 @@ export class AuthController {
   })
   me(@CurrentActor() actor: Actor): MeDto {
     const p = actor.principal;
-    // A key's issuer stays private: it only binds the key in the separation of duties.
-    return p.kind === 'user' ? { ...p } : { kind: p.kind, id: p.id, name: p.name, scopes: p.scopes };
+    // A key's issuer and an account's credential setters stay private: they only bind it in the separation of duties.
+    return p.kind === 'user'
+      ? { kind: p.kind, id: p.id, username: p.username, role: p.role, employeeId: p.employeeId, unitId: p.unitId }
+      : { kind: p.kind, id: p.id, name: p.name, scopes: p.scopes };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CredentialSetters } from '../../common/auth/principal';
 import { offsetOf, PageQueryDto } from '../../common/pagination/page';
 import { UserEntity } from './entities/user.entity';
 
@@ -19,6 +20,23 @@ export class UsersRepository {
   /** SELECT … FOR UPDATE: serialises the updates of one user. */
   findByIdForUpdate(id: string, m: EntityManager): Promise<UserEntity | null> {
     return this.repo(m).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Whoever set the user's credentials, whoever set theirs, and so on, with the employees they are linked to: each can
+   * sign in as the next (spec §8). UNION stops at a cycle; the user itself is never its own setter.
+   */
+  async credentialSettersOf(id: string, m?: EntityManager): Promise<CredentialSetters> {
+    const rows = await (m ?? this.dataSource.manager).query<{ id: string; employee_id: string | null }[]>(
+      `WITH RECURSIVE setters(id) AS (
+         SELECT credentials_set_by FROM users WHERE id = $1 AND credentials_set_by IS NOT NULL
+         UNION
+         SELECT u.credentials_set_by FROM users u JOIN setters s ON s.id = u.id WHERE u.credentials_set_by IS NOT NULL
+       )
+       SELECT u.id, u.employee_id FROM users u JOIN setters s ON s.id = u.id WHERE u.id <> $1 ORDER BY u.id`,
+      [id],
+    );
+    return { userIds: rows.map((r) => r.id), employeeIds: rows.flatMap((r) => (r.employee_id ? [r.employee_id] : [])) };
   }
 
   /** `username` as stored: lower case. */
@@ -48,7 +66,7 @@ export class UsersRepository {
     return created[0]?.id ?? null;
   }
 
-  insert(user: Pick<UserEntity, 'username' | 'passwordHash' | 'role' | 'employeeId' | 'unitId'>, m: EntityManager): Promise<UserEntity> {
+  insert(user: Pick<UserEntity, 'username' | 'passwordHash' | 'role' | 'employeeId' | 'unitId' | 'credentialsSetBy'>, m: EntityManager): Promise<UserEntity> {
     return this.repo(m).save(this.repo(m).create(user));
   }
 

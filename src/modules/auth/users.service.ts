@@ -4,7 +4,7 @@ import { length } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
-import { Actor, UserPrincipal } from '../../common/auth/principal';
+import { Actor, CredentialSetters, UserPrincipal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { unsafeInput } from '../../common/http/safe-input';
 import { Page, PageQueryDto, pageOf } from '../../common/pagination/page';
@@ -85,7 +85,7 @@ export class UsersService implements OnApplicationBootstrap {
       // The sign-in stands either way; a failed upgrade is tried again at the next one.
       await this.rehash(user, password).catch((e: unknown) => this.logger.warn(`could not re-hash the password of ${user.username}: ${String(e)}`));
     }
-    return { ...toPrincipal(user), tokenVersion: user.tokenVersion };
+    return { ...toPrincipal(user, await this.users.credentialSettersOf(user.id)), tokenVersion: user.tokenVersion };
   }
 
   /** Stores a hash with the current algorithm and parameters, unless the password changed meanwhile. */
@@ -114,8 +114,10 @@ export class UsersService implements OnApplicationBootstrap {
     const readAt = this.principals.version;
     const user = await this.users.findById(id);
     if (!(user?.active && user.tokenVersion === tokenVersion)) return null;
-    const principal = toPrincipal(user);
-    this.principals.set(credential, principal, [id], readAt);
+    const setters = await this.users.credentialSettersOf(id);
+    const principal = toPrincipal(user, setters);
+    // A reset of any setter's password changes who can sign in as them, and so whom this user answers for.
+    this.principals.set(credential, principal, [id, ...setters.userIds], readAt);
     return principal;
   }
 
@@ -134,7 +136,15 @@ export class UsersService implements OnApplicationBootstrap {
         throw new ConflictError('employee-has-user', `Employee ${dto.employeeId} already has a user`);
       }
       const user = await this.users.insert(
-        { username, passwordHash, role: dto.role, employeeId: dto.employeeId ?? null, unitId: dto.unitId ?? null },
+        {
+          username,
+          passwordHash,
+          role: dto.role,
+          employeeId: dto.employeeId ?? null,
+          unitId: dto.unitId ?? null,
+          // Whoever chose the password can sign in as the new user (spec §8).
+          credentialsSetBy: actor.principal.id,
+        },
         m,
       );
       await this.audit.record(m, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: user });
@@ -158,6 +168,8 @@ export class UsersService implements OnApplicationBootstrap {
         {
           ...before,
           ...(passwordHash ? { passwordHash } : {}),
+          // Another admin's reset moves who holds the credentials; one's own change must not launder them (spec §8).
+          ...(passwordHash && actor.principal.id !== id ? { credentialsSetBy: actor.principal.id } : {}),
           ...(passwordHash || (dto.active === false && before.active) ? { tokenVersion: before.tokenVersion + 1 } : {}),
           ...(dto.active !== undefined ? { active: dto.active } : {}),
           ...(dto.unitId !== undefined ? { unitId: dto.unitId } : {}),
@@ -212,6 +224,6 @@ function impossibleCredentials(username: string, password: string): boolean {
   );
 }
 
-function toPrincipal(u: UserEntity): UserPrincipal {
-  return { kind: 'user', id: u.id, username: u.username, role: u.role, employeeId: u.employeeId, unitId: u.unitId };
+function toPrincipal(u: UserEntity, credentialSetters: CredentialSetters): UserPrincipal {
+  return { kind: 'user', id: u.id, username: u.username, role: u.role, employeeId: u.employeeId, unitId: u.unitId, credentialSetters };
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { Actor, actsAsEmployee } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { OrganisationPredicateEntity } from './entities/organisation-predicate.entity';
 import { PeriodEntity } from '../periods/entities/period.entity';
@@ -56,7 +56,7 @@ export class DistributionService {
       if (!period) throw new NotFoundError('Period', periodId);
       const unit = await this.unit(actor, unitId, m);
       // The predicate is the result rating of the unit's head (spec §5.4): the head may not set it (§8 rule 1).
-      if (unit.headEmployeeId !== null && ownEmployeeId(actor.principal) === unit.headEmployeeId) {
+      if (actsAsEmployee(actor.principal, unit.headEmployeeId)) {
         throw new ForbiddenError(`You head unit ${unit.code}: its organisation predicate is your own result rating`, 'own-appraisal');
       }
       if (period.status === 'CLOSED') {

@@ -5,7 +5,7 @@ import { findCycle } from '../../common/tree/tree';
 import type { UnitEntity } from '../units/entities/unit.entity';
 import { CheckedRow, ReadRows, readRows, spreadFailures } from '../../common/import/import-rows';
 import type { EmployeeImportRow } from './dto/employee.dto';
-import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal } from './employee-rules';
+import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal, supervisorChoiceRefusal } from './employee-rules';
 import type { EmployeeWrite } from './employees.repository';
 import type { EmployeeEntity } from './entities/employee.entity';
 
@@ -147,7 +147,11 @@ export function planEmployeeImport(read: EmployeeRows, ctx: EmployeeImportContex
     else fail(index, `supervisorNip: the row defining ${row.supervisorNip} failed`);
     // A row about the caller's own record that changes a part driving appraisal or promotion fails like any bad row.
     const before = existing.get(row.nip);
-    const refused = before && !errors.has(index) && ownRecordRefusal(principal, before.id, ownRecordChanges(before, write));
+    const refused =
+      !errors.has(index) &&
+      ((before && ownRecordRefusal(principal, before.id, ownRecordChanges(before, write))) ||
+        (write.supervisorId !== (before?.supervisorId ?? null) &&
+          supervisorChoiceRefusal(principal, { employeeId: before?.id ?? null, supervisorId: write.supervisorId }, ctx.supervisorLinks)));
     if (refused) fail(index, `own-record: ${refused.message}`);
   }
 

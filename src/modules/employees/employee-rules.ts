@@ -1,4 +1,4 @@
-import { ownEmployeeId, Principal } from '../../common/auth/principal';
+import { actingEmployeeIds, actsAsEmployee, Principal } from '../../common/auth/principal';
 import { FieldError, ForbiddenError } from '../../common/errors/app-error';
 import { EmployeeEntity, EmploymentType, Gender } from './entities/employee.entity';
 import { checkNip } from './nip';
@@ -60,6 +60,34 @@ export function ownRecordChanges(before: EmployeeEntity, after: Partial<Employee
 
 /** A caller linked to the employee may not change these parts of the record, whatever their role (403 `own-record`). */
 export function ownRecordRefusal(p: Principal, employeeId: string, parts: string[]): ForbiddenError | null {
-  if (!parts.length || ownEmployeeId(p) !== employeeId) return null;
+  if (!parts.length || !actsAsEmployee(p, employeeId)) return null;
   return new ForbiddenError(`Nobody may change the ${parts.join(', ')} of their own employee record`, 'own-record');
+}
+
+/**
+ * An appraisal takes its assessor (the supervisor) and its reviewer (the supervisor's supervisor) from the supervisor
+ * graph, so §8 rules 1 and 3 bind its edits too (403 `own-record`): a caller may not make themselves anyone's supervisor
+ * (they would choose whom they assess), nor change the supervisor of anyone above them (they would choose who reviews
+ * them). `employeeId`: the record changed, null for a new one; `links`: every employee's supervisor before the change.
+ */
+export function supervisorChoiceRefusal(
+  p: Principal,
+  change: { employeeId: string | null; supervisorId: string | null },
+  links: ReadonlyMap<string, string | null>,
+): ForbiddenError | null {
+  const me = actingEmployeeIds(p);
+  if (change.supervisorId !== null && me.includes(change.supervisorId)) {
+    return new ForbiddenError('Nobody names themselves the supervisor of an employee: they would choose whom they assess', 'own-record');
+  }
+  if (change.employeeId !== null && me.some((id) => chainAbove(id, links).has(change.employeeId!))) {
+    return new ForbiddenError('Nobody changes the supervisor of someone above them: they would choose who reviews them', 'own-record');
+  }
+  return null;
+}
+
+/** The supervisors above an employee, directly or not (a cycle ends the walk). */
+function chainAbove(employeeId: string, links: ReadonlyMap<string, string | null>): Set<string> {
+  const above = new Set<string>();
+  for (let at = links.get(employeeId) ?? null; at !== null && !above.has(at) && at !== employeeId; at = links.get(at) ?? null) above.add(at);
+  return above;
 }

@@ -16,7 +16,7 @@ import { CreateEmployeeDto, EmployeeImportRow, EmployeeQueryDto, UpdateEmployeeD
 import { ImportEmployeesDto } from './dto/import-employees.dto';
 import { CreatePenaltyDto } from './dto/penalty.dto';
 import { employeeLookups, planEmployeeImport, readEmployeeRows, WRITE_FIELDS } from './employee-import-plan';
-import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal } from './employee-rules';
+import { checkEmployeeIdentity, ownRecordChanges, ownRecordRefusal, supervisorChoiceRefusal } from './employee-rules';
 import { EmployeesRepository } from './employees.repository';
 import { EmployeeEntity, Potential } from './entities/employee.entity';
 import { PenaltyEntity } from './entities/penalty.entity';
@@ -56,6 +56,7 @@ export class EmployeesService {
       if (errors.length) throw new ValidationFailedError(errors);
       const unit = await this.resolveUnit(actor, { unitId: dto.unitId, unitCode: dto.unitCode }, m);
       const supervisorId = await this.resolveSupervisor(actor, dto, m);
+      if (supervisorId) refuse(supervisorChoiceRefusal(actor.principal, { employeeId: null, supervisorId }, new Map()));
       if (await this.employees.findByNip(dto.nip, m)) throw duplicateNip(dto.nip);
       const employee = await this.employees.save(
         {
@@ -119,6 +120,9 @@ export class EmployeesService {
       }
       if (merged.nip !== before.nip && (await this.employees.findByNip(merged.nip, m))) throw duplicateNip(merged.nip);
       refuse(ownRecordRefusal(actor.principal, id, ownRecordChanges(before, merged)));
+      if (merged.supervisorId !== before.supervisorId) {
+        refuse(supervisorChoiceRefusal(actor.principal, { employeeId: id, supervisorId: merged.supervisorId }, await this.employees.supervisorLinks(m)));
+      }
 
       const after = await this.employees.save(merged, m);
       if (after.unitId !== before.unitId || after.status !== before.status) await this.unitHeads.vacateHeads(m, actor, [id]);

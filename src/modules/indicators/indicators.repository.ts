@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { offsetOf } from '../../common/pagination/page';
+import { NOT_FROZEN } from '../recalculation/recalculation-marks';
 import { escapeLike } from '../units/units.repository';
 import { IndicatorQueryDto } from './dto/indicator.dto';
 import { IndicatorEntity } from './entities/indicator.entity';
@@ -64,6 +65,16 @@ export class IndicatorsRepository {
       [indicatorId],
     );
     return rows.filter((r) => r.status === 'CLOSED').map((r) => r.code);
+  }
+
+  /** The appraisals not yet finalised with a target on this indicator: the scores its scoring fields move. */
+  async openAppraisalIdsUsing(indicatorId: string, m: EntityManager): Promise<string[]> {
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT DISTINCT a.id FROM appraisal_targets t JOIN appraisals a ON a.id = t.appraisal_id
+        WHERE t.indicator_id = $1 AND ${NOT_FROZEN('a')}`,
+      [indicatorId],
+    );
+    return rows.map((r) => r.id);
   }
 
   save(indicator: Partial<IndicatorEntity>, m: EntityManager): Promise<IndicatorEntity> {

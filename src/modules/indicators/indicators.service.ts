@@ -5,6 +5,7 @@ import { AuditService } from '../../common/audit/audit.service';
 import { Actor } from '../../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf } from '../../common/pagination/page';
+import { markForRecalculation } from '../recalculation/recalculation-marks';
 import { UnitsRepository } from '../units/units.repository';
 import { CreateIndicatorDto, IndicatorQueryDto, UpdateIndicatorDto } from './dto/indicator.dto';
 import { IndicatorEntity } from './entities/indicator.entity';
@@ -12,6 +13,9 @@ import { IndicatorsRepository } from './indicators.repository';
 
 /** What scoring of a finalised appraisal depends on: frozen once a CLOSED period used the indicator (spec §3). */
 export const LOCKED_INDICATOR_FIELDS = ['direction', 'aggregation', 'aspect'] as const;
+
+/** The fields the capaian of a target is computed with (spec §5.1): a change moves the scores of its appraisals (spec §6). */
+const SCORED_INDICATOR_FIELDS = ['direction', 'aggregation'] as const;
 
 @Injectable()
 export class IndicatorsService {
@@ -82,6 +86,9 @@ export class IndicatorsService {
         }
         const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<IndicatorEntity>;
         const after = await this.indicators.save({ ...before, ...changes }, m);
+        if (SCORED_INDICATOR_FIELDS.some((f) => after[f] !== before[f])) {
+          await markForRecalculation(m, { appraisalIds: await this.indicators.openAppraisalIdsUsing(id, m) }, 'indicator.update');
+        }
         await this.audit.record(m, actor, { action: 'indicator.update', entityType: 'indicator', entityId: id, before, after });
         return after;
       })

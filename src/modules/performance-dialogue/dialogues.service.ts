@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId, sodIdentities } from '../../common/auth/principal';
+import { Actor, actsAsEmployee, sodIdentities } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf, PageQueryDto } from '../../common/pagination/page';
 import { witaDate } from '../../common/time/wita';
@@ -154,10 +154,10 @@ function requireOpen(period: PeriodEntity): void {
 }
 
 /**
- * The side the caller speaks for: the appraised employee (also a linked admin or HR operator, or a key of theirs),
- * else the assessor's side (the assessor, an admin or a key); null for anyone else.
+ * The side the caller speaks for: the appraised employee (anyone acting as them: a linked admin or HR operator, a key
+ * of theirs, an account whose credentials they set), else the assessor's side (the assessor, an admin or a key); null for anyone else.
  */
 function partyOf(actor: Actor, a: AppraisalEntity, relation: AppraisalRelation): DialogueParty | null {
-  if (ownEmployeeId(actor.principal) === a.employeeId) return 'EMPLOYEE';
+  if (actsAsEmployee(actor.principal, a.employeeId)) return 'EMPLOYEE';
   return relation.assessor || relation.admin ? 'ASSESSOR' : null;
 }

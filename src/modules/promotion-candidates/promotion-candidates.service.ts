@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { Actor, actsAsEmployee } from '../../common/auth/principal';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/page';
 import { witaDate } from '../../common/time/wita';
@@ -65,7 +65,7 @@ export class PromotionCandidatesService {
 
   async decide(actor: Actor, id: string, dto: DecisionDto): Promise<ShortlistDecisionEntity> {
     const s = await this.visibleShortlist(actor, id);
-    if (ownEmployeeId(actor.principal) === dto.employeeId) {
+    if (actsAsEmployee(actor.principal, dto.employeeId)) {
       throw new ForbiddenError('Nobody decides on their own place on a promotion shortlist', 'own-appraisal');
     }
     if (!(s.items as CandidateDto[]).some((i) => i.employee.id === dto.employeeId)) {

@@ -25,7 +25,10 @@ import { PublicFeedbackService } from './public-feedback.service';
 const STAFF = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'feedback:read' as const };
 const MODERATORS = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const] };
 const OWN_FEEDBACK = {
-  description: '`own-feedback`: the response is about the caller\'s own employee; nobody moderates feedback about themselves',
+  description:
+    '`own-feedback`: the response is about the caller\'s own employee, or counts in the service index of the caller\'s own ' +
+    'unit (over the subtree of the nearest publicService unit among their employee\'s unit and its ancestors: it feeds their ' +
+    'own appraisal); nobody moderates feedback about themselves',
   type: ProblemResponse,
 };
 

@@ -5,6 +5,7 @@ import { DataScope } from '../../common/auth/data-scope';
 import { offsetOf } from '../../common/pagination/page';
 import { WITA } from '../../common/time/wita';
 import { KeyedLock, lockKey } from '../../database/advisory-locks';
+import { nearestServiceUnits, subtrees } from '../feedback-index/feedback-index.sql';
 import { FeedbackQueryDto } from './dto/feedback.dto';
 import { PublicFeedbackEntity } from './entities/public-feedback.entity';
 
@@ -51,6 +52,26 @@ export class PublicFeedbackRepository {
       [employeeId],
     );
     return row.count;
+  }
+
+  /**
+   * Whether feedback on this unit, submitted on this WITA date, counts in the unit index of one of these employees
+   * (spec §5.3): it lies in the subtree of the nearest publicService unit of the employee's unit, taken both as it is
+   * now and as snapshotted by their appraisals of the periods containing that date (the unit a score uses).
+   */
+  async inUnitIndexOf(m: EntityManager, employeeIds: string[], unitId: string, submittedOn: string): Promise<boolean> {
+    if (!employeeIds.length) return false;
+    const [row] = await m.query<{ within: boolean }[]>(
+      `WITH RECURSIVE ${nearestServiceUnits(
+        `SELECT e.unit_id FROM employees e WHERE e.id = ANY($1::uuid[])
+         UNION
+         SELECT a.unit_id FROM appraisals a JOIN periods p ON p.id = a.period_id
+          WHERE a.employee_id = ANY($1::uuid[]) AND $3::date BETWEEN p.start_date AND p.end_date`,
+      )}, ${subtrees('SELECT DISTINCT service_unit_id FROM nearest')}
+       SELECT EXISTS (SELECT 1 FROM subtree WHERE id = $2) AS within`,
+      [employeeIds, unitId, submittedOn],
+    );
+    return row.within;
   }
 
   /** Inserts with the database clock: submittedAt and its WITA date (spec §4) come from the same instant. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, PublicActor } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId, Principal } from '../../common/auth/principal';
+import { Actor, actingEmployeeIds, actsAsEmployee, Principal } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationFailedError } from '../../common/errors/app-error';
 import { mapPage, Page, pageOf } from '../../common/pagination/page';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -174,13 +174,15 @@ export class PublicFeedbackService {
 
   /**
    * Moderation (spec §4). Publishing restores what the response would have been without the hold: VERIFIED with
-   * a ticket, else PUBLISHED. Rejecting also takes down a published or verified response. Either way the
-   * appraisals it can move are marked in the same transaction (spec §6).
+   * a ticket, else PUBLISHED. Rejecting also takes down a published or verified response: abuse that passed the
+   * intake checks (README "Abuse control"). Either way the appraisals it can move are marked in the same
+   * transaction (spec §6).
    */
   async moderate(actor: Actor, id: string, decision: 'publish' | 'reject', dto: ModerationDto): Promise<FeedbackViewDto> {
     return this.dataSource.transaction(async (m) => {
       const f = await this.visible(actor, id, m, true);
       refuseOwnFeedback(actor.principal, f.employeeId, `${decision} feedback about themselves`);
+      await this.refuseOwnUnitIndex(m, actor.principal, f, decision);
       const before = auditOf(f);
       const to: FeedbackStatus = decision === 'reject' ? 'REJECTED' : f.ticketId ? 'VERIFIED' : 'PUBLISHED';
       const allowed = decision === 'reject' ? f.status !== 'REJECTED' : f.status === 'HELD' || f.status === 'REJECTED';
@@ -196,6 +198,16 @@ export class PublicFeedbackService {
       await this.audit.record(m, actor, { action: `public-feedback.${decision}`, entityType: 'public-feedback', entityId: id, before, after: auditOf(f) });
       return feedbackView(f);
     });
+  }
+
+  /**
+   * Spec §8 rule 5 with §5.3: the unit index of the caller's own nearest publicService unit feeds their own
+   * BERORIENTASI_PELAYANAN aspect, so feedback counted in it is not theirs to moderate either.
+   */
+  private async refuseOwnUnitIndex(m: EntityManager, p: Principal, f: PublicFeedbackEntity, decision: 'publish' | 'reject'): Promise<void> {
+    if (await this.repo.inUnitIndexOf(m, actingEmployeeIds(p), f.unitId, f.submittedOn)) {
+      throw new ForbiddenError(`Nobody may ${decision} feedback counted in the service index of their own unit`, 'own-feedback');
+    }
   }
 
   /** Staff see responses about their subtree; anything else is 404, as if it did not exist (spec §8). */
@@ -264,5 +276,5 @@ export class PublicFeedbackService {
 
 /** Spec §8 rule 5: nobody moderates citizen feedback about themselves nor issues a ticket naming themselves. */
 function refuseOwnFeedback(p: Principal, employeeId: string | null, what: string): void {
-  if (employeeId !== null && ownEmployeeId(p) === employeeId) throw new ForbiddenError(`Nobody may ${what}`, 'own-feedback');
+  if (actsAsEmployee(p, employeeId)) throw new ForbiddenError(`Nobody may ${what}`, 'own-feedback');
 }

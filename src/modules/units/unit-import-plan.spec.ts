@@ -150,11 +150,13 @@ describe('planUnitImport', () => {
   });
 
   it('refuses a row that names or replaces the caller as a head (own-record), but not one restating the head they are', () => {
-    const run = (rows: CheckedRow<UnitImportRow>[], own: string) =>
+    const run = (rows: CheckedRow<UnitImportRow>[], ...own: string[]) =>
       planUnitImport(readUnitRows(rows), EXISTING, LINKS, () => 'new-1', HEADS, own).errors.map((e) => e.message);
     expect(run([ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], 'e-staff')).toEqual(['own-record: nobody names or replaces themselves as the head of a unit']);
     expect(run([ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], 'kadis')).toEqual(['own-record: nobody names or replaces themselves as the head of a unit']);
     expect(run([ok('PEMKOT', undefined, { headNip: NIP.former })], 'e-former')).toEqual([]);
     expect(run([ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], 'someone-else')).toEqual([]);
+    // An account set up by another acts as them too (actingEmployeeIds): either employee is refused.
+    expect(run([ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], 'someone-else', 'e-staff')).toEqual(['own-record: nobody names or replaces themselves as the head of a unit']);
   });
 });

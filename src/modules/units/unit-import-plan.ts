@@ -47,8 +47,8 @@ export function planUnitImport(
   links: ReadonlyMap<string, string | null>,
   newId: () => string,
   heads: readonly HeadCandidate[] = [],
-  /** The caller's own employee: they may not name or replace themselves as a head (spec §8 rule 4). */
-  own: string | null = null,
+  /** The employees the caller acts as (actingEmployeeIds): they may not name or replace themselves as a head (spec §8 rule 4). */
+  own: readonly string[] = [],
 ): UnitImportPlan {
   const errors = new Map(read.errors);
   const rows = new Map(read.rows);
@@ -84,7 +84,7 @@ export function planUnitImport(
     const head = headByNip.get(r.headNip);
     const unit = byCode.get(r.code);
     if (!head) errors.set(index, `headNip: no employee has the NIP ${r.headNip}`);
-    else if (own !== null && head.id !== unit?.headEmployeeId && (own === head.id || own === unit?.headEmployeeId)) {
+    else if (head.id !== unit?.headEmployeeId && (own.includes(head.id) || (!!unit?.headEmployeeId && own.includes(unit.headEmployeeId)))) {
       errors.set(index, 'own-record: nobody names or replaces themselves as the head of a unit');
     }
     // Restating the current head changes nothing, even after they moved or retired (an export read back in).

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, ownEmployeeId } from '../../common/auth/principal';
+import { Actor, actingEmployeeIds, actsAsEmployee } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { ImportRejectedError, ImportResult, validateRow } from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
@@ -121,7 +121,7 @@ export class UnitsService {
       const read = readUnitRows(dto.units.map((raw) => ({ raw, ...validateRow(UnitImportRow, raw) })));
       const existing = await this.units.findByCodes(unitCodesNamed(read), m);
       const heads = await this.units.headCandidates({ nips: unitHeadNipsNamed(read) }, m);
-      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads, ownEmployeeId(actor.principal));
+      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads, actingEmployeeIds(actor.principal));
       if (atomic && plan.errors.length) throw new ImportRejectedError('units', plan.errors);
 
       await this.units.insertMany(plan.create, m);
@@ -176,8 +176,7 @@ function requireHead(employeeId: string, candidate: HeadCandidate | undefined, u
 
 /** Being a unit's head changes how one's own appraisal is rated (spec §5.4): nobody names or replaces themselves (§8 rule 4). */
 function refuseOwnHead(actor: Actor, before: string | null, after: string | null): void {
-  const me = ownEmployeeId(actor.principal);
-  if (me !== null && (me === before || me === after)) {
+  if (actsAsEmployee(actor.principal, before) || actsAsEmployee(actor.principal, after)) {
     throw new ForbiddenError('Nobody names or replaces themselves as the head of a unit: it decides how their own appraisal is rated', 'own-record');
   }
 }

@@ -19,6 +19,8 @@ export class ObjectionEntity {
 
   @Column({ type: 'text' }) reason: string;
   @Column({ type: 'uuid' }) filedBy: string;
+  /** The filer's identities (a key and its issuer): none of them may resolve it (four eyes). Internal: never part of the API. */
+  @Column({ type: 'uuid', array: true, default: '{}' }) filerIds: string[];
   @Column({ type: 'timestamptz', default: () => 'now()' }) filedAt: Date;
 
   @Column({ type: 'enum', enum: OBJECTION_STATUSES, enumName: 'objection_status', default: 'PENDING' })

@@ -40,6 +40,16 @@ export class UserEntity {
 
   @Column({ type: 'boolean', default: true }) active: boolean;
 
+  /**
+   * The admin who created the account or last reset its password (null: the first admin, or one since removed). They
+   * can sign in as it, so it answers for them in the separation of duties (spec §8); a user's own change keeps it.
+   */
+  @Column({ type: 'uuid', nullable: true }) credentialsSetBy: string | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'credentials_set_by', foreignKeyConstraintName: 'fk_users_credentials_set_by' })
+  credentialsSetter?: UserEntity;
+
   /** Carried in every token; a password change or deactivation bumps it, so earlier tokens stop working. */
   @Column({ type: 'integer', default: 0 }) tokenVersion: number;
 

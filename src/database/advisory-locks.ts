@@ -14,6 +14,16 @@ export async function lockGraph(m: EntityManager, lock: GraphLock): Promise<void
   await m.query('SELECT pg_advisory_xact_lock($1)', [lock]);
 }
 
+/** Transaction-scoped locks that let one process at a time take work from a shared backlog. */
+export enum ClaimLock {
+  /** The webhook relays: two claiming at once could both fill the same endpoint's slots. */
+  WebhookDeliveries = 3001,
+}
+
+export async function lockClaim(m: EntityManager, lock: ClaimLock): Promise<void> {
+  await m.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+}
+
 /**
  * Transaction-scoped locks on one key within a namespace (the key is hashed): they make a count-then-insert
  * check race-free, e.g. the feedback intake's abuse checks and the daily ticket caps.

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decimal } from '../../database/decimal.transformer';
 import { breakdownOf, type ScoreBreakdown } from '../scoring/breakdown';
+import { SCORE_STALE } from '../recalculation/recalculation-marks';
 import type { AppraisalParties } from './appraisal-access.service';
 import { AppraisalScoreEntity } from './entities/appraisal-score.entity';
 
@@ -37,7 +38,7 @@ export class ScoresRepository {
   async read(appraisalId: string): Promise<{ parties: AppraisalParties; score: StoredScore | null; stale: boolean } | null> {
     const [r] = await this.dataSource.query<ScoreReadRow[]>(
       `SELECT a.employee_id, a.assessor_id, a.reviewer_id, a.unit_id,
-              EXISTS (SELECT 1 FROM score_recalculation_marks k WHERE k.appraisal_id = a.id) AS stale,
+              ${SCORE_STALE('a')} AS stale,
               s.result_score, s.behaviour_score, s.final_score, s.result_rating, s.behaviour_rating, s.predicate,
               s.predicate_code, s.breakdown, s.computed_at
          FROM appraisals a LEFT JOIN appraisal_scores s ON s.appraisal_id = a.id

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppraisalParties } from '../appraisals/appraisal-access.service';
 import type { AppraisalStatus } from '../appraisals/entities/appraisal.entity';
+import { SCORE_STALE } from '../recalculation/recalculation-marks';
 import { breakdownOf, type StoredBreakdown } from '../scoring/breakdown';
 import type { Predicate, Rating } from '../scoring/types';
 import type { EvaluationView, PersonView } from './evaluation-document';
@@ -61,7 +62,7 @@ export class DocumentsRepository {
          SELECT p.id, p.parent_id, up.depth + 1 FROM units p JOIN up ON p.id = up.parent_id
        )
        SELECT ap.employee_id, ap.assessor_id, ap.reviewer_id, ap.unit_id, ap.status, ap.finalized_at,
-              EXISTS (SELECT 1 FROM score_recalculation_marks k WHERE k.appraisal_id = ap.id) AS stale,
+              ${SCORE_STALE('ap')} AS stale,
               s.computed_at, s.result_rating, s.behaviour_rating, s.predicate, s.breakdown,
               json_build_object('code', p.code, 'type', p.type, 'startDate', p.start_date, 'endDate', p.end_date) AS period,
               (SELECT ${PERSON('e', 'u')} FROM employees e, units u WHERE e.id = ap.employee_id AND u.id = ap.unit_id) AS employee,

@@ -7,6 +7,9 @@ export const MARKS_CHANNEL = 'score_marks';
 /** Spec §6: a FINALIZED appraisal is frozen; nothing recomputes it except an accepted objection. `a` is the appraisal's alias. */
 export const NOT_FROZEN = (a: string) => `${a}.status <> 'FINALIZED'`;
 
+/** Spec §6 freshness: an appraisal's stored score is STALE while a mark waits for it. `a` is the appraisal's alias. */
+export const SCORE_STALE = (a: string) => `EXISTS (SELECT 1 FROM score_recalculation_marks k WHERE k.appraisal_id = ${a}.id)`;
+
 /**
  * What to mark: appraisals by id; every appraisal of a period; or the head appraisals (spec §5.4) of a period, or of
  * one unit in it.

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { offsetOf, PageQueryDto } from '../../common/pagination/page';
+import { ClaimLock, lockClaim } from '../../database/advisory-locks';
 import { DELIVERIES_CHANNEL } from '../webhook-outbox/events';
 import { DeliveryStatus, WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { WebhookDeliveryAttemptEntity } from './entities/webhook-delivery-attempt.entity';
@@ -157,7 +158,7 @@ export class WebhooksRepository {
    */
   async claim(limit: number, perEndpoint: number): Promise<ClaimedDelivery[]> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('capaian:webhook-claim'))`);
+      await lockClaim(m, ClaimLock.WebhookDeliveries);
       const [rows] = await m.query<[ClaimedDelivery[], number]>(
         `WITH inflight AS (
            SELECT endpoint_id, count(*)::int AS n FROM webhook_deliveries

@@ -127,7 +127,7 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   recalculatePeriod:            row('periods:manage',      OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   getRecalculation:             row('scores:read',         OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   getOrganisationPredicate:     row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   RNA, RNA, RNA, RNA),
-  setOrganisationPredicate:     row('periods:manage',      OK,  OK,   RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
+  setOrganisationPredicate:     row('periods:manage',      OK,  OWN,  RNA, RNA, RNA,  RNA, RNA, RNA, RNA),
   getDistribution:              row('scores:read',         OK,  OK,   OK,  NF,  OK,   RNA, RNA, RNA, RNA),
   getAssessorStats:             row('scores:read',         OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),
   getTrainingNeeds:             row('scores:read',         OK,  OK,   OK,  BAD, OK,   RNA, RNA, RNA, RNA),

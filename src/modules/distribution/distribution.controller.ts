@@ -45,7 +45,9 @@ export class DistributionController {
   @ApiBadRequestResponse({ description: 'Invalid ids or predicate, or unknown fields', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such period or unit', type: ProblemResponse })
   @ApiForbiddenResponse({
-    description: '`own-appraisal`: the caller (a key: its issuer) heads the unit, so the predicate would be their own result rating (spec §5.4, §8)',
+    description:
+      '`own-appraisal`: the unit holds the caller\'s own appraisal (a key: its issuer\'s; they work in the unit or below it, ' +
+      'or head it): the predicate bounds their rating through the curve, and is their result rating if they head it (spec §5.4, §8)',
     type: ProblemResponse,
   })
   @ApiConflictResponse({ description: 'The period is CLOSED (period-closed)', type: ProblemResponse })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, actsAsEmployee } from '../../common/auth/principal';
+import { Actor, actingEmployeeIds } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { OrganisationPredicateEntity } from './entities/organisation-predicate.entity';
 import { PeriodEntity } from '../periods/entities/period.entity';
@@ -55,9 +55,13 @@ export class DistributionService {
       const period = await this.repo.lockPeriod(periodId, m);
       if (!period) throw new NotFoundError('Period', periodId);
       const unit = await this.unit(actor, unitId, m);
-      // The predicate is the result rating of the unit's head (spec §5.4): the head may not set it (§8 rule 1).
-      if (actsAsEmployee(actor.principal, unit.headEmployeeId)) {
-        throw new ForbiddenError(`You head unit ${unit.code}: its organisation predicate is your own result rating`, 'own-appraisal');
+      // The predicate is the result rating of the unit's head (spec §5.4) and bounds the ratings of its subtree (the
+      // curve): nobody in the subtree sets it (§8 rule 1), the head included.
+      if ((await this.units.unitsHolding(actingEmployeeIds(actor.principal), m)).has(unit.id)) {
+        throw new ForbiddenError(
+          `Unit ${unit.code} holds your own appraisal (you work in it or below it): its organisation predicate bounds your rating`,
+          'own-appraisal',
+        );
       }
       if (period.status === 'CLOSED') {
         throw new ConflictError('period-closed', `Period ${period.code} is CLOSED: organisation predicates can no longer change`);

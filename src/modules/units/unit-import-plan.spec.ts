@@ -159,4 +159,14 @@ describe('planUnitImport', () => {
     // An account set up by another acts as them too (actingEmployeeIds): either employee is refused.
     expect(run([ok('DISHUB', 'PEMKOT', { headNip: NIP.staff })], 'someone-else', 'e-staff')).toEqual(['own-record: nobody names or replaces themselves as the head of a unit']);
   });
+
+  it('refuses a row that moves, or changes the publicService of, a unit holding the caller (own-record), and writes a restatement', () => {
+    const holding = new Set(['dishub', 'pemkot']); // the caller works in DISHUB
+    const run = (rows: CheckedRow<UnitImportRow>[]) => planUnitImport(readUnitRows(rows), EXISTING, LINKS, () => 'new-1', HEADS, ['e-staff'], holding);
+    const refused = /^own-record: DISHUB holds your own appraisal/;
+    expect(run([ok('DISHUB', 'PEMKOT', { publicService: false })]).errors.map((e) => e.message)).toEqual([expect.stringMatching(refused)]);
+    expect(run([ok('DISHUB')]).errors.map((e) => e.message)).toEqual([expect.stringMatching(refused)]); // no parentCode: to the root
+    expect(run([ok('DISHUB', 'PEMKOT', { publicService: true, name: 'Dinas Perhubungan' })])).toMatchObject({ errors: [], update: [{ after: { name: 'Dinas Perhubungan' } }] });
+    expect(run([ok('SUBBAG', 'PEMKOT', { publicService: true })])).toMatchObject({ errors: [], update: [{ after: { parentId: 'pemkot', publicService: true } }] });
+  });
 });

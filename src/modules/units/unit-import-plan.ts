@@ -49,6 +49,8 @@ export function planUnitImport(
   heads: readonly HeadCandidate[] = [],
   /** The employees the caller acts as (actingEmployeeIds): they may not name or replace themselves as a head (spec §8 rule 4). */
   own: readonly string[] = [],
+  /** The units holding the caller's own appraisals (UnitsRepository.unitsHolding): their flag and parent stay (§8 rule 4). */
+  holding: ReadonlySet<string> = new Set(),
 ): UnitImportPlan {
   const errors = new Map(read.errors);
   const rows = new Map(read.rows);
@@ -90,6 +92,14 @@ export function planUnitImport(
     // Restating the current head changes nothing, even after they moved or retired (an export read back in).
     else if (!unit || (unit.headEmployeeId !== head.id && !canHead(head, unit.id))) {
       errors.set(index, `headNip: ${r.headNip} is not an ACTIVE employee of ${r.code}`);
+    }
+  }
+  for (const [index, r] of rows) {
+    const unit = byCode.get(r.code);
+    if (errors.has(index) || !unit || !holding.has(unit.id)) continue;
+    const parentId = r.parentCode ? idOfCode.get(r.parentCode)! : null;
+    if (parentId !== unit.parentId || (r.publicService !== undefined && r.publicService !== unit.publicService)) {
+      errors.set(index, `own-record: ${r.code} holds your own appraisal; its publicService and parent decide which feedback counts in your score`);
     }
   }
   spreadFailures(

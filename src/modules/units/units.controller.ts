@@ -113,7 +113,10 @@ export class UnitsController {
   @ApiOkResponse({ type: UnitDto })
   @ApiNotFoundResponse({ type: ProblemResponse })
   @ApiForbiddenResponse({
-    description: '`own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4, §8 rule 4)',
+    description:
+      '`own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4), or change the ' +
+      'publicService flag or the parent of a unit that holds their own appraisal, which decide whose citizen feedback counts in their ' +
+      'score (spec §5.3; §8 rule 4)',
     type: ProblemResponse,
   })
   @ApiConflictResponse({

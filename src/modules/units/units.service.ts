@@ -81,6 +81,8 @@ export class UnitsService {
           });
         }
       }
+      const reshapes = (dto.publicService !== undefined && dto.publicService !== before.publicService) || (moving && dto.parentId !== before.parentId);
+      if (reshapes && (await this.units.unitsHolding(actingEmployeeIds(actor.principal), m)).has(id)) throw ownUnitRefusal(before.code);
       const headChanges = dto.headEmployeeId !== undefined && dto.headEmployeeId !== before.headEmployeeId;
       if (headChanges) {
         refuseOwnHead(actor, before.headEmployeeId, dto.headEmployeeId ?? null);
@@ -121,7 +123,8 @@ export class UnitsService {
       const read = readUnitRows(dto.units.map((raw) => ({ raw, ...validateRow(UnitImportRow, raw) })));
       const existing = await this.units.findByCodes(unitCodesNamed(read), m);
       const heads = await this.units.headCandidates({ nips: unitHeadNipsNamed(read) }, m);
-      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads, actingEmployeeIds(actor.principal));
+      const acting = actingEmployeeIds(actor.principal);
+      const plan = planUnitImport(read, existing, await this.units.parentLinks(m), randomUUID, heads, acting, await this.units.unitsHolding(acting, m));
       if (atomic && plan.errors.length) throw new ImportRejectedError('units', plan.errors);
 
       await this.units.insertMany(plan.create, m);
@@ -173,6 +176,16 @@ function requireHead(employeeId: string, candidate: HeadCandidate | undefined, u
     );
   }
 }
+
+/**
+ * A unit's public-service flag and place in the tree decide whose citizen feedback counts in the scores below it (spec
+ * §5.3): nobody changes them for a unit that holds their own appraisal (§8 rule 4).
+ */
+const ownUnitRefusal = (code: string) =>
+  new ForbiddenError(
+    `Unit ${code} holds your own appraisal: its public-service flag and place in the tree decide which feedback counts in your score`,
+    'own-record',
+  );
 
 /** Being a unit's head changes how one's own appraisal is rated (spec §5.4): nobody names or replaces themselves (§8 rule 4). */
 function refuseOwnHead(actor: Actor, before: string | null, after: string | null): void {

@@ -21,8 +21,11 @@ import { insertIndicator, insertPeriod } from './planning-fixtures';
 type Subject = 'E' | 'Eadm' | 'Ehr';
 const SUBJECT_OF: Partial<Record<Caller, Subject>> = { adminLinked: 'Eadm', hrLinked: 'Ehr' };
 const PASSWORD = 'correct-horse-battery';
-/** Operations whose cells share one object they all write (one decision per shortlist and employee): one cell at a time. */
-const SERIAL = new Set(['recordShortlistDecision']);
+/**
+ * One cell at a time: operations whose cells share one object they all write (one decision per shortlist and employee),
+ * and the downloads, of which a process streams only EXPORT_CONCURRENCY at once (503 beyond).
+ */
+const SERIAL = new Set(['recordShortlistDecision', 'exportSiasn', 'exportResults']);
 const ANSWERS = { U1: 4, U2: 4, U3: 3, U4: 4, U5: 3, U6: 4, U7: 4, U8: 3, U9: 4 };
 /** A closed loopback port (discard): admitted by WEBHOOK_ALLOWED_HOSTS below, never sent to. */
 const WEBHOOK_URL = 'http://127.0.0.1:9/matrix';

@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { randomInt } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { Response } from 'superagent';
@@ -318,53 +320,72 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
     });
   });
 
+  /** A CLOSED period with `n` FINALIZED appraisals scored BAIK, written set-based. */
+  async function bigPeriod(n: number) {
+    const w = await world('ANNUAL');
+    await db.query(
+      `WITH e AS (
+         INSERT INTO employees (nip, name, employment_type, rank, rank_since, job_type, position_title, unit_id, supervisor_id)
+         SELECT (990000000000000000 + $5::bigint * 100000 + g)::text, 'Pegawai ' || md5(g::text) || md5((-g)::text), 'PNS', 'II/c', '2020-01-01',
+                'PELAKSANA', 'Pengadministrasi', $2, $3
+           FROM generate_series(1, $4) g
+         RETURNING id
+       ), a AS (
+         INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, status, finalized_at)
+         SELECT e.id, $1, $2, $3, 'FINALIZED', now() FROM e RETURNING id
+       )
+       INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating, predicate, predicate_code, breakdown, computed_at)
+       SELECT a.id, 100, 100, 100, 'MEETS_EXPECTATION', 'MEETS_EXPECTATION', 'BAIK', 2, '{}', now() FROM a`,
+      [w.period.id, w.B.id, w.assessor.id, n, randomInt(9 * 10 ** 10)], // a block of NIPs of its own for every call
+    );
+    await close(w.period.id);
+    return w;
+  }
+
+  /** Export rows still being read: a query of ours on a connection that is not idle. */
+  const openCursors = async () =>
+    (
+      await db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND query LIKE '%FROM appraisals a%ORDER BY e.nip%'`,
+      )
+    )[0].n;
+
+  /**
+   * A download over a socket of its own whose client takes the first chunk and then reads nothing: the server meets
+   * backpressure. `rest()` reads on: the body, and whether the response came whole.
+   */
+  async function stalledDownload(app: TestApp, path: string) {
+    const server = app.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const req = get({ host: '127.0.0.1', port, path, headers: auth(app.adminToken) });
+    req.on('error', () => undefined); // the hang-up, ours or the server's
+    const chunks: Buffer[] = [];
+    const res = await new Promise<IncomingMessage>((resolve) =>
+      req.on('response', (r) => r.once('data', (chunk: Buffer) => (r.pause(), chunks.push(chunk), resolve(r)))),
+    );
+    res.on('error', () => undefined);
+    expect(res.statusCode).toBe(200);
+    const rest = () =>
+      new Promise<{ body: Buffer; complete: boolean }>((resolve) => {
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('close', () => resolve({ body: Buffer.concat(chunks), complete: res.complete }));
+        res.resume();
+      });
+    return { req, res, rest };
+  }
+
   describe('streaming', () => {
-    /** A CLOSED period with `n` FINALIZED appraisals scored BAIK, written set-based. */
-    async function bigPeriod(n: number) {
-      const w = await world('ANNUAL');
-      await db.query(
-        `WITH e AS (
-           INSERT INTO employees (nip, name, employment_type, rank, rank_since, job_type, position_title, unit_id, supervisor_id)
-           SELECT lpad((990000000000000000 + g + (random() * 1000)::bigint * 100000)::text, 18, '0'), 'Pegawai ' || md5(g::text) || md5((-g)::text), 'PNS', 'II/c', '2020-01-01',
-                  'PELAKSANA', 'Pengadministrasi', $2, $3
-             FROM generate_series(1, $4) g
-           RETURNING id
-         ), a AS (
-           INSERT INTO appraisals (employee_id, period_id, unit_id, assessor_id, status, finalized_at)
-           SELECT e.id, $1, $2, $3, 'FINALIZED', now() FROM e RETURNING id
-         )
-         INSERT INTO appraisal_scores (appraisal_id, result_score, behaviour_score, final_score, result_rating, behaviour_rating, predicate, predicate_code, breakdown, computed_at)
-         SELECT a.id, 100, 100, 100, 'MEETS_EXPECTATION', 'MEETS_EXPECTATION', 'BAIK', 2, '{}', now() FROM a`,
-        [w.period.id, w.B.id, w.assessor.id, n],
-      );
-      await close(w.period.id);
-      return w;
-    }
-
-    /** Export rows still being read: a query of ours on a connection that is not idle. */
-    const openCursors = async () =>
-      (
-        await db.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND query LIKE '%FROM appraisals a%ORDER BY e.nip%'`,
-        )
-      )[0].n;
-
     it('streams a large export whole, and closes the cursor when the client goes away mid-file', async () => {
       // Large enough that neither file fits in the loopback socket buffers (names of random text resist the zip).
       const w = await bigPeriod(40_000);
       const full = await siasn(w.period.id, 'csv');
       expect(full.text.split('\r\n')).toHaveLength(40_002);
-      expect(await openCursors()).toBe(0);
+      await until(async () => (await openCursors()) === 0, 5_000, 'the cursor of the whole export to close');
 
-      const server = t.app.getHttpServer();
-      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
       for (const path of [`/periods/${w.period.id}/exports/siasn?format=csv`, `/periods/${w.period.id}/exports/results.xlsx`]) {
-        const req = get({ host: '127.0.0.1', port, path, headers: admin() });
-        req.on('error', () => undefined); // the hang-up we cause
-        const first = await new Promise<Buffer>((resolve) => req.on('response', (res) => res.once('data', (chunk: Buffer) => (res.pause(), resolve(chunk)))));
-        expect(first.length).toBeGreaterThan(0);
+        const { req } = await stalledDownload(t, path);
         // The client reads no further: the server waits on backpressure with the cursor open.
         expect(await openCursors()).toBe(1);
         req.destroy();
@@ -372,6 +393,32 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       }
       // Every connection is back in the pool: the next exports run as before.
       expect((await siasn(w.period.id, 'json')).body).toHaveLength(40_000);
+    }, 60_000);
+
+    it('reads the two sheets of the workbook in one snapshot: a score committed while the download waits is in neither', async () => {
+      const w = await bigPeriod(40_000);
+      const { rest } = await stalledDownload(t, `/periods/${w.period.id}/exports/results.xlsx`);
+      expect(await openCursors()).toBe(1); // mid-Hasil
+      // Committed on another connection while the cursor waits for the client: it would change B's distribution.
+      const late = await appraisal(w.period.id, w.B.id, { status: 'ASSESSED', predicate: 'SANGAT_BAIK' });
+      expect(await openCursors()).toBe(1); // still mid-Hasil: Distribusi is read after this commit
+      const { body, complete } = await rest();
+      expect(complete).toBe(true);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(body as unknown as ArrayBuffer);
+
+      const hasil = sheetRows(book, 'Hasil').slice(1);
+      expect(hasil).toHaveLength(40_000);
+      expect(hasil.map((r) => r[0])).not.toContain(late.nip);
+      const inB = hasil.filter((r) => r[2] === w.B.code);
+      const count = (p: Predicate) => inB.filter((r) => r[10] === p).length;
+      const b = sheetRows(book, 'Distribusi').find((r) => r[0] === w.B.code)!;
+      // total, then the count of each predicate and the unscored: what the Hasil rows of B (a leaf unit) add up to.
+      expect(b.slice(3, 10)).toEqual([inB.length, count('SANGAT_BAIK'), count('BAIK'), count('BUTUH_PERBAIKAN'), count('KURANG'), count('SANGAT_KURANG'), 0]);
+      expect(b.slice(3, 6)).toEqual([40_000, 0, 40_000]);
+      // Read now, the distribution has the late score.
+      const now = (await t.http().get(`/periods/${w.period.id}/distribution`).query({ unitId: w.B.id }).set(admin())).body;
+      expect(now.counts.SANGAT_BAIK).toBe(1);
     }, 60_000);
   });
 
@@ -496,5 +543,55 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       expectProblem(await t.http().get(`/periods/${w.period.id}/exports/results.xlsx`).set(auth(employee.token)), 403, 'role-not-allowed');
       expectProblem(await t.http().get('/periods/00000000-0000-4000-8000-000000000000/exports/results.xlsx').set(admin()), 404, 'not-found');
     });
+  });
+
+  // Last on purpose: passport keeps one global 'jwt' strategy bound to the most recently created app, so after this app
+  // is closed the main app can no longer verify bearer tokens.
+  describe('with EXPORT_IDLE_TIMEOUT_MS=3000 and EXPORT_CONCURRENCY=1', () => {
+    let short: TestApp;
+    let w: Awaited<ReturnType<typeof bigPeriod>>;
+    beforeAll(async () => {
+      short = await createTestApp({ EXPORT_IDLE_TIMEOUT_MS: '3000', EXPORT_CONCURRENCY: '1' });
+      // About 10 MB in either format: more than the loopback socket buffers take from a client that reads nothing
+      // (some 4 MB here), so the server truly waits on backpressure (40 000 rows' workbook would fit whole).
+      w = await bigPeriod(100_000);
+    }, 120_000);
+    afterAll(() => short.close());
+    afterEach(() => jest.restoreAllMocks());
+    const csvOnShort = () => short.http().get(`/periods/${w.period.id}/exports/siasn`).query({ format: 'csv' }).set(auth(short.adminToken));
+
+    it('ends a download whose client stopped reading: the response is cut off, the cursor closed, the connection and the slot given back', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      for (const path of [`/periods/${w.period.id}/exports/siasn?format=csv`, `/periods/${w.period.id}/exports/results.xlsx`]) {
+        const { rest } = await stalledDownload(short, path);
+        // The client keeps its socket open and reads no further: the server waits on backpressure with the cursor open…
+        expect(await openCursors()).toBe(1);
+        // …until EXPORT_IDLE_TIMEOUT_MS passes without a read: the cursor is closed, its transaction ended and its
+        // connection idle in the pool again…
+        await until(async () => (await openCursors()) === 0, 10_000, `the cursor of ${path} to close`);
+        // …and the response was cut off: a client reading on finds the file incomplete (a paused socket sees the close only then).
+        expect((await rest()).complete).toBe(false);
+      }
+      expect(warn.mock.calls.filter(([, message]) => message === 'download ended: the client stopped reading')).toEqual([
+        [{ periodId: w.period.id, timeoutMs: 3000 }, 'download ended: the client stopped reading'],
+        [{ periodId: w.period.id, timeoutMs: 3000 }, 'download ended: the client stopped reading'],
+      ]);
+      // The one slot is free again.
+      expect((await csvOnShort()).text.split('\r\n')).toHaveLength(100_002);
+    }, 90_000);
+
+    it('answers 503 exports-busy with Retry-After, before any byte, while EXPORT_CONCURRENCY downloads run, and serves again once one ends', async () => {
+      const { req } = await stalledDownload(short, `/periods/${w.period.id}/exports/results.xlsx`);
+      for (const path of ['siasn?format=csv', 'results.xlsx']) {
+        const busy = await short.http().get(`/periods/${w.period.id}/exports/${path}`).set(auth(short.adminToken));
+        expectProblem(busy, 503, 'exports-busy');
+        expect(busy.headers['retry-after']).toBe('5');
+        expect(busy.body.retryAfter).toBe(5);
+      }
+      // Refused before any query: only the stalled download's cursor is open.
+      expect(await openCursors()).toBe(1);
+      req.destroy();
+      await until(async () => (await csvOnShort()).status === 200, 10_000, 'the slot to be given back');
+    }, 60_000);
   });
 });

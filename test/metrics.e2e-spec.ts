@@ -167,15 +167,16 @@ describe('GET /metrics (e2e)', () => {
     });
   });
 
-  describe('on METRICS_PORT', () => {
+  describe('on METRICS_PORT of METRICS_HOST', () => {
     let t: TestApp;
     let redis: TestRedis;
     let port: number;
-    const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+    // Another loopback address than the API's HOST: the port listens on METRICS_HOST only.
+    const url = (path: string, host = '127.0.0.2') => `http://${host}:${port}${path}`;
     beforeAll(async () => {
       redis = await TestRedis.start();
       port = await freePort();
-      t = await createTestApp({ ...QUIET, HOST: '127.0.0.1', REDIS_URL: redis.url, METRICS_PORT: String(port) });
+      t = await createTestApp({ ...QUIET, HOST: '127.0.0.1', METRICS_HOST: '127.0.0.2', REDIS_URL: redis.url, METRICS_PORT: String(port) });
     }, 60_000);
     afterAll(async () => {
       await t?.close();
@@ -190,6 +191,7 @@ describe('GET /metrics (e2e)', () => {
       expectProblem(await t.http().get('/metrics'), 404, 'not-found');
       expectProblem(await t.http().get('/metrics').set(auth(TOKEN)), 404, 'not-found');
       expect((await fetch(url('/health'))).status).toBe(404);
+      await expect(fetch(url('/metrics', '127.0.0.1'))).rejects.toThrow();
       const post = await fetch(url('/metrics'), { method: 'POST' });
       expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     });

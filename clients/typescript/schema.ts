@@ -301,7 +301,7 @@ export interface paths {
         };
         /**
          * The performance evaluation document of an appraisal as PDF (Dokumen Evaluasi Kinerja Pegawai, spec §10)
-         * @description A4, in Bahasa Indonesia, after the annex of PermenPAN-RB 6/2022: the period; the appraised employee, the pejabat penilai kinerja and the atasan pejabat penilai kinerja (nama, NIP, pangkat/golongan, jabatan, unit kerja); the organisation predicate of the appraisal's unit or of its nearest ancestor with one; the targets with indicator, target, realisation and capaian; the result rating; the seven BerAKHLAK aspects and the behaviour rating; the predicate; the signature blocks ("Denpasar, <date>"). The date is the finalisation date (WITA) of a FINALIZED appraisal, else today. Visible to whoever may read the score (`GET /appraisals/{id}/score`). The score must be fresh: a pending recalculation answers 409 `score-stale`, an appraisal without a score 409 `no-score`. A FINALIZED appraisal's document is the same bytes on every read and carries an ETag; send it in If-None-Match for a 304.
+         * @description A4, in Bahasa Indonesia, after the annex of PermenPAN-RB 6/2022: the period; the appraised employee, the pejabat penilai kinerja and the atasan pejabat penilai kinerja (nama, NIP, pangkat/golongan, jabatan, unit kerja); the organisation predicate of the appraisal's unit or of its nearest ancestor with one; the targets with indicator, target, realisation and capaian; the result rating; the seven BerAKHLAK aspects and the behaviour rating; the predicate; the signature blocks ("Denpasar, <date>"). The date is the finalisation date (WITA) of a FINALIZED appraisal, else today. Visible to whoever may read the score (`GET /appraisals/{id}/score`). The score must be fresh: a pending recalculation answers 409 `score-stale`, an appraisal without a score 404 `no-score` (as the score read). A FINALIZED appraisal's document is the same bytes on every read and carries an ETag; send it in If-None-Match for a 304.
          *
          *     **Access:** ADMIN, HR_OPERATOR, EMPLOYEE; API key scope `scores:read`.
          */
@@ -985,7 +985,7 @@ export interface paths {
         };
         /**
          * The results workbook of a period (XLSX): every appraisal's scores, and the distribution of every unit
-         * @description Any period status. Sheet `Hasil`: one row per appraisal of the period in view, whatever its status (one without a score has empty score cells), ordered by NIP: nip (text), name, unitCode and unitName (the appraisal's unit), status, resultScore, behaviourScore, finalScore, resultRating, behaviourRating, predicate, predicateCode (the SIASN kuadran) and freshness (FRESH, or STALE while a recalculation is pending, as GET /appraisals/{id}/score says). Sheet `Distribusi`: one row per unit in view (every active unit, and an inactive one with appraisals of the period in its subtree or an organisation predicate), by code, with the distribution of its subtree exactly as GET /periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the share of each predicate, and the codes of the curve rules that fail. Streamed as it is written. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree. For an HR operator the units are those of their subtree.
+         * @description Any period status. Sheet `Hasil`: one row per appraisal of the period in view, whatever its status (one without a score has empty score cells), ordered by NIP: nip (text), name, unitCode and unitName (the appraisal's unit), status, resultScore, behaviourScore, finalScore, resultRating, behaviourRating, predicate, predicateCode (the SIASN kuadran) and freshness (FRESH, or STALE while a recalculation is pending, as GET /appraisals/{id}/score says). Sheet `Distribusi`: one row per unit in view (every active unit, and an inactive one with appraisals of the period in its subtree or an organisation predicate), by code, with the distribution of its subtree exactly as GET /periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the share of each predicate, and the codes of the curve rules that fail. Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends incomplete), so a stalled download cannot keep the connection. The two sheets thus agree, however slowly the file is read. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree. For an HR operator the units are those of their subtree.
          *
          *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
          */
@@ -1007,7 +1007,7 @@ export interface paths {
         };
         /**
          * The SIASN performance rows of a CLOSED period (BKN), as JSON or CSV
-         * @description One row per FINALIZED appraisal of the period that has a predicate, in the field names of SIASN's performance endpoints (spec §10), ordered by NIP; appraisals finalised without a predicate (force-closed unassessed) are left out, since SIASN needs the kuadran. `hasilKinerjaNilai` and `perilakuKerjaNilai` code the result and behaviour ratings (1 ABOVE, 2 MEETS, 3 BELOW_EXPECTATION), `kuadranKinerjaNilai` is the stored predicate code. The penilai fields describe the appraisal's assessor as their employee record is now (rank, position, unit). MONTHLY and QUARTERLY periods add `bulanMulaiPenilaian`, `bulanSelesaiPenilaian`, `tahunMulaiPenilaian`, `tahunSelesaiPenilaian` (the periodic layout); ANNUAL periods do not. `format=json` (default) answers a plain array, numbers as JSON numbers and NIPs as 18-digit strings; `format=csv` answers RFC 4180 CSV in UTF-8 with a header row of the same names, CRLF line ends, empty fields for null. Streamed from a database cursor as it is read. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree.
+         * @description One row per FINALIZED appraisal of the period that has a predicate, in the field names of SIASN's performance endpoints (spec §10), ordered by NIP; appraisals finalised without a predicate (force-closed unassessed) are left out, since SIASN needs the kuadran. `hasilKinerjaNilai` and `perilakuKerjaNilai` code the result and behaviour ratings (1 ABOVE, 2 MEETS, 3 BELOW_EXPECTATION), `kuadranKinerjaNilai` is the stored predicate code. The penilai fields describe the appraisal's assessor as their employee record is now (rank, position, unit). MONTHLY and QUARTERLY periods add `bulanMulaiPenilaian`, `bulanSelesaiPenilaian`, `tahunMulaiPenilaian`, `tahunSelesaiPenilaian` (the periodic layout); ANNUAL periods do not. `format=json` (default) answers a plain array, numbers as JSON numbers and NIPs as 18-digit strings; `format=csv` answers RFC 4180 CSV in UTF-8 with a header row of the same names, CRLF line ends, empty fields for null. Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends incomplete), so a stalled download cannot keep the connection. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree.
          *
          *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
          */
@@ -1641,7 +1641,7 @@ export interface paths {
         put?: never;
         /**
          * Retry a delivery
-         * @description PENDING again and due now, whatever its status; after the retry schedule ran out it gets one more attempt. It goes once the endpoint is ENABLED. Audited as webhook.delivery-retry.
+         * @description PENDING again and due now, whatever its status; after the retry schedule ran out it gets one more attempt. Asked for while an attempt is under way: should that attempt fail, the next one is due at once (not after the back-off); should it succeed, the delivery stays DELIVERED. A DISABLED endpoint answers 409 `webhook-disabled`. Audited as webhook.delivery-retry.
          *
          *     **Access:** ADMIN; API key scope `webhooks:manage`.
          */
@@ -1685,7 +1685,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test event to a webhook endpoint
-         * @description A `webhook.test` event `{webhookId, message}` to this endpoint only, whatever it subscribes to, delivered like any other. Audited as webhook.test.
+         * @description A `webhook.test` event `{webhookId, message}` to this endpoint only, whatever it subscribes to, delivered like any other. A DISABLED endpoint answers 409 `webhook-disabled`. Audited as webhook.test.
          *
          *     **Access:** ADMIN; API key scope `webhooks:manage`.
          */
@@ -6422,7 +6422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description No such appraisal, or not visible to the caller */
+            /** @description `not-found`: no such appraisal, or not visible to the caller; `no-score`: it has no score yet */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6431,7 +6431,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description `no-score` (the appraisal has no score yet), `score-stale` (a recalculation is pending) */
+            /** @description `score-stale`: a recalculation is pending */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6452,6 +6452,17 @@ export interface operations {
             /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `renderer-unavailable`: too many documents are being rendered at this moment, or the rendering thread failed; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6861,7 +6872,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `not-your-part` (only the reviewer or an admin may), `own-appraisal` (the caller is linked to the appraised employee: nobody decides on their own appraisal)
+             * @description `not-your-part` (only the reviewer or an admin may), `own-appraisal` (the caller is linked to the appraised employee: nobody decides on their own appraisal), `four-eyes` (the caller, or the user who issued the calling key, filed the objection)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
              */
@@ -7153,7 +7164,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description No such appraisal, or no score yet */
+            /** @description `not-found`: no such appraisal, or not visible to the caller; `no-score`: it has no score yet (computed once it has targets) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7669,7 +7680,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the training is the caller's own (a key's: its issuer's), which nobody records or deletes (spec §11)
+             * @description `own-record`: the training is the caller's own (a key's: its issuer's), which nobody records or deletes (spec §11); `own-appraisal`: its employee assesses or reviews an appraisal of the caller that is not FINALIZED (spec §8)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
              */
@@ -7751,7 +7762,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the training is the caller's own (a key's: its issuer's), which nobody records or deletes (spec §11)
+             * @description `own-record`: the training is the caller's own (a key's: its issuer's), which nobody records or deletes (spec §11); `own-appraisal`: its employee assesses or reviews an appraisal of the caller that is not FINALIZED (spec §8)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
              */
@@ -9939,6 +9950,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description `exports-busy`: this server streams EXPORT_CONCURRENCY downloads already (each holds a database connection until it ends); retry after the seconds of Retry-After (also the problem member `retryAfter`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     exportSiasn: {
@@ -10029,6 +10051,17 @@ export interface operations {
             /** @description A body that is not `application/json`, also where the operation takes no body */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `exports-busy`: this server streams EXPORT_CONCURRENCY downloads already (each holds a database connection until it ends); retry after the seconds of Retry-After (also the problem member `retryAfter`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10605,7 +10638,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-appraisal`: the caller (a key: its issuer) heads the unit, so the predicate would be their own result rating (spec §5.4, §8)
+             * @description `own-appraisal`: the unit holds the caller's own appraisal (a key: its issuer's; they work in the unit or below it, or head it): the predicate bounds their rating through the curve, and is their result rating if they head it (spec §5.4, §8)
              *
              *     Not allowed (roles: ADMIN; API key scope: `periods:manage`)
              */
@@ -11345,7 +11378,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-feedback`: the response is about the caller's own employee; nobody moderates feedback about themselves
+             * @description `own-feedback`: the response is about the caller's own employee, or counts in the service index of the caller's own unit (over the subtree of the nearest publicService unit among their employee's unit and its ancestors: it feeds their own appraisal); nobody moderates feedback about themselves
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; no API keys)
              */
@@ -11441,7 +11474,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-feedback`: the response is about the caller's own employee; nobody moderates feedback about themselves
+             * @description `own-feedback`: the response is about the caller's own employee, or counts in the service index of the caller's own unit (over the subtree of the nearest publicService unit among their employee's unit and its ancestors: it feeds their own appraisal); nobody moderates feedback about themselves
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; no API keys)
              */
@@ -12175,7 +12208,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4, §8 rule 4)
+             * @description `own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4), or change the publicService flag or the parent of a unit that holds their own appraisal, which decide whose citizen feedback counts in their score (spec §5.3; §8 rule 4)
              *
              *     Not allowed (roles: ADMIN; API key scope: `org:write`)
              */
@@ -13180,6 +13213,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description `webhook-disabled`: the endpoint is DISABLED; re-enable it with `PATCH {enabled: true}` first. Nothing is queued or audited. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The body is larger than `BODY_LIMIT` (`IMPORT_BODY_LIMIT` for the imports), also where the operation takes no body */
             413: {
                 headers: {
@@ -13331,6 +13373,15 @@ export interface operations {
             };
             /** @description No such webhook */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description `webhook-disabled`: the endpoint is DISABLED; re-enable it with `PATCH {enabled: true}` first. Nothing is queued or audited. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -91,12 +91,20 @@ describe('loadConfig', () => {
   });
 
   it('reads the metrics settings: a token of at least 32 characters, a port other than the API port', () => {
-    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
-    expect(loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' }).metrics).toEqual({ token: undefined, port: undefined });
-    expect(loadConfig({ METRICS_TOKEN: 't'.repeat(32), METRICS_PORT: '9464' }).metrics).toEqual({ token: 't'.repeat(32), port: 9464 });
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' }).metrics).toEqual({ token: undefined, port: undefined, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_TOKEN: 't'.repeat(32), METRICS_PORT: '9464' }).metrics).toEqual({ token: 't'.repeat(32), port: 9464, host: '127.0.0.1' });
     expect(() => loadConfig({ METRICS_TOKEN: 'short', METRICS_PORT: 'ninety' })).toThrow(/METRICS_TOKEN[\s\S]*METRICS_PORT|METRICS_PORT[\s\S]*METRICS_TOKEN/);
     expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(/METRICS_PORT must differ from PORT/);
     expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
+    // METRICS_PORT listens on METRICS_HOST, else on HOST; either held to 127.0.0.1 while the development password is in use.
+    const password = { ADMIN_PASSWORD: 'p'.repeat(12) };
+    expect(loadConfig({ ...password, HOST: '0.0.0.0', METRICS_PORT: '9464' }).metrics.host).toBe('0.0.0.0');
+    expect(loadConfig({ ...password, HOST: '0.0.0.0', METRICS_HOST: '10.1.2.3', METRICS_PORT: '9464' }).metrics.host).toBe('10.1.2.3');
+    expect(loadConfig({ ...password, HOST: '10.1.2.3', METRICS_HOST: '127.0.0.1', METRICS_PORT: '9464' }).metrics.host).toBe('127.0.0.1');
+    const dev = loadConfig({ HOST: '127.0.0.1', METRICS_HOST: '0.0.0.0', METRICS_PORT: '9464' });
+    expect(dev.metrics.host).toBe('127.0.0.1');
+    expect(dev.warnings.join('\n')).toMatch(/not METRICS_HOST=0\.0\.0\.0/);
   });
 
   it('reads the webhook settings and refuses a wrong key, schedule or sweep', () => {
@@ -114,5 +122,12 @@ describe('loadConfig', () => {
   it('bounds RECALC_BATCH_PARALLEL to 1–6: each lane holds a connection of the pool', () => {
     expect(loadConfig({ RECALC_BATCH_PARALLEL: '6' }).recalculation.batchParallel).toBe(6);
     for (const v of ['0', '7', 'three']) expect(() => loadConfig({ RECALC_BATCH_PARALLEL: v })).toThrow(/RECALC_BATCH_PARALLEL/);
+  });
+
+  it('reads the download settings: an idle timeout, and at most 6 downloads at once (each holds a connection of the pool)', () => {
+    expect(loadConfig({}).exports).toEqual({ idleTimeoutMs: 30000, concurrency: 4 });
+    expect(loadConfig({ EXPORT_IDLE_TIMEOUT_MS: '500', EXPORT_CONCURRENCY: '6' }).exports).toEqual({ idleTimeoutMs: 500, concurrency: 6 });
+    for (const v of ['0', '7', 'four']) expect(() => loadConfig({ EXPORT_CONCURRENCY: v })).toThrow(/EXPORT_CONCURRENCY/);
+    for (const v of ['99', '3600001', 'soon']) expect(() => loadConfig({ EXPORT_IDLE_TIMEOUT_MS: v })).toThrow(/EXPORT_IDLE_TIMEOUT_MS/);
   });
 });

@@ -44,10 +44,10 @@ export interface AppConfig {
     ticketsPerOfficerDay: number;
   };
   /**
-   * GET /metrics (Prometheus): on the API port behind `token` (METRICS_TOKEN), or on a port of its own (METRICS_PORT,
-   * on the API's listen host); neither: disabled.
+   * GET /metrics (Prometheus): on the API port behind `token` (METRICS_TOKEN), or on a port of its own (METRICS_PORT, on
+   * `host`: METRICS_HOST, else the API's listen host); neither: disabled.
    */
-  metrics: { token?: string; port?: number };
+  metrics: { token?: string; port?: number; host: string };
   logLevel: string;
   /** Variables that fell back to development defaults; logged once at boot. */
   warnings: string[];
@@ -64,6 +64,13 @@ export interface AppConfig {
     workerConcurrency: number;
     relayIntervalMs: number;
     sweepAfterMs: number;
+  };
+  /** Period downloads (spec §10). */
+  exports: {
+    /** A download whose client has not read for this long is ended (EXPORT_IDLE_TIMEOUT_MS). */
+    idleTimeoutMs: number;
+    /** Downloads streamed at once by this process (EXPORT_CONCURRENCY); beyond: 503 exports-busy. */
+    concurrency: number;
   };
 }
 
@@ -128,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const listen = listenHost(parsed.HOST, !parsed.ADMIN_PASSWORD);
   if (listen.warning) warnings.push(listen.warning);
+  const metricsListen = parsed.METRICS_HOST === undefined ? listen : listenHost(parsed.METRICS_HOST, !parsed.ADMIN_PASSWORD);
+  if (parsed.METRICS_HOST !== undefined && metricsListen.warning) warnings.push(metricsListen.warning.replace('HOST=', 'METRICS_HOST='));
   if (Array.isArray(parsed.TRUST_PROXY)) {
     const bad = parsed.TRUST_PROXY.filter((entry) => !TRUST_NAMES.has(entry) && !isIP(entry.replace(/\/\d{1,3}$/, '')));
     if (bad.length) problems.push(`TRUST_PROXY has entries that are not an address, a subnet or ${[...TRUST_NAMES].join('/')}: ${bad.join(', ')}`);
@@ -200,7 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ticketsPerIssuerDay: parsed.FEEDBACK_TICKETS_PER_ISSUER_DAY,
       ticketsPerOfficerDay: parsed.FEEDBACK_TICKETS_PER_OFFICER_DAY,
     },
-    metrics: { token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT },
+    metrics: { token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT, host: metricsListen.host },
     logLevel: parsed.LOG_LEVEL,
     warnings,
     webhooks: {
@@ -216,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       relayIntervalMs: parsed.WEBHOOK_RELAY_INTERVAL_MS,
       sweepAfterMs: parsed.WEBHOOK_SWEEP_AFTER_MS,
     },
+    exports: { idleTimeoutMs: parsed.EXPORT_IDLE_TIMEOUT_MS, concurrency: parsed.EXPORT_CONCURRENCY },
   };
 }
 

@@ -140,13 +140,19 @@ export class EnvSchema {
   @MinLength(32, { message: 'must be at least 32 characters' })
   METRICS_TOKEN?: string;
 
-  /** Serve /metrics on this port of HOST instead of the API port (no token needed there unless METRICS_TOKEN is set). */
+  /** Serve /metrics on this port of METRICS_HOST instead of the API port (no token needed there unless METRICS_TOKEN is set). */
   @Transform((p) => toInt({ value: emptyToUndefined(p) }))
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(65535)
   METRICS_PORT?: number;
+
+  /** The address METRICS_PORT listens on; unset: HOST. A port without a token belongs on an address Prometheus alone reaches. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  METRICS_HOST?: string;
 
   /** Requests per minute per client IP and endpoint to the endpoints that need no login (feedback intake, /public/*). */
   @Transform(toInt)
@@ -290,4 +296,24 @@ export class EnvSchema {
   @IsInt()
   @Min(100)
   WEBHOOK_SWEEP_AFTER_MS = 120000;
+
+  /**
+   * A download (SIASN rows, results workbook) whose client has read nothing for this long while bytes wait for it is
+   * ended, so that its database connection goes back to the pool.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  EXPORT_IDLE_TIMEOUT_MS = 30000;
+
+  /**
+   * Downloads this process streams at once; each holds a connection of the pool (20, data-source-options.ts) until it
+   * ends. At most 6: with two recalculation batches (12 connections) that still leaves some to the other requests.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(6)
+  EXPORT_CONCURRENCY = 4;
 }

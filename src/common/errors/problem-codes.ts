@@ -81,6 +81,7 @@ export const PROBLEM_CODES = {
   'ticket-rate-limited': { status: 429, meaning: 'The daily cap of service tickets per issuer or per officer is reached; wait `Retry-After` (next midnight WITA)' },
   'internal-error': { status: 500, meaning: 'An unexpected error; quote the `requestId` when reporting it' },
   'not-ready': { status: 503, meaning: 'A dependency (database, Redis) is down; `checks` tells which' },
+  'exports-busy': { status: 503, meaning: 'This server streams as many downloads as it may (EXPORT_CONCURRENCY); wait the seconds of `Retry-After`' },
   'renderer-unavailable': { status: 503, meaning: 'Too many documents are being rendered at this moment, or the thread rendering this one failed; wait the seconds of `Retry-After`' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

@@ -3,7 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
-import { AppError, TooManyRequestsError } from '../errors/app-error';
+import { AppError } from '../errors/app-error';
 import { ProblemCode } from '../errors/problem-codes';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_OF_KIND } from './problem';
 
@@ -55,7 +55,9 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
     if (res.sent || res.raw.headersSent) return;
-    if (exception instanceof TooManyRequestsError) res.header('Retry-After', String(exception.retryAfterSeconds));
+    // A 429, or a 503 of a full queue: the seconds to wait go in the standard header too.
+    const retryAfter = exception instanceof AppError ? exception.extra.retryAfter : undefined;
+    if (typeof retryAfter === 'number') res.header('Retry-After', String(retryAfter));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

@@ -138,8 +138,9 @@ export class DistributionRepository {
   predicateCountsOfUnits(
     periodId: string,
     unitIds: string[],
+    m: EntityManager = this.dataSource.manager,
   ): Promise<{ unitId: string; unitCode: string; unitName: string; predicate: OrganisationPredicate | null; counts: PredicateCounts }[]> {
-    return this.predicateCountsOfSubtrees(periodId, 'SELECT unnest($2::uuid[])', [unitIds], this.dataSource.manager);
+    return this.predicateCountsOfSubtrees(periodId, 'SELECT unnest($2::uuid[])', [unitIds], m);
   }
 
   /** The subtrees of the units `rootsSql` selects, counted in one query (one recursive walk of the tree from all of them at once), by unit code. */

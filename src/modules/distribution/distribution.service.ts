@@ -188,10 +188,10 @@ export class DistributionService {
 
   /**
    * The distribution of each of these units in the period, as distribution() answers it, in one query; for callers
-   * that chose the units in their view (the results workbook). By unit code.
+   * that chose the units in their view (the results workbook), on their connection if given (`m`). By unit code.
    */
-  async ofUnits(periodId: string, unitIds: string[]): Promise<(DistributionDto & { unitCode: string; unitName: string })[]> {
-    const units = await this.repo.predicateCountsOfUnits(periodId, unitIds);
+  async ofUnits(periodId: string, unitIds: string[], m?: EntityManager): Promise<(DistributionDto & { unitCode: string; unitName: string })[]> {
+    const units = await this.repo.predicateCountsOfUnits(periodId, unitIds, m);
     return units.map((u) => ({
       periodId,
       unitId: u.unitId,

@@ -14,7 +14,6 @@ import { Access, CurrentActor } from '../../common/auth/access.decorator';
 import { Actor, ROLES } from '../../common/auth/principal';
 import { ProblemResponse } from '../../common/http/problem.dto';
 import { DocumentsService, IF_NONE_MATCH_PATTERN, MAX_IF_NONE_MATCH } from './documents.service';
-import { PdfRendererUnavailableError } from './pdf-renderer';
 
 const ETAG = {
   description: 'Only for a FINALIZED appraisal: a strong validator of the document, for If-None-Match',
@@ -78,11 +77,7 @@ export class DocumentsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | undefined> {
-    const doc = await this.documents.evaluation(actor, id, ifNoneMatch).catch((e: unknown) => {
-      // The problem filter sends Retry-After with 429s only; the header set here stays on the 503 it sends.
-      if (e instanceof PdfRendererUnavailableError) res.header('Retry-After', String(e.retryAfterSeconds));
-      throw e;
-    });
+    const doc = await this.documents.evaluation(actor, id, ifNoneMatch);
     res.header('Cache-Control', 'private');
     if (doc.etag) res.header('ETag', doc.etag);
     if (doc.notModified) {

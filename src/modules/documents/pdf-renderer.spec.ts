@@ -89,7 +89,7 @@ describe('PdfRenderer (worker threads)', () => {
       const accepted = [small.renderPdf(doc), small.renderPdf(doc), small.renderPdf(doc)]; // one rendering, two waiting
       const refused = await small.renderPdf(doc).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(PdfRendererUnavailableError);
-      expect(refused).toMatchObject({ kind: 'unavailable', code: 'renderer-unavailable', retryAfterSeconds: 3 });
+      expect(refused).toMatchObject({ kind: 'unavailable', code: 'renderer-unavailable', extra: { retryAfter: 3 } });
       expect(await Promise.all(accepted)).toHaveLength(3);
       expect((await small.renderPdf(doc)).subarray(0, 5).toString()).toBe('%PDF-');
     } finally {

@@ -23,8 +23,6 @@ const RETRY_AFTER_SECONDS = 3;
 
 /** 503: the queue of renders is full, or the thread rendering the document died; both pass, so retry. */
 export class PdfRendererUnavailableError extends AppError {
-  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
-
   constructor(detail: string) {
     super('unavailable', 'renderer-unavailable', detail, { retryAfter: RETRY_AFTER_SECONDS });
   }

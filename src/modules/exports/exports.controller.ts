@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -20,6 +21,20 @@ const IN_VIEW = 'Admins and API keys get the whole period; an HR operator the ap
 const ATTACHMENT = { 'Content-Disposition': { required: true, description: 'attachment, with the file name', schema: { type: 'string' } } };
 
 const file = (f: ExportFile) => new StreamableFile(f.body, { type: f.type, disposition: `attachment; filename="${f.fileName}"` });
+
+
+const BUSY = {
+  description:
+    '`exports-busy`: this server streams EXPORT_CONCURRENCY downloads already (each holds a database connection until it ends); ' +
+    'retry after the seconds of Retry-After (also the problem member `retryAfter`)',
+  headers: { 'Retry-After': { required: true, description: 'Seconds to wait', schema: { type: 'integer' } } },
+  type: ProblemResponse,
+};
+/** What both operations say about a download's life, in their descriptions. */
+const STREAMED =
+  'Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads ' +
+  'nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends ' +
+  'incomplete), so a stalled download cannot keep the connection.';
 
 @ApiTags('exports')
 @Controller('periods')
@@ -39,8 +54,8 @@ export class ExportsController {
       'QUARTERLY periods add `bulanMulaiPenilaian`, `bulanSelesaiPenilaian`, `tahunMulaiPenilaian`, ' +
       '`tahunSelesaiPenilaian` (the periodic layout); ANNUAL periods do not. `format=json` (default) answers a plain ' +
       'array, numbers as JSON numbers and NIPs as 18-digit strings; `format=csv` answers RFC 4180 CSV in UTF-8 with a ' +
-      'header row of the same names, CRLF line ends, empty fields for null. Streamed from a database cursor as it is ' +
-      `read. ${IN_VIEW}`,
+      'header row of the same names, CRLF line ends, empty fields for null. ' +
+      `${STREAMED} ${IN_VIEW}`,
   })
   @ApiExtraModels(SiasnRowDto)
   @ApiOkResponse({
@@ -62,7 +77,12 @@ export class ExportsController {
       'for a recalculation (an accepted objection marks one); export again when its score is fresh',
     type: ProblemResponse,
   })
-  async exportSiasn(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() q: SiasnExportQueryDto): Promise<StreamableFile> {
+  @ApiServiceUnavailableResponse(BUSY)
+  async exportSiasn(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: SiasnExportQueryDto,
+  ): Promise<StreamableFile> {
     return file(await this.exports.siasn(actor, id, q.format));
   }
 
@@ -78,8 +98,8 @@ export class ExportsController {
       'Sheet `Distribusi`: one row per unit in view (every active unit, and an inactive one with appraisals of the period in ' +
       'its subtree or an organisation predicate), by code, with the distribution of its subtree exactly as GET ' +
       '/periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the ' +
-      'share of each predicate, and the codes of the curve rules that fail. Streamed as it is written. ' +
-      `${IN_VIEW} For an HR operator the units are those of their subtree.`,
+      'share of each predicate, and the codes of the curve rules that fail. ' +
+      `${STREAMED} The two sheets thus agree, however slowly the file is read. ${IN_VIEW} For an HR operator the units are those of their subtree.`,
   })
   @ApiOkResponse({
     description: 'The workbook, as a download (`hasil-kinerja-<period code>.xlsx`)',
@@ -88,6 +108,7 @@ export class ExportsController {
   })
   @ApiBadRequestResponse({ description: 'Invalid id', type: ProblemResponse })
   @ApiNotFoundResponse({ description: 'No such period', type: ProblemResponse })
+  @ApiServiceUnavailableResponse(BUSY)
   async exportResults(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<StreamableFile> {
     return file(await this.exports.results(actor, id));
   }

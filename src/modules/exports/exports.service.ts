@@ -1,17 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
-import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
+import { finished, pipeline, Readable, Transform } from 'node:stream';
 import { Actor } from '../../common/auth/principal';
-import { ConflictError, NotFoundError } from '../../common/errors/app-error';
+import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AppraisalView } from '../distribution/distribution.repository';
 import { appraisalViewOf, DistributionService } from '../distribution/distribution.service';
 import { PeriodEntity } from '../periods/entities/period.entity';
 import { PeriodsRepository } from '../periods/periods.repository';
 import { PREDICATES } from '../scoring/types';
-import { ExportsRepository, ResultSource, RowCursor } from './exports.repository';
+import { ExportSnapshot, ExportsRepository, ResultSource, Rows } from './exports.repository';
 import { fileNamePart } from '../../common/http/file-name';
+import { DownloadIdleError, IdleGuard } from './idle-guard';
 import { SiasnFormat, SiasnRow, siasnColumns, siasnRow, SiasnSource } from './siasn';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -21,6 +23,21 @@ export interface ExportFile {
   body: Readable;
   type: string;
   fileName: string;
+}
+
+/** Seconds a client refused for a full download cap is told to wait: downloads take seconds, not minutes. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** 503 `exports-busy`: this process streams EXPORT_CONCURRENCY downloads already; Retry-After says when to try again. */
+export class ExportsBusyError extends AppError {
+  constructor(
+    limit: number,
+    retryAfterSeconds: number,
+  ) {
+    super('unavailable', 'exports-busy', `This server streams ${limit} downloads at once already; retry after ${retryAfterSeconds} s`, {
+      retryAfter: retryAfterSeconds,
+    });
+  }
 }
 
 const RESULT_COLUMNS = [
@@ -74,90 +91,130 @@ function resultLine(r: ResultSource): (string | number | null)[] {
 }
 
 /**
- * The period exports of spec §10. Every check (period, CLOSED, the caller's view) is made before the first byte,
- * so a refusal is an ordinary problem answer; the rows then come from a database cursor straight into the response.
+ * The period exports of spec §10. Each download takes one of EXPORT_CONCURRENCY slots and reads in one snapshot on a
+ * connection of its own (ExportSnapshot); every check (period, CLOSED, stale scores, the caller's view) is made in that
+ * snapshot before the first byte, so a refusal is an ordinary problem answer; the rows then come from a database cursor
+ * straight into the response, through an IdleGuard that ends a download its client stopped reading.
  */
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);
+  /** Downloads of this process from their slot to their end. */
+  private running = 0;
 
   constructor(
     private readonly repo: ExportsRepository,
     private readonly periods: PeriodsRepository,
     private readonly distribution: DistributionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** One row per FINALIZED appraisal with a predicate of the CLOSED period, in the caller's view, as JSON or CSV. */
-  async siasn(actor: Actor, periodId: string, format: SiasnFormat): Promise<ExportFile> {
-    const period = await this.period(periodId);
-    if (period.status !== 'CLOSED') {
-      throw new ConflictError('period-not-closed', `Period ${period.code} is ${period.status}; SIASN takes only the appraisals of a CLOSED period`, {
-        periodStatus: period.status,
-      });
-    }
-    const view = appraisalViewOf(actor);
-    // BKN keeps what it receives: a score an accepted objection has put back into recalculation is not sent stale.
-    const stale = await this.repo.staleFinalized(periodId, view);
-    if (stale) {
-      throw new ConflictError('score-stale', `${stale} appraisal(s) of period ${period.code} wait for a recalculation; export again when their scores are fresh`);
-    }
-    const cursor = await this.repo.siasnRows(periodId, view);
-    const toRow = (s: SiasnSource) => siasnRow(s, period);
-    const name = `siasn-kinerja-${fileNamePart(period.code)}`;
-    const body =
-      format === 'json'
-        ? pipeline(cursor.rows, jsonArray(toRow), (err) => this.closed(cursor.close, err))
-        : pipeline(
-            cursor.rows,
-            mapRows(toRow),
-            stringify({ header: true, columns: [...siasnColumns(period.type)], record_delimiter: 'windows' }),
-            (err) => this.closed(cursor.close, err),
-          );
-    return format === 'json'
-      ? { body, type: 'application/json; charset=utf-8', fileName: `${name}.json` }
-      : { body, type: 'text/csv; charset=utf-8', fileName: `${name}.csv` };
+  siasn(actor: Actor, periodId: string, format: SiasnFormat): Promise<ExportFile> {
+    return this.download(periodId, async (s, guard) => {
+      const period = await this.period(periodId, s);
+      if (period.status !== 'CLOSED') {
+        throw new ConflictError('period-not-closed', `Period ${period.code} is ${period.status}; SIASN takes only the appraisals of a CLOSED period`, {
+          periodStatus: period.status,
+        });
+      }
+      const view = appraisalViewOf(actor);
+      // BKN keeps what it receives: a score an accepted objection has put back into recalculation is not sent stale.
+      const stale = await this.repo.staleFinalized(periodId, view, s);
+      if (stale) {
+        throw new ConflictError('score-stale', `${stale} appraisal(s) of period ${period.code} wait for a recalculation; export again when their scores are fresh`);
+      }
+      const rows = await this.repo.siasnRows(periodId, view, s);
+      const toRow = (r: SiasnSource) => siasnRow(r, period);
+      const name = `siasn-kinerja-${fileNamePart(period.code)}`;
+      // Once the cursor is read to its end the connection can go back, before the client has read the last bytes; a
+      // failure of end() is logged by download(), which awaits the same promise.
+      const done = () => void s.end().catch(() => undefined);
+      if (format === 'json') {
+        pipeline(rows, jsonArray(toRow), guard, done);
+        return { body: guard, type: 'application/json; charset=utf-8', fileName: `${name}.json` };
+      }
+      pipeline(rows, mapRows(toRow), stringify({ header: true, columns: [...siasnColumns(period.type)], record_delimiter: 'windows' }), guard, done);
+      return { body: guard, type: 'text/csv; charset=utf-8', fileName: `${name}.csv` };
+    });
   }
 
   /**
    * The results workbook of the period, any status: sheet "Hasil" with every appraisal in the caller's view (DRAFT
-   * ones too, without scores) and sheet "Distribusi" with the distribution of every unit in view (`units`), as
-   * GET /periods/{id}/distribution answers it.
+   * ones too, without scores) and sheet "Distribusi" with the distribution of every unit in view, as
+   * GET /periods/{id}/distribution answers it; both read in one snapshot, so they agree however slowly the file is read.
    */
-  async results(actor: Actor, periodId: string): Promise<ExportFile> {
-    const period = await this.period(periodId);
-    const view = appraisalViewOf(actor);
-    const cursor = await this.repo.resultRows(periodId, view);
-    const out = new PassThrough();
-    this.writeWorkbook(period, view, cursor, out).catch((err: unknown) => {
-      this.logger.error({ err, periodId }, 'results workbook failed');
-      out.destroy(err as Error);
+  results(actor: Actor, periodId: string): Promise<ExportFile> {
+    return this.download(periodId, async (s, guard) => {
+      const period = await this.period(periodId, s);
+      const view = appraisalViewOf(actor);
+      const rows = await this.repo.resultRows(periodId, view, s);
+      // A failure ends the file; finished() in download() reports it.
+      this.writeWorkbook(period, view, s, rows, guard).catch((err: Error) => guard.destroy(err));
+      return { body: guard, type: XLSX_TYPE, fileName: `hasil-kinerja-${fileNamePart(period.code)}.xlsx` };
     });
-    return { body: out, type: XLSX_TYPE, fileName: `hasil-kinerja-${fileNamePart(period.code)}.xlsx` };
   }
 
-  private async writeWorkbook(
-    period: PeriodEntity,
-    view: AppraisalView,
-    cursor: RowCursor<ResultSource>,
-    out: PassThrough,
-  ): Promise<void> {
-    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-    try {
-      const results = book.addWorksheet('Hasil');
-      results.addRow([...RESULT_COLUMNS]).commit();
-      let n = 0;
-      for await (const r of cursor.rows) {
-        results.addRow(resultLine(r)).commit();
-        if (++n % DRAIN_EVERY === 0 && !(await drained(out))) return;
-      }
-      results.commit();
-    } finally {
-      await cursor.close();
+  /**
+   * Takes a download slot (503 exports-busy when none is free), opens the snapshot and lets `start` check and start
+   * the file, whose body is `guard`. A refusal gives both back at once; otherwise they go back when the body ends,
+   * however it ends (read to the end, the client gone, its reading stalled, a failure), and that end is logged.
+   */
+  private async download(periodId: string, start: (s: ExportSnapshot, guard: IdleGuard) => Promise<ExportFile>): Promise<ExportFile> {
+    const limit = this.config.exports.concurrency;
+    if (this.running >= limit) {
+      this.logger.warn({ limit }, 'download refused: every export slot is busy');
+      throw new ExportsBusyError(limit, BUSY_RETRY_AFTER_SECONDS);
     }
+    this.running++;
+    let s: ExportSnapshot | undefined;
+    const release = async () => {
+      try {
+        await s?.end();
+      } catch (err) {
+        this.logger.error({ err, periodId }, 'export connection release failed');
+      } finally {
+        this.running--;
+      }
+    };
+    try {
+      s = await this.repo.snapshot();
+      const guard = new IdleGuard(this.config.exports.idleTimeoutMs);
+      const file = await start(s, guard);
+      finished(guard, (err) => {
+        this.logEnd(periodId, err);
+        void release();
+      });
+      return file;
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  }
+
+  private logEnd(periodId: string, err: Error | null | undefined): void {
+    if (!err) return;
+    if (err instanceof DownloadIdleError) this.logger.warn({ periodId, timeoutMs: err.timeoutMs }, 'download ended: the client stopped reading');
+    // A client that goes away mid-file ends it with ERR_STREAM_PREMATURE_CLOSE: nothing to report.
+    else if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error({ err, periodId }, 'export stream failed');
+  }
+
+  private async writeWorkbook(period: PeriodEntity, view: AppraisalView, s: ExportSnapshot, rows: Rows<ResultSource>, out: IdleGuard): Promise<void> {
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    const results = book.addWorksheet('Hasil');
+    results.addRow([...RESULT_COLUMNS]).commit();
+    let n = 0;
+    for await (const r of rows) {
+      results.addRow(resultLine(r)).commit();
+      if (++n % DRAIN_EVERY === 0 && !(await drained(out))) return;
+    }
+    results.commit();
+    // Counted in the snapshot of the rows above; the connection is not needed for the rest.
+    const units = await this.distribution.ofUnits(period.id, await this.repo.unitsInView(period.id, view, s), s.manager);
+    await s.end();
     const sheet = book.addWorksheet('Distribusi');
     sheet.addRow([...DISTRIBUTION_COLUMNS]).commit();
-    const units = await this.repo.units(period.id, view);
-    for (const d of await this.distribution.ofUnits(period.id, units.map((u) => u.id))) {
+    for (const d of units) {
       if (out.destroyed) return;
       sheet
         .addRow([
@@ -176,14 +233,8 @@ export class ExportsService {
     await book.commit();
   }
 
-  private closed(close: () => Promise<void>, err: Error | null | undefined): void {
-    // A client that goes away mid-file ends the pipeline with ERR_STREAM_PREMATURE_CLOSE: nothing to report.
-    if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error({ err }, 'export stream failed');
-    close().catch((e: unknown) => this.logger.error({ err: e }, 'export cursor close failed'));
-  }
-
-  private async period(id: string): Promise<PeriodEntity> {
-    const period = await this.periods.findById(id);
+  private async period(id: string, s: ExportSnapshot): Promise<PeriodEntity> {
+    const period = await this.periods.findById(id, s.manager);
     if (!period) throw new NotFoundError('Period', id);
     return period;
   }
@@ -208,8 +259,8 @@ function jsonArray<I>(f: (row: I) => SiasnRow): Transform {
   });
 }
 
-/** Waits while the response is full; false when the client went away. */
-async function drained(out: PassThrough): Promise<boolean> {
+/** Waits while the response is full; false when the download has ended (the client went away or stalled). */
+async function drained(out: IdleGuard): Promise<boolean> {
   if (out.destroyed) return false;
   if (!out.writableNeedDrain) return true;
   await Promise.race([once(out, 'drain'), once(out, 'close')]);

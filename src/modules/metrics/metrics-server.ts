@@ -9,8 +9,8 @@ import { MetricsService } from './metrics.service';
 type Refusal = { status: 401 | 404 | 405; code: 'unauthorized' | 'not-found' | 'method-not-allowed'; title: string; detail: string };
 
 /**
- * With METRICS_PORT, GET /metrics is served on that port of the API's listen host (HOST, 127.0.0.1 while the
- * development password is in use) by a bare HTTP server, and the API port has no /metrics. Nothing else answers
+ * With METRICS_PORT, GET /metrics is served on that port of METRICS_HOST (else the API's listen host, HOST; 127.0.0.1
+ * while the development password is in use) by a bare HTTP server, and the API port has no /metrics. Nothing else answers
  * there. No token is asked unless METRICS_TOKEN is set too. In the worker process (`npm run start:worker`) it
  * serves the worker's own metrics (batch durations, queue, marks), which the API processes do not see.
  */
@@ -30,7 +30,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     const server = createServer((req, res) => void this.answer(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, this.config.http.host, () => (server.off('error', reject), resolve()));
+      server.listen(port, this.config.metrics.host, () => (server.off('error', reject), resolve()));
     });
     this.server = server;
     const { address } = server.address() as AddressInfo;

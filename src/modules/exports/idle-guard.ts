@@ -1,0 +1,46 @@
+import { Transform, TransformCallback } from 'node:stream';
+
+/** Why a download was ended: its client left the bytes waiting for it unread. */
+export class DownloadIdleError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the client read nothing for ${timeoutMs} ms`);
+    this.name = 'DownloadIdleError';
+  }
+}
+
+/**
+ * The last stage of a download, the one the HTTP response reads. Once the response stops taking bytes (its write
+ * answered false and no 'drain' came) this stage fills up and push() answers false; when no read follows within
+ * `timeoutMs` it destroys itself with DownloadIdleError, which ends the stages behind it (the cursor) and the response.
+ * Only the client's reading counts: a slow query pushes nothing and arms no timer.
+ */
+export class IdleGuard extends Transform {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (!this.push(chunk) && !this.timer) {
+      this.timer = setTimeout(() => this.destroy(new DownloadIdleError(this.timeoutMs)), this.timeoutMs);
+    }
+    done();
+  }
+
+  /** The reader asks for more: it reads again. */
+  override _read(size: number): void {
+    this.stopTimer();
+    super._read(size);
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.stopTimer();
+    done(err);
+  }
+
+  private stopTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

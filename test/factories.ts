@@ -45,6 +45,20 @@ export const employeeBody = () => ({
   positionTitle: 'Pengadministrasi Umum',
 });
 
+/** An employee import row restating a record as GET /employees/{id} answers it, in `unitCode` under `supervisorNip`, with changes. */
+export const employeeImportRow = (e: Record<string, unknown>, unitCode: string, supervisorNip: string | null, changes: object = {}) => ({
+  nip: e.nip,
+  name: e.name,
+  employmentType: e.employmentType,
+  rank: e.rank,
+  rankSince: e.rankSince,
+  jobType: e.jobType,
+  positionTitle: e.positionTitle,
+  unitCode,
+  supervisorNip,
+  ...changes,
+});
+
 export async function createEmployee(
   t: TestApp,
   body: Record<string, unknown> & { unitId: string },

@@ -67,7 +67,9 @@ describe('separation of duties: four eyes on objections (e2e)', () => {
     await refused(a, auth(filer.token));
     // A key the filer issued answers for the filer.
     await refused(a, (await keyOf(filer.token, ['assessments:write'])).headers);
-    const resolved = await http().post(`${a.url}/resolve`).set(auth(t.adminToken)).send(accept);
+    // Not the first admin either: it set the filer's password. Another admin (whom it also set up) decides.
+    await refused(a, auth(t.adminToken));
+    const resolved = await http().post(`${a.url}/resolve`).set(auth((await userToken(t, { role: 'ADMIN' })).token)).send(accept);
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'ACCEPTED', filedBy: filer.id });
   });
@@ -87,6 +89,22 @@ describe('separation of duties: four eyes on objections (e2e)', () => {
     const resolved = await http().post(`${a.url}/resolve`).set(other.headers).send({ decision: 'REJECTED', note: 'Bukti tidak cukup' });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'REJECTED', resolvedBy: other.id });
+  });
+
+  it('nor an account whose password the filer set, nor the one who set the filer\'s: either could have signed in as the other', async () => {
+    const filer = await userToken(t, { role: 'ADMIN' });
+    const username = uniqueCode('puppet').toLowerCase();
+    expect((await http().post('/users').set(auth(filer.token)).send({ username, password: 'correct-horse-battery', role: 'ADMIN' })).status).toBe(201);
+    const puppet = auth((await http().post('/auth/login').send({ username, password: 'correct-horse-battery' })).body.accessToken as string);
+
+    const a = await finalised();
+    expect((await http().post(a.url).set(auth(filer.token)).send({ reason: 'Diajukan oleh admin' })).status).toBe(201);
+    await refused(a, puppet);
+    const b = await finalised();
+    expect((await http().post(b.url).set(puppet).send({ reason: 'Diajukan lewat akun buatan' })).status).toBe(201);
+    await refused(b, auth(filer.token));
+    // Both were set up by the first admin, like every account here: a shared setter alone is no objection.
+    expect((await http().post(`${b.url}/resolve`).set(auth((await userToken(t, { role: 'ADMIN' })).token)).send(accept)).status).toBe(200);
   });
 
   it('leaves the usual path alone: the employee files, the reviewer resolves', async () => {

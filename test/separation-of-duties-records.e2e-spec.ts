@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { witaDate } from '../src/common/time/wita';
 import { createTestApp, TestApp } from './app';
-import { apiKey, auth, createEmployee, createUnit, expectProblem, pnsNip, userToken } from './factories';
+import { apiKey, auth, createEmployee, createUnit, employeeImportRow, expectProblem, pnsNip, userToken } from './factories';
 import { insertFeedback } from './feedback-fixtures';
 import { insertPeriod } from './planning-fixtures';
 
@@ -116,19 +116,7 @@ describe('separation of duties: own records, own feedback, ticket caps (e2e)', (
     });
 
     describe('import', () => {
-      /** An import row restating a record as it is, with changes. */
-      const importRow = (e: Record<string, unknown>, unitCode: string, supervisorNip: string | null, changes: object = {}) => ({
-        nip: e.nip,
-        name: e.name,
-        employmentType: e.employmentType,
-        rank: e.rank,
-        rankSince: e.rankSince,
-        jobType: e.jobType,
-        positionTitle: e.positionTitle,
-        unitCode,
-        supervisorNip,
-        ...changes,
-      });
+      const importRow = employeeImportRow;
       const read = async (id: string) => (await t.http().get(`/employees/${id}`).set(admin())).body as Record<string, unknown>;
       const importRows = (employees: object[], atomic = false) =>
         t.http().post(`/employees/import${atomic ? '?atomic=true' : ''}`).set(caller.headers).send({ employees });

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
-import { auth, createEmployee, createUnit, employeeBody, expectProblem, userToken } from './factories';
+import { auth, createEmployee, createUnit, employeeBody, employeeImportRow, expectProblem, userToken } from './factories';
 
 type Headers = Record<string, string>;
 
@@ -69,17 +69,7 @@ describe('separation of duties: choosing assessors and reviewers through employe
 
     it('fails the same changes as row errors of an import, writing the other rows', async () => {
       const read = async (id: string) => (await t.http().get(`/employees/${id}`).set(auth(t.adminToken))).body as Record<string, unknown>;
-      const row = (e: Record<string, unknown>, unitCode: string, supervisorNip: string | null) => ({
-        nip: e.nip,
-        name: e.name,
-        employmentType: e.employmentType,
-        rank: e.rank,
-        rankSince: e.rankSince,
-        jobType: e.jobType,
-        positionTitle: e.positionTitle,
-        unitCode,
-        supervisorNip,
-      });
+      const row = employeeImportRow;
       const [colleague, head, friend] = [await read(o.colleague.id), await read(o.head.id), await read(o.friend.id)];
       const fresh = { ...employeeBody(), unitCode: o.unit.code, supervisorNip: o.me.nip };
       const res = await t

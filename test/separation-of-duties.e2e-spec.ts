@@ -2,20 +2,12 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
 import { apiKey, auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
-import { createAppraisal, insertIndicator, insertPeriod, setPeriodStatus } from './planning-fixtures';
+import { ALL_MEETS, appraisalWithTarget, AppraisalWithTarget, submitAchievement } from './appraisal-fixtures';
+import { insertIndicator, setPeriodStatus } from './planning-fixtures';
 
 type Headers = Record<string, string>;
 type User = { id: string; token: string };
 
-const RATINGS = {
-  BERORIENTASI_PELAYANAN: 'MEETS_EXPECTATION',
-  AKUNTABEL: 'MEETS_EXPECTATION',
-  KOMPETEN: 'MEETS_EXPECTATION',
-  HARMONIS: 'MEETS_EXPECTATION',
-  LOYAL: 'MEETS_EXPECTATION',
-  ADAPTIF: 'MEETS_EXPECTATION',
-  KOLABORATIF: 'MEETS_EXPECTATION',
-};
 
 /**
  * Spec §8, separation of duties, rules 1–3, tried as an insider would. One unit:
@@ -62,21 +54,9 @@ describe('separation of duties (e2e)', () => {
   }
 
   /** An appraisal of `employeeId` in a fresh OPEN period, with one target of weight 100; agreed by `agreeBy` unless null. */
-  async function appraisalOf(employeeId: string, targetBy: Headers, agreeBy: Headers | null) {
-    const period = await insertPeriod(t);
-    const appraisal = await createAppraisal(t, employeeId, period.id);
-    const target = await http().post(`/appraisals/${appraisal.id}/targets`).set(targetBy).send({ indicatorId, target: 10, weight: 100 });
-    expect(target.status).toBe(201);
-    if (agreeBy) expect((await http().post(`/appraisals/${appraisal.id}/agree`).set(agreeBy)).status).toBe(200);
-    return { periodId: period.id, id: appraisal.id, targetId: target.body.id as string, occurredOn: period.startDate };
-  }
-  type Appraisal = Awaited<ReturnType<typeof appraisalOf>>;
-
-  async function submit(a: Appraisal, headers: Headers): Promise<string> {
-    const res = await http().post('/achievements').set(headers).send({ targetId: a.targetId, value: 7, occurredOn: a.occurredOn });
-    expect(res.status).toBe(201);
-    return res.body.id as string;
-  }
+  const appraisalOf = (employeeId: string, targetBy: Headers, agreeBy: Headers | null) => appraisalWithTarget(t, employeeId, indicatorId, { targetBy, agreeBy });
+  type Appraisal = AppraisalWithTarget;
+  const submit = (a: Appraisal, headers: Headers) => submitAchievement(t, a, headers);
   const verify = (id: string, headers: Headers) => http().post(`/achievements/${id}/verify`).set(headers);
   const reject = (id: string, headers: Headers) => http().post(`/achievements/${id}/reject`).set(headers).send({ reason: 'Bukti kurang' });
   const reassign = (id: string, headers: Headers, body: object) => http().patch(`/appraisals/${id}`).set(headers).send(body);
@@ -125,7 +105,7 @@ describe('separation of duties (e2e)', () => {
         expect(res.body.detail).toMatch(/own appraisal/);
         await refused(a.id, () => reject(id, me), 403, 'own-appraisal');
       }
-      await refused(a.id, () => http().put(`/appraisals/${a.id}/behaviour`).set(me).send({ ratings: RATINGS }), 403, 'own-appraisal');
+      await refused(a.id, () => http().put(`/appraisals/${a.id}/behaviour`).set(me).send({ ratings: ALL_MEETS }), 403, 'own-appraisal');
       const override = { rating: 'ABOVE_EXPECTATION', reason: 'Realisasi tidak tercatat lengkap' };
       await refused(a.id, () => http().put(`/appraisals/${a.id}/result-rating-override`).set(me).send(override), 403, 'own-appraisal');
       await refused(a.id, () => reassign(a.id, me, { assessorId: e.colleague, reason: 'Saya pilih sendiri' }), 403, 'own-appraisal');
@@ -133,7 +113,7 @@ describe('separation of duties (e2e)', () => {
 
       // The assessor still decides: verify, behaviour, override; the appraisee then may not withdraw the override.
       expect((await verify(mine, as(u.kabid))).body.status).toBe('VERIFIED');
-      expect((await http().put(`/appraisals/${a.id}/behaviour`).set(as(u.kabid)).send({ ratings: RATINGS })).status).toBe(200);
+      expect((await http().put(`/appraisals/${a.id}/behaviour`).set(as(u.kabid)).send({ ratings: ALL_MEETS })).status).toBe(200);
       expect((await http().put(`/appraisals/${a.id}/result-rating-override`).set(as(u.kabid)).send(override)).status).toBe(200);
       await refused(a.id, () => http().delete(`/appraisals/${a.id}/result-rating-override`).set(me), 403, 'own-appraisal');
 
@@ -153,7 +133,7 @@ describe('separation of duties (e2e)', () => {
       for (const send of [
         () => verify(theirs, key.headers),
         () => reject(theirs, key.headers),
-        () => http().put(`/appraisals/${a.id}/behaviour`).set(key.headers).send({ ratings: RATINGS }),
+        () => http().put(`/appraisals/${a.id}/behaviour`).set(key.headers).send({ ratings: ALL_MEETS }),
         () => http().put(`/appraisals/${a.id}/result-rating-override`).set(key.headers).send({ rating: 'ABOVE_EXPECTATION', reason: 'Realisasi tidak tercatat lengkap' }),
         () => reassign(a.id, key.headers, { assessorId: e.colleague, reason: 'Saya pilih sendiri' }),
       ]) {
@@ -163,14 +143,14 @@ describe('separation of duties (e2e)', () => {
 
       const other = await appraisalOf(e.staff, as(u.staff), as(u.kabid));
       expect((await verify(await submit(other, as(u.staff)), key.headers)).body).toMatchObject({ status: 'VERIFIED', decidedBy: key.id });
-      expect((await http().put(`/appraisals/${other.id}/behaviour`).set(key.headers).send({ ratings: RATINGS })).status).toBe(200);
+      expect((await http().put(`/appraisals/${other.id}/behaviour`).set(key.headers).send({ ratings: ALL_MEETS })).status).toBe(200);
     });
 
     it("leaves the linked admin and HR operator every decision on other employees' appraisals", async () => {
       const a = await appraisalOf(e.staff, as(u.staff), as(u.kabid));
       const first = await submit(a, as(u.staff));
       expect((await verify(first, as(u.adminLinked))).body).toMatchObject({ status: 'VERIFIED', decidedBy: u.adminLinked.id });
-      expect((await http().put(`/appraisals/${a.id}/behaviour`).set(as(u.adminLinked)).send({ ratings: RATINGS })).status).toBe(200);
+      expect((await http().put(`/appraisals/${a.id}/behaviour`).set(as(u.adminLinked)).send({ ratings: ALL_MEETS })).status).toBe(200);
       expect((await reassign(a.id, as(u.hrLinked), { reviewerId: e.colleague, reason: 'Kepala dinas cuti panjang' })).status).toBe(200);
     });
   });

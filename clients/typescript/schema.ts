@@ -8150,7 +8150,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`) */
+            /**
+             * @description `own-record`: the new employee's supervisor would be the caller (they would choose whom they assess; spec §8)
+             *
+             *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8467,7 +8471,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the caller is linked to this employee, and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role
+             * @description `own-record`: the caller acts as this employee (linked to them, a key of theirs, or an account whose password they set), and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role; or the change would make the caller the employee's supervisor, or change the supervisor of someone above the caller (it would choose whom they assess or who reviews them)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
              */
@@ -8642,7 +8646,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the caller is linked to this employee, and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role
+             * @description `own-record`: the caller acts as this employee (linked to them, a key of theirs, or an account whose password they set), and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role; or the change would make the caller the employee's supervisor, or change the supervisor of someone above the caller (it would choose whom they assess or who reviews them)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
              */
@@ -8729,7 +8733,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the caller is linked to this employee, and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role
+             * @description `own-record`: the caller acts as this employee (linked to them, a key of theirs, or an account whose password they set), and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role; or the change would make the caller the employee's supervisor, or change the supervisor of someone above the caller (it would choose whom they assess or who reviews them)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR; API key scope: `org:write`)
              */

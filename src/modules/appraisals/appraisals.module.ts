@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessorTrainingModule } from '../assessor-training/assessor-training.module';
+import { UsersRepository } from '../auth/users.repository';
 import { DistributionModule } from '../distribution/distribution.module';
 import { EmployeesModule } from '../employees/employees.module';
 import { IndicatorsModule } from '../indicators/indicators.module';
@@ -23,7 +24,7 @@ import { TargetsService } from './targets.service';
 @Module({
   imports: [AssessorTrainingModule, UnitsModule, EmployeesModule, IndicatorsModule, PeriodsModule, RecalculationModule, DistributionModule],
   controllers: [AppraisalsController, PeriodAppraisalsController, PeriodTransitionsController, AchievementsController],
-  providers: [PeriodCloseService, AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, ScoresService, ScoresRepository, AchievementsService, AchievementsRepository],
+  providers: [PeriodCloseService, AppraisalAccessService, AppraisalsRepository, AppraisalsService, TargetsService, ObjectionsService, ScoresService, ScoresRepository, AchievementsService, AchievementsRepository, UsersRepository],
   exports: [AppraisalAccessService, AppraisalsRepository],
 })
 export class AppraisalsModule {}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
-import { Actor, sodIdentities } from '../../common/auth/principal';
+import { Actor, Principal, sodIdentities } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { UsersRepository } from '../auth/users.repository';
 import { AppraisalAccessService } from './appraisal-access.service';
 import { objectionWindowOpen, OBJECTION_WINDOW_DAYS } from './appraisal-rules';
 import { AppraisalsRepository } from './appraisals.repository';
@@ -21,6 +22,7 @@ export class ObjectionsService {
     private readonly appraisals: AppraisalsRepository,
     private readonly access: AppraisalAccessService,
     private readonly audit: AuditService,
+    private readonly users: UsersRepository,
   ) {}
 
   async get(actor: Actor, appraisalId: string): Promise<ObjectionEntity> {
@@ -67,7 +69,7 @@ export class ObjectionsService {
       this.access.requireDecider(actor.principal, appraisal, relation, ['reviewer', 'admin'], 'resolve the objection');
       const before = await this.appraisals.findObjectionForUpdate(appraisalId, m);
       if (!before) throw new NotFoundError('Objection of appraisal', appraisalId);
-      refuseOwnObjection(actor, before);
+      await this.refuseOwnObjection(actor.principal, before, m);
       if (before.status !== 'PENDING') {
         throw new ConflictError('objection-resolved', `The objection was already ${before.status}; the decision is final`);
       }
@@ -108,14 +110,24 @@ export class ObjectionsService {
       return after;
     });
   }
+
+  /**
+   * Four eyes: whoever filed the objection (a user, or a key and its issuer) cannot resolve it, nor can anyone who set
+   * the filer's password or whose password the filer set: one of them could have signed in as the other. Two accounts
+   * that merely share a setter (one admin created both) are two people.
+   */
+  private async refuseOwnObjection(p: Principal, objection: ObjectionEntity, m: EntityManager): Promise<void> {
+    const filerSetters = (await Promise.all(objection.filerIds.map((id) => this.users.credentialSettersOf(id, m)))).flatMap((s) => s.userIds);
+    const mine = sodIdentities(p);
+    if (mine.some((who) => objection.filerIds.includes(who) || filerSetters.includes(who)) || setterUserIds(p).some((who) => objection.filerIds.includes(who))) {
+      throw new ForbiddenError('You filed this objection, or one of you can sign in as the other: someone else must resolve it (four eyes)', 'four-eyes');
+    }
+  }
 }
 
 /**
  * Four eyes (spec §8): whoever filed the objection (a key and its issuer alike) cannot resolve it, or one admin or key
  * could re-open someone else's finalised appraisal with ratings of their choosing.
  */
-function refuseOwnObjection(actor: Actor, objection: ObjectionEntity): void {
-  if (sodIdentities(actor.principal).some((who) => objection.filerIds.includes(who))) {
-    throw new ForbiddenError('You filed this objection: someone else must resolve it (four eyes)', 'four-eyes');
-  }
-}
+/** Whoever set the credentials of the caller's account (a key: of its issuer's), who can sign in as it. */
+const setterUserIds = (p: Principal): string[] => (p.kind === 'user' ? p.credentialSetters?.userIds : p.issuerCredentialSetters?.userIds) ?? [];

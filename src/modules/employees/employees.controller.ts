@@ -26,8 +26,15 @@ const WRITE = { roles: ['ADMIN' as const, 'HR_OPERATOR' as const], scope: 'org:w
 const NOT_FOUND = { description: 'No such employee, or outside the caller\'s scope', type: ProblemResponse };
 const OWN_RECORD = {
   description:
-    '`own-record`: the caller is linked to this employee, and nobody changes the parts of their own record that drive appraisal ' +
-    'or promotion (rank, rankSince, jobType, employmentType, unit, supervisor, status, potential, penalties), whatever their role',
+    '`own-record`: the caller acts as this employee (linked to them, a key of theirs, or an account whose password they set), ' +
+    'and nobody changes the parts of their own record that drive appraisal or promotion (rank, rankSince, jobType, ' +
+    'employmentType, unit, supervisor, status, potential, penalties), whatever their role; or the change would make the caller ' +
+    'the employee\'s supervisor, or change the supervisor of someone above the caller (it would choose whom they assess or ' +
+    'who reviews them)',
+  type: ProblemResponse,
+};
+const OWN_SUPERVISOR = {
+  description: '`own-record`: the new employee\'s supervisor would be the caller (they would choose whom they assess; spec §8)',
   type: ProblemResponse,
 };
 
@@ -77,6 +84,7 @@ export class EmployeesController {
   @ApiCreatedResponse({ type: EmployeeDto })
   @ApiBadRequestResponse({ description: 'Invalid NIP, rank or fields; unknown unit or supervisor', type: ProblemResponse })
   @ApiConflictResponse({ description: 'The NIP exists, or the unit is inactive', type: ProblemResponse })
+  @ApiForbiddenResponse(OWN_SUPERVISOR)
   async createEmployee(@CurrentActor() actor: Actor, @Body() dto: CreateEmployeeDto): Promise<EmployeeDto> {
     return EmployeeDto.of(await this.employees.create(actor, dto));
   }

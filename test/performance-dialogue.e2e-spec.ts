@@ -282,6 +282,33 @@ describe('performance dialogue and continuous feedback (e2e, spec §11)', () => 
       expect(res.body.acknowledgedBy).toBe(selfAdmin.id);
     });
 
+    it("refuses the assessor's side (own-appraisal) to an assessor whose account an admin linked to the appraisee created, until another admin resets it", async () => {
+      // ward ← head; `linkedAdmin` (an ADMIN linked to ward) created head's account, so can sign in as head (spec §8).
+      const head = await createEmployee(t, { unitId: c.unit.id, name: 'Kepala Seksi', supervisorId: c.assessor.id });
+      const ward = await createEmployee(t, { unitId: c.unit.id, name: 'Staf Seksi', supervisorId: head.id });
+      const linkedAdmin = await userToken(t, { role: 'ADMIN', employeeId: ward.id });
+      const username = uniqueCode('head').toLowerCase();
+      const created = await http().post('/users').set(as(linkedAdmin)).send({ username, password: 'correct-horse-battery', role: 'EMPLOYEE', employeeId: head.id });
+      expect(created.status).toBe(201);
+      const signIn = async (password: string) => as((await http().post('/auth/login').send({ username, password })).body.accessToken as string);
+      let headUser = await signIn('correct-horse-battery');
+      const { id } = await freshAppraisal(ward.id);
+      expect((await http().get(`/appraisals/${id}`).set(headUser)).body.assessorId).toBe(head.id);
+
+      // Neither recorded as the employee's (which any admin could then acknowledge as the assessor's side) nor as the assessor's.
+      expectProblem(await record(id, headUser, body(addDays(today, -3))), 403, 'own-appraisal');
+      expect(await countDialogues(id)).toBe(0);
+      const byWard = await recorded(id, as(linkedAdmin), addDays(today, -2));
+      expect(byWard.requestedBy).toBe('EMPLOYEE');
+      expectProblem(await acknowledge(id, byWard.id, headUser), 403, 'own-appraisal');
+
+      // The first admin resets head's password: the linked admin no longer holds the account, and it is the assessor's side again.
+      expect((await http().patch(`/users/${created.body.id as string}`).set(admin()).send({ password: 'another-long-password' })).status).toBe(200);
+      headUser = await signIn('another-long-password');
+      expect((await recorded(id, headUser, addDays(today, -1))).requestedBy).toBe('ASSESSOR');
+      expect((await acknowledge(id, byWard.id, headUser)).body).toMatchObject({ acknowledged: true, acknowledgedBy: created.body.id });
+    });
+
     it('answers 404 for an unknown dialogue and for a dialogue of another appraisal', async () => {
       const ofColleague = await recorded(colleagueAppraisal.id, as(c.assessorUser), addDays(today, -2));
       expectProblem(await acknowledge(appraisal.id, randomUUID(), as(c.employeeUser)), 404);

@@ -2,20 +2,12 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem, uniqueCode, userToken } from './factories';
-import { createAppraisal, insertIndicator, insertPeriod, setPeriodStatus } from './planning-fixtures';
+import { ALL_MEETS, appraisalWithTarget, AppraisalWithTarget, submitAchievement } from './appraisal-fixtures';
+import { insertIndicator, setPeriodStatus } from './planning-fixtures';
 
 type Headers = Record<string, string>;
 type Account = { id: string; username: string; password: string; headers: Headers };
 
-const RATINGS = {
-  BERORIENTASI_PELAYANAN: 'MEETS_EXPECTATION',
-  AKUNTABEL: 'MEETS_EXPECTATION',
-  KOMPETEN: 'MEETS_EXPECTATION',
-  HARMONIS: 'MEETS_EXPECTATION',
-  LOYAL: 'MEETS_EXPECTATION',
-  ADAPTIF: 'MEETS_EXPECTATION',
-  KOLABORATIF: 'MEETS_EXPECTATION',
-};
 const PASSWORD = 'correct-horse-battery';
 
 /**
@@ -72,23 +64,11 @@ describe('separation of duties: accounts whose credentials someone else set (e2e
   }
 
   /** An agreed appraisal of `employeeId` (assessor kabid, reviewer kadis) in a fresh OPEN period, one target of weight 100. */
-  async function appraisalOf(employeeId: string) {
-    const period = await insertPeriod(t);
-    const appraisal = await createAppraisal(t, employeeId, period.id);
-    const target = await http().post(`/appraisals/${appraisal.id}/targets`).set(admin()).send({ indicatorId, target: 10, weight: 100 });
-    expect(target.status).toBe(201);
-    expect((await http().post(`/appraisals/${appraisal.id}/agree`).set(admin())).status).toBe(200);
-    return { periodId: period.id, id: appraisal.id, targetId: target.body.id as string, occurredOn: period.startDate };
-  }
-  type Appraisal = Awaited<ReturnType<typeof appraisalOf>>;
-
-  async function submit(a: Appraisal, headers: Headers): Promise<string> {
-    const res = await http().post('/achievements').set(headers).send({ targetId: a.targetId, value: 7, occurredOn: a.occurredOn });
-    expect(res.status).toBe(201);
-    return res.body.id as string;
-  }
+  const appraisalOf = (employeeId: string) => appraisalWithTarget(t, employeeId, indicatorId, { targetBy: admin(), agreeBy: admin() });
+  type Appraisal = AppraisalWithTarget;
+  const submit = (a: Appraisal, headers: Headers) => submitAchievement(t, a, headers);
   const verify = (id: string, headers: Headers) => http().post(`/achievements/${id}/verify`).set(headers);
-  const behaviour = (a: Appraisal, headers: Headers) => http().put(`/appraisals/${a.id}/behaviour`).set(headers).send({ ratings: RATINGS });
+  const behaviour = (a: Appraisal, headers: Headers) => http().put(`/appraisals/${a.id}/behaviour`).set(headers).send({ ratings: ALL_MEETS });
   const override = (a: Appraisal, headers: Headers) =>
     http().put(`/appraisals/${a.id}/result-rating-override`).set(headers).send({ rating: 'ABOVE_EXPECTATION', reason: 'Realisasi tidak tercatat lengkap' });
 
@@ -151,7 +131,9 @@ describe('separation of duties: accounts whose credentials someone else set (e2e
       const url = `/appraisals/${a.id}/objection`;
       expect((await http().post(url).set(linked.headers).send({ reason: 'Perilaku dinilai tanpa bukti' })).status).toBe(201);
       await refused(() => http().post(`${url}/resolve`).set(reviewer.headers).send({ decision: 'ACCEPTED', note: 'Diterima', resultRatingOverride: 'ABOVE_EXPECTATION' }), 'own-appraisal');
-      expect((await http().post(`${url}/resolve`).set(admin()).send({ decision: 'REJECTED', note: 'Tidak cukup bukti' })).body.status).toBe('REJECTED');
+      // Not the first admin either (it set the filer's password: four eyes); another admin it set up resolves.
+      const other = await account(admin(), { role: 'ADMIN' });
+      expect((await http().post(`${url}/resolve`).set(other.headers).send({ decision: 'REJECTED', note: 'Tidak cukup bukti' })).body.status).toBe('REJECTED');
     });
 
     it.each([
@@ -182,6 +164,24 @@ describe('separation of duties: accounts whose credentials someone else set (e2e
       expect((await override(a, freed.headers)).status).toBe(200);
       // The account below is freed at once too, with the token (and cached principal) it had before the reset.
       expect((await behaviour(a, below.headers)).status).toBe(200);
+    });
+
+    it('keeps refusing a key issued while the linked admin held the account after an outside admin resets it', async () => {
+      const existing = await userToken(t, { role: 'ADMIN' });
+      let held = await reset(linked.headers, { ...existing, password: PASSWORD, headers: auth(existing.token) });
+      const res = await http().post('/api-keys').set(held.headers).send({ name: uniqueCode('key'), scopes: ['assessments:write'] });
+      expect(res.status).toBe(201);
+      const key = { 'X-API-Key': res.body.key as string };
+      const a = await appraisalOf(e.adminSelf);
+      await refused(() => behaviour(a, key), 'own-appraisal');
+
+      // Another admin outside the linked admin's chain resets the account: the account is freed, the key it issued is not,
+      // as the linked admin, who issued it through the account, still holds it.
+      const other = await userToken(t, { role: 'ADMIN' });
+      held = await reset(auth(other.token), held);
+      await refused(() => behaviour(a, key), 'own-appraisal');
+      await refused(() => override(a, key), 'own-appraisal');
+      expect((await behaviour(a, held.headers)).status).toBe(200);
     });
   });
 

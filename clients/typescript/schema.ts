@@ -6208,7 +6208,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `not-your-part` (only the appraised employee, the assessor or an admin may)
+             * @description `not-your-part` (only the appraised employee, the assessor or an admin may); `own-appraisal` (the caller's password was set by someone linked to the appraised employee, so the caller may not speak for the assessor's side)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
              */
@@ -6301,7 +6301,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `four-eyes` (the caller recorded it); `not-your-part` (the caller is not the other party)
+             * @description `four-eyes` (the caller recorded it); `not-your-part` (the caller is not the other party); `own-appraisal` (the caller's password was set by someone linked to the appraised employee, so the caller may not speak for the assessor's side)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
              */

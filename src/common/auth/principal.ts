@@ -57,7 +57,10 @@ export interface ApiKeyPrincipal {
    */
   issuerUserId: string | null;
   issuerEmployeeId: string | null;
-  /** The credential setters of the issuer's account: the key answers for them too. */
+  /**
+   * The credential setters of the issuer's account, now and when the key was issued: the key answers for them too,
+   * so a later reset by someone outside the chain does not free a key made while a setter held the account.
+   */
   issuerCredentialSetters?: CredentialSetters;
 }
 

@@ -31,7 +31,7 @@ export class ApiKeysRepository {
     return this.repo().find({ order: { createdAt: 'DESC' } });
   }
 
-  insert(key: Pick<ApiKeyEntity, 'name' | 'prefix' | 'keyHash' | 'scopes' | 'createdBy'>, m: EntityManager): Promise<ApiKeyEntity> {
+  insert(key: Pick<ApiKeyEntity, 'name' | 'prefix' | 'keyHash' | 'scopes' | 'createdBy' | 'issuerSetterIds'>, m: EntityManager): Promise<ApiKeyEntity> {
     return this.repo(m).save(this.repo(m).create(key));
   }
 

@@ -37,8 +37,10 @@ export class ApiKeysService {
     const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
     const secret = `cap_${prefix}_${randomBytes(32).toString('base64url')}`;
     const key = await this.dataSource.transaction(async (m) => {
+      // Whoever can sign in as the issuer now may be issuing the key: it answers for them even after a later reset.
+      const issuerSetterIds = (await this.users.credentialSettersOf(actor.principal.id, m)).userIds;
       const saved = await this.keys.insert(
-        { name: dto.name, prefix, keyHash: sha256(secret), scopes: [...new Set(dto.scopes)], createdBy: actor.principal.id },
+        { name: dto.name, prefix, keyHash: sha256(secret), scopes: [...new Set(dto.scopes)], createdBy: actor.principal.id, issuerSetterIds },
         m,
       );
       await this.audit.record(m, actor, { action: 'api-key.create', entityType: 'api-key', entityId: saved.id, after: saved });
@@ -77,9 +79,11 @@ export class ApiKeysService {
       const found = await this.keys.findUnrevokedByPrefix(match[1]);
       if (!found || !timingSafeEqual(Buffer.from(hash), Buffer.from(found.key.keyHash))) return null;
       const { key, issuerEmployeeId } = found;
-      const issuerCredentialSetters = key.createdBy ? await this.users.credentialSettersOf(key.createdBy) : { userIds: [], employeeIds: [] };
+      const issuerCredentialSetters = key.createdBy
+        ? await this.users.keyIssuerSettersOf(key.createdBy, key.issuerSetterIds)
+        : { userIds: [], employeeIds: [] };
       principal = { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes, issuerUserId: key.createdBy, issuerEmployeeId, issuerCredentialSetters };
-      // The issuer's deactivation or reset, or a reset of a setter of theirs, changes what the key answers for.
+      // The issuer's deactivation or reset, or a change to a setter of theirs (now or at issue), changes what the key answers for.
       this.principals.set(credential, principal, [key.id, ...(key.createdBy ? [key.createdBy] : []), ...issuerCredentialSetters.userIds], readAt);
     }
     if (Date.now() - (this.touched.get(principal.id) ?? 0) >= TOUCH_EVERY_MS) {

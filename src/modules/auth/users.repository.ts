@@ -26,15 +26,28 @@ export class UsersRepository {
    * Whoever set the user's credentials, whoever set theirs, and so on, with the employees they are linked to: each can
    * sign in as the next (spec §8). UNION stops at a cycle; the user itself is never its own setter.
    */
-  async credentialSettersOf(id: string, m?: EntityManager): Promise<CredentialSetters> {
+  credentialSettersOf(id: string, m?: EntityManager): Promise<CredentialSetters> {
+    return this.settersOf(id, [], m);
+  }
+
+  /**
+   * An API key's issuer's credential setters now, together with `issuedUnder`, those the key was issued under: who once
+   * could sign in as the issuer could issue the key, and still holds it after an outside reset (spec §8).
+   */
+  keyIssuerSettersOf(issuerId: string, issuedUnder: string[]): Promise<CredentialSetters> {
+    return this.settersOf(issuerId, issuedUnder);
+  }
+
+  private async settersOf(id: string, also: string[], m?: EntityManager): Promise<CredentialSetters> {
     const rows = await (m ?? this.dataSource.manager).query<{ id: string; employee_id: string | null }[]>(
       `WITH RECURSIVE setters(id) AS (
          SELECT credentials_set_by FROM users WHERE id = $1 AND credentials_set_by IS NOT NULL
          UNION
          SELECT u.credentials_set_by FROM users u JOIN setters s ON s.id = u.id WHERE u.credentials_set_by IS NOT NULL
        )
-       SELECT u.id, u.employee_id FROM users u JOIN setters s ON s.id = u.id WHERE u.id <> $1 ORDER BY u.id`,
-      [id],
+       SELECT u.id, u.employee_id FROM users u
+        WHERE u.id <> $1 AND (u.id IN (SELECT id FROM setters) OR u.id = ANY($2::uuid[])) ORDER BY u.id`,
+      [id, also],
     );
     return { userIds: rows.map((r) => r.id), employeeIds: rows.flatMap((r) => (r.employee_id ? [r.employee_id] : [])) };
   }

@@ -68,7 +68,12 @@ export class DialoguesController {
   })
   @ApiCreatedResponse({ type: DialogueDto })
   @ApiBadRequestResponse({ description: 'Invalid fields; `heldOn` outside the period or after today; an action due before heldOn', type: ProblemResponse })
-  @ApiForbiddenResponse({ description: '`not-your-part` (only the appraised employee, the assessor or an admin may)', type: ProblemResponse })
+  @ApiForbiddenResponse({
+    description:
+      '`not-your-part` (only the appraised employee, the assessor or an admin may); `own-appraisal` (the caller\'s password was set by ' +
+      'someone linked to the appraised employee, so the caller may not speak for the assessor\'s side)',
+    type: ProblemResponse,
+  })
   @ApiNotFoundResponse(NOT_VISIBLE)
   @ApiConflictResponse({ description: PERIOD_NOT_OPEN, type: ProblemResponse })
   async recordDialogue(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateDialogueDto): Promise<DialogueDto> {
@@ -86,7 +91,12 @@ export class DialoguesController {
       'While the period is OPEN or EVALUATION. Audited as dialogue.acknowledge.',
   })
   @ApiOkResponse({ type: DialogueDto })
-  @ApiForbiddenResponse({ description: '`four-eyes` (the caller recorded it); `not-your-part` (the caller is not the other party)', type: ProblemResponse })
+  @ApiForbiddenResponse({
+    description:
+      '`four-eyes` (the caller recorded it); `not-your-part` (the caller is not the other party); `own-appraisal` (the caller\'s ' +
+      'password was set by someone linked to the appraised employee, so the caller may not speak for the assessor\'s side)',
+    type: ProblemResponse,
+  })
   @ApiNotFoundResponse({ description: 'No such appraisal or dialogue of it, or the appraisal is not visible to the caller', type: ProblemResponse })
   @ApiConflictResponse({ description: `\`dialogue-acknowledged\` (already); ${PERIOD_NOT_OPEN}`, type: ProblemResponse })
   async acknowledgeDialogue(

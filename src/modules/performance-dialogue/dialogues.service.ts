@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, actsAsEmployee, sodIdentities } from '../../common/auth/principal';
+import { Actor, actsAsEmployee, ownEmployeeId, sodIdentities } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { Page, pageOf, PageQueryDto } from '../../common/pagination/page';
 import { witaDate } from '../../common/time/wita';
@@ -154,10 +154,15 @@ function requireOpen(period: PeriodEntity): void {
 }
 
 /**
- * The side the caller speaks for: the appraised employee (anyone acting as them: a linked admin or HR operator, a key
- * of theirs, an account whose credentials they set), else the assessor's side (the assessor, an admin or a key); null for anyone else.
+ * The side the caller speaks for, by its own identity: the appraised employee (their user, or a key they issued), else
+ * the assessor's side (the assessor, an admin or a key); null for anyone else. A caller acting as the employee only
+ * through credential setters (spec §8) is neither: it may not stand in for the employee, nor judge them as assessor.
  */
 function partyOf(actor: Actor, a: AppraisalEntity, relation: AppraisalRelation): DialogueParty | null {
-  if (actsAsEmployee(actor.principal, a.employeeId)) return 'EMPLOYEE';
-  return relation.assessor || relation.admin ? 'ASSESSOR' : null;
+  if (ownEmployeeId(actor.principal) === a.employeeId) return 'EMPLOYEE';
+  if (!(relation.assessor || relation.admin)) return null;
+  if (actsAsEmployee(actor.principal, a.employeeId)) {
+    throw new ForbiddenError("Nobody may take the assessor's side in a performance dialogue on their own appraisal", 'own-appraisal');
+  }
+  return 'ASSESSOR';
 }

@@ -23,6 +23,9 @@ export class ApiKeyEntity {
   @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'fk_api_keys_created_by' })
   creator?: UserEntity;
 
+  /** The issuer's credential setters when the key was issued: the key answers for them for good (spec §8). */
+  @Column({ type: 'uuid', array: true, default: '{}' }) issuerSetterIds: string[];
+
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 
   @Column({ type: 'timestamptz', nullable: true }) lastUsedAt: Date | null;

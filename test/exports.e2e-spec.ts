@@ -594,4 +594,42 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       await until(async () => (await csvOnShort()).status === 200, 10_000, 'the slot to be given back');
     }, 60_000);
   });
+
+  // After the app above, for the same reason; an idle timeout far beyond the test, so that only the cap can end it.
+  describe('with EXPORT_MAX_DURATION_MS=2000, EXPORT_IDLE_TIMEOUT_MS=600000 and EXPORT_CONCURRENCY=1', () => {
+    let capped: TestApp;
+    let w: Awaited<ReturnType<typeof bigPeriod>>;
+    beforeAll(async () => {
+      capped = await createTestApp({ EXPORT_MAX_DURATION_MS: '2000', EXPORT_IDLE_TIMEOUT_MS: '600000', EXPORT_CONCURRENCY: '1' });
+      // About 10 MB: a client taking a chunk every 200 ms needs far longer than the cap to read it.
+      w = await bigPeriod(100_000);
+    }, 120_000);
+    afterAll(() => capped.close());
+    afterEach(() => jest.restoreAllMocks());
+
+    it('ends a download that runs longer than the cap however steadily its client reads: the cursor closed, the connection and the slot given back', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      const { req, res, rest } = await stalledDownload(capped, `/periods/${w.period.id}/exports/siasn?format=csv`);
+      // The client keeps reading, a chunk every 200 ms: never idle.
+      let read = 0;
+      const reading = setInterval(() => (read += (res.read() as Buffer | null)?.length ?? 0), 200);
+      try {
+        expect(await openCursors()).toBe(1);
+        await until(async () => (await openCursors()) === 0, 10_000, 'the cursor of the capped download to close');
+        expect(read).toBeGreaterThan(0);
+      } catch (e) {
+        req.destroy(); // uncapped, the download would keep the app from closing
+        throw e;
+      } finally {
+        clearInterval(reading);
+      }
+      expect((await rest()).complete).toBe(false);
+      expect(warn.mock.calls.filter(([, message]) => message === 'download ended: it ran longer than EXPORT_MAX_DURATION_MS')).toEqual([
+        [{ periodId: w.period.id, maxDurationMs: 2000 }, 'download ended: it ran longer than EXPORT_MAX_DURATION_MS'],
+      ]);
+      // The one slot is free again: an unknown period is looked up (404), not refused as busy (503).
+      const unknown = await capped.http().get('/periods/00000000-0000-4000-8000-000000000000/exports/results.xlsx').set(auth(capped.adminToken));
+      expectProblem(unknown, 404, 'not-found');
+    }, 90_000);
+  });
 });

@@ -411,11 +411,13 @@ describe('promotion candidates (e2e, spec §7)', () => {
       const created = await t.http().post('/promotion-candidates/shortlists').set(admin()).send({ name: 'Baperjakat April', parameters });
       expect(created.status).toBe(201);
 
-      // The employee objects; the reviewer (an admin here) accepts: behaviour all ABOVE and the result rated ABOVE.
+      // The employee objects; the reviewer (an admin here, not the first: it set the employee's password) accepts:
+      // behaviour all ABOVE and the result rated ABOVE.
       const employee = await userToken(t, { role: 'EMPLOYEE', employeeId: s.second.id });
       expect((await t.http().post(`/appraisals/${appraisalId}/objection`).set(auth(employee.token)).send({ reason: 'Perilaku tidak dinilai adil' })).status).toBe(201);
       const above = Object.fromEntries(BEHAVIOUR_ASPECTS.map((a) => [a, 'ABOVE_EXPECTATION']));
-      const resolved = await t.http().post(`/appraisals/${appraisalId}/objection/resolve`).set(admin()).send({
+      const reviewer = auth((await userToken(t, { role: 'ADMIN' })).token);
+      const resolved = await t.http().post(`/appraisals/${appraisalId}/objection/resolve`).set(reviewer).send({
         decision: 'ACCEPTED', note: 'Bukti diterima', behaviourRatings: above, resultRatingOverride: 'ABOVE_EXPECTATION',
       });
       expect(resolved.status).toBe(200);

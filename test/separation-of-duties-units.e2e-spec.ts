@@ -68,6 +68,28 @@ describe("separation of duties: the units above one's own appraisal (e2e)", () =
       expect([await unitRow(o.bidang.id), await unitRow(o.dinas.id)]).toEqual(before);
     });
 
+    it('may not move another unit into or out of the subtree of a unit above their appraisal (PATCH and import)', async () => {
+      const patch = (id: string, body: object) => t.http().patch(`/units/${id}`).set(o.caller).send(body);
+      const under = await createUnit(t, { parentId: o.dinas.id });
+      const [b1, b2] = [await createUnit(t, { parentId: o.beside.id }), await createUnit(t, { parentId: o.beside.id })];
+      const x = await createUnit(t, { parentId: b1.id });
+      const before = await Promise.all([o.beside, under, x].map((u) => unitRow(u.id)));
+      expectProblem(await patch(o.beside.id, { parentId: o.dinas.id }), 403, 'own-record');
+      expectProblem(await patch(under.id, { parentId: o.beside.id }), 403, 'own-record');
+      expectProblem(await patch(under.id, { parentId: null }), 403, 'own-record');
+      const imported = await t
+        .http()
+        .post('/units/import')
+        .set(o.caller)
+        .send({ units: [{ code: under.code, name: 'Seksi', kind: 'BIDANG', parentCode: o.beside.code }] });
+      expect(imported.status).toBe(200);
+      expect(imported.body.errors).toEqual([{ index: 0, key: under.code, message: expect.stringMatching(/^own-record: /) }]);
+      expect(await Promise.all([o.beside, under, x].map((u) => unitRow(u.id)))).toEqual(before);
+
+      expect((await patch(x.id, { parentId: b2.id })).body.parentId).toBe(b2.id);
+      expect((await patch(under.id, { name: 'Seksi Baru' })).status).toBe(200);
+    });
+
     it('still renames a unit of their own, and changes the flag of a unit beside it', async () => {
       expect((await t.http().patch(`/units/${o.bidang.id}`).set(o.caller).send({ name: 'Bidang Baru' })).status).toBe(200);
       expect((await t.http().patch(`/units/${o.beside.id}`).set(o.caller).send({ publicService: true })).body.publicService).toBe(true);

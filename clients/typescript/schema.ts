@@ -12212,7 +12212,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4), or change the publicService flag or the parent of a unit that holds their own appraisal, which decide whose citizen feedback counts in their score (spec §5.3; §8 rule 4)
+             * @description `own-record`: the caller (a key: its issuer) would name or replace themselves as the head of the unit (spec §5.4), or change the publicService flag or the parent of a unit that holds their own appraisal, or move another unit into or out of the subtree of such a unit, which decide whose citizen feedback counts in their score (spec §5.3; §8 rule 4)
              *
              *     Not allowed (roles: ADMIN; API key scope: `org:write`)
              */

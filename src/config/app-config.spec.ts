@@ -124,10 +124,16 @@ describe('loadConfig', () => {
     for (const v of ['0', '7', 'three']) expect(() => loadConfig({ RECALC_BATCH_PARALLEL: v })).toThrow(/RECALC_BATCH_PARALLEL/);
   });
 
-  it('reads the download settings: an idle timeout, and at most 6 downloads at once (each holds a connection of the pool)', () => {
-    expect(loadConfig({}).exports).toEqual({ idleTimeoutMs: 30000, concurrency: 4 });
-    expect(loadConfig({ EXPORT_IDLE_TIMEOUT_MS: '500', EXPORT_CONCURRENCY: '6' }).exports).toEqual({ idleTimeoutMs: 500, concurrency: 6 });
+  it('reads the download settings: an idle timeout, a cap on the whole download, and at most 6 downloads at once (each holds a connection of the pool)', () => {
+    expect(loadConfig({}).exports).toEqual({ idleTimeoutMs: 30000, maxDurationMs: 600000, concurrency: 4 });
+    expect(loadConfig({ EXPORT_IDLE_TIMEOUT_MS: '500', EXPORT_MAX_DURATION_MS: '1000', EXPORT_CONCURRENCY: '6' }).exports).toEqual({
+      idleTimeoutMs: 500,
+      maxDurationMs: 1000,
+      concurrency: 6,
+    });
+    expect(loadConfig({ EXPORT_MAX_DURATION_MS: '86400000' }).exports.maxDurationMs).toBe(86_400_000);
     for (const v of ['0', '7', 'four']) expect(() => loadConfig({ EXPORT_CONCURRENCY: v })).toThrow(/EXPORT_CONCURRENCY/);
     for (const v of ['99', '3600001', 'soon']) expect(() => loadConfig({ EXPORT_IDLE_TIMEOUT_MS: v })).toThrow(/EXPORT_IDLE_TIMEOUT_MS/);
+    for (const v of ['999', '86400001', 'ten minutes']) expect(() => loadConfig({ EXPORT_MAX_DURATION_MS: v })).toThrow(/EXPORT_MAX_DURATION_MS/);
   });
 });

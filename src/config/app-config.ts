@@ -69,6 +69,8 @@ export interface AppConfig {
   exports: {
     /** A download whose client has not read for this long is ended (EXPORT_IDLE_TIMEOUT_MS). */
     idleTimeoutMs: number;
+    /** A download still running this long after it started is ended, however steadily it is read (EXPORT_MAX_DURATION_MS). */
+    maxDurationMs: number;
     /** Downloads streamed at once by this process (EXPORT_CONCURRENCY); beyond: 503 exports-busy. */
     concurrency: number;
   };
@@ -225,7 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       relayIntervalMs: parsed.WEBHOOK_RELAY_INTERVAL_MS,
       sweepAfterMs: parsed.WEBHOOK_SWEEP_AFTER_MS,
     },
-    exports: { idleTimeoutMs: parsed.EXPORT_IDLE_TIMEOUT_MS, concurrency: parsed.EXPORT_CONCURRENCY },
+    exports: { idleTimeoutMs: parsed.EXPORT_IDLE_TIMEOUT_MS, maxDurationMs: parsed.EXPORT_MAX_DURATION_MS, concurrency: parsed.EXPORT_CONCURRENCY },
   };
 }
 

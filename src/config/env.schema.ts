@@ -308,6 +308,16 @@ export class EnvSchema {
   EXPORT_IDLE_TIMEOUT_MS = 30000;
 
   /**
+   * A download that is still running this long after it started is ended however steadily its client reads: a slow
+   * reader would otherwise hold its slot, its connection and its snapshot (which holds back vacuum) indefinitely.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  EXPORT_MAX_DURATION_MS = 600000;
+
+  /**
    * Downloads this process streams at once; each holds a connection of the pool (20, data-source-options.ts) until it
    * ends. At most 6: with two recalculation batches (12 connections) that still leaves some to the other requests.
    */

@@ -61,12 +61,24 @@ export class ExportSnapshot {
       try {
         // Queued behind the cursors' close; read only, so COMMIT and ROLLBACK alike just end it.
         await this.runner.query('COMMIT');
-      } finally {
-        await this.runner.release();
+      } catch (err) {
+        // The connection may still be in the transaction: it must not serve anyone else.
+        await releaseBroken(this.runner, err);
+        throw err;
       }
+      await this.runner.release();
     })();
     return this.ended;
   }
+}
+
+/**
+ * Hands a connection back to pg-pool with an error, so the pool destroys it instead of reusing it. TypeORM's release()
+ * drops that argument; PostgresQueryRunner's (private) releasePostgresConnection passes it on, and does the rest of
+ * release() (the runner is marked released and forgotten by the driver).
+ */
+function releaseBroken(runner: QueryRunner, err: unknown): Promise<void> {
+  return (runner as unknown as { releasePostgresConnection(err: unknown): Promise<void> }).releasePostgresConnection(err);
 }
 
 /** `count(*) FILTER (…)` per predicate and `unscored`, over `appraisals a LEFT JOIN appraisal_scores s`, as GET /periods/{id}/distribution counts. */

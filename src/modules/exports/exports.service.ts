@@ -13,7 +13,7 @@ import { PeriodsRepository } from '../periods/periods.repository';
 import { PREDICATES } from '../scoring/types';
 import { ExportSnapshot, ExportsRepository, ResultSource, Rows } from './exports.repository';
 import { fileNamePart } from '../../common/http/file-name';
-import { DownloadIdleError, IdleGuard } from './idle-guard';
+import { DownloadIdleError, DownloadTooLongError, IdleGuard } from './idle-guard';
 import { SiasnFormat, SiasnRow, siasnColumns, siasnRow, SiasnSource } from './siasn';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -94,7 +94,7 @@ function resultLine(r: ResultSource): (string | number | null)[] {
  * The period exports of spec §10. Each download takes one of EXPORT_CONCURRENCY slots and reads in one snapshot on a
  * connection of its own (ExportSnapshot); every check (period, CLOSED, stale scores, the caller's view) is made in that
  * snapshot before the first byte, so a refusal is an ordinary problem answer; the rows then come from a database cursor
- * straight into the response, through an IdleGuard that ends a download its client stopped reading.
+ * straight into the response, through an IdleGuard that ends a download its client stopped reading or that runs too long.
  */
 @Injectable()
 export class ExportsService {
@@ -158,7 +158,7 @@ export class ExportsService {
   /**
    * Takes a download slot (503 exports-busy when none is free), opens the snapshot and lets `start` check and start
    * the file, whose body is `guard`. A refusal gives both back at once; otherwise they go back when the body ends,
-   * however it ends (read to the end, the client gone, its reading stalled, a failure), and that end is logged.
+   * however it ends (read to the end, the client gone, its reading stalled, its time up, a failure), and that end is logged.
    */
   private async download(periodId: string, start: (s: ExportSnapshot, guard: IdleGuard) => Promise<ExportFile>): Promise<ExportFile> {
     const limit = this.config.exports.concurrency;
@@ -168,6 +168,7 @@ export class ExportsService {
     }
     this.running++;
     let s: ExportSnapshot | undefined;
+    let guard: IdleGuard | undefined;
     const release = async () => {
       try {
         await s?.end();
@@ -179,7 +180,7 @@ export class ExportsService {
     };
     try {
       s = await this.repo.snapshot();
-      const guard = new IdleGuard(this.config.exports.idleTimeoutMs);
+      guard = new IdleGuard(this.config.exports.idleTimeoutMs, this.config.exports.maxDurationMs);
       const file = await start(s, guard);
       finished(guard, (err) => {
         this.logEnd(periodId, err);
@@ -187,6 +188,7 @@ export class ExportsService {
       });
       return file;
     } catch (e) {
+      guard?.destroy(); // clears its deadline timer
       await release();
       throw e;
     }
@@ -195,6 +197,7 @@ export class ExportsService {
   private logEnd(periodId: string, err: Error | null | undefined): void {
     if (!err) return;
     if (err instanceof DownloadIdleError) this.logger.warn({ periodId, timeoutMs: err.timeoutMs }, 'download ended: the client stopped reading');
+    else if (err instanceof DownloadTooLongError) this.logger.warn({ periodId, maxDurationMs: err.maxDurationMs }, 'download ended: it ran longer than EXPORT_MAX_DURATION_MS');
     // A client that goes away mid-file ends it with ERR_STREAM_PREMATURE_CLOSE: nothing to report.
     else if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error({ err, periodId }, 'export stream failed');
   }

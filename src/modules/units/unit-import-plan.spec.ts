@@ -167,6 +167,27 @@ describe('planUnitImport', () => {
     expect(run([ok('DISHUB', 'PEMKOT', { publicService: false })]).errors.map((e) => e.message)).toEqual([expect.stringMatching(refused)]);
     expect(run([ok('DISHUB')]).errors.map((e) => e.message)).toEqual([expect.stringMatching(refused)]); // no parentCode: to the root
     expect(run([ok('DISHUB', 'PEMKOT', { publicService: true, name: 'Dinas Perhubungan' })])).toMatchObject({ errors: [], update: [{ after: { name: 'Dinas Perhubungan' } }] });
-    expect(run([ok('SUBBAG', 'PEMKOT', { publicService: true })])).toMatchObject({ errors: [], update: [{ after: { parentId: 'pemkot', publicService: true } }] });
+    expect(run([ok('SUBBAG', 'DISHUB', { publicService: true })])).toMatchObject({ errors: [], update: [{ after: { publicService: true } }] });
+  });
+
+  it('refuses a row that moves another unit into or out of the subtree of a unit above the caller (own-record)', () => {
+    // PEMKOT > DISHUB (the caller works here) > SUBBAG, and PEMKOT > BESIDE > B1 > X, BESIDE > B2.
+    const units = [...EXISTING, unit('beside', 'BESIDE', 'pemkot'), unit('b1', 'B1', 'beside'), unit('b2', 'B2', 'beside'), unit('x', 'X', 'b1')];
+    const links = new Map(units.map((u) => [u.id, u.parentId]));
+    const run = (rows: CheckedRow<UnitImportRow>[]) => {
+      const read = readUnitRows(rows);
+      const named = new Set(unitCodesNamed(read));
+      const p = planUnitImport(read, units.filter((u) => named.has(u.code)), links, () => 'new-1', HEADS, ['e-staff'], new Set(['dishub', 'pemkot']));
+      return p.errors.map((e) => `${e.index} ${e.message}`);
+    };
+    const refused = (index: number, code: string): unknown => expect.stringMatching(new RegExp(`^${index} own-record: moving ${code} adds it to or takes it from a unit above your own appraisal`));
+    expect(run([ok('BESIDE', 'DISHUB')])).toEqual([refused(0, 'BESIDE')]);
+    expect(run([ok('SUBBAG', 'BESIDE')])).toEqual([refused(0, 'SUBBAG')]);
+    expect(run([ok('SUBBAG')])).toEqual([refused(0, 'SUBBAG')]); // to the root: out of PEMKOT too
+    // Under a unit the same import creates below DISHUB.
+    expect(run([ok('NEW', 'DISHUB'), ok('BESIDE', 'NEW')])).toEqual([refused(1, 'BESIDE')]);
+    // Both chains are read in the tree before the import: X goes to B2 where it stands, not where a refused row puts it.
+    expect(run([ok('B2', 'DISHUB'), ok('X', 'B2')])).toEqual([refused(0, 'B2')]);
+    expect(run([ok('BESIDE', 'PEMKOT', { name: 'Beside Baru' }), ok('X', 'B2')])).toEqual([]);
   });
 });

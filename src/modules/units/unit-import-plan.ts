@@ -94,12 +94,17 @@ export function planUnitImport(
       errors.set(index, `headNip: ${r.headNip} is not an ACTIVE employee of ${r.code}`);
     }
   }
+  // Both chains are read in the tree as it stands before the import, so no row's move hides behind another row's; a
+  // unit this import creates has no place yet and stands where its row puts it.
+  const parentBefore = (id: string) => (links.has(id) ? links.get(id) : after.get(id));
   for (const [index, r] of rows) {
     const unit = byCode.get(r.code);
-    if (errors.has(index) || !unit || !holding.has(unit.id)) continue;
+    if (errors.has(index) || !unit) continue;
     const parentId = r.parentCode ? idOfCode.get(r.parentCode)! : null;
-    if (parentId !== unit.parentId || (r.publicService !== undefined && r.publicService !== unit.publicService)) {
+    if (holding.has(unit.id) && (parentId !== unit.parentId || (r.publicService !== undefined && r.publicService !== unit.publicService))) {
       errors.set(index, `own-record: ${r.code} holds your own appraisal; its publicService and parent decide which feedback counts in your score`);
+    } else if (parentId !== unit.parentId && movesAcross(holding, unit.parentId, parentId, parentBefore)) {
+      errors.set(index, `own-record: moving ${r.code} adds it to or takes it from a unit above your own appraisal; that unit's subtree decides which feedback counts in your score`);
     }
   }
   spreadFailures(
@@ -132,4 +137,27 @@ export function planUnitImport(
     } else plan.unchanged++;
   }
   return plan;
+}
+
+/** `id` and every unit above it; none for no unit (a root's parent). Stops at a loop. */
+function chainOf(id: string | null, parentOf: (id: string) => string | null | undefined): Set<string> {
+  const chain = new Set<string>();
+  for (let cur = id; cur && !chain.has(cur); cur = parentOf(cur) ?? null) chain.add(cur);
+  return chain;
+}
+
+/**
+ * Would moving a unit from under `oldParent` to under `newParent` add it to, or take it from, the subtree of a unit in
+ * `holding`? That changes whose citizen feedback counts in the scores held there (spec §5.3) and what the distribution
+ * curve counts (§8 rule 4). `parentOf` is the tree before the move.
+ */
+export function movesAcross(
+  holding: ReadonlySet<string>,
+  oldParent: string | null,
+  newParent: string | null,
+  parentOf: (id: string) => string | null | undefined,
+): boolean {
+  const before = chainOf(oldParent, parentOf);
+  const after = chainOf(newParent, parentOf);
+  return [...holding].some((id) => before.has(id) !== after.has(id));
 }

@@ -15,7 +15,7 @@ import { followHeadChanges } from '../recalculation/unit-head-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
-import { planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
+import { movesAcross, planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
 import { canHead, HeadCandidate } from './unit-heads';
 import { UnitsRepository } from './units.repository';
 
@@ -72,17 +72,22 @@ export class UnitsService {
       if (dto.code && dto.code !== before.code && (await this.units.existsCode(dto.code, m))) {
         throw new ConflictError('duplicate-unit-code', `A unit with the code ${dto.code} exists`, { field: 'code' });
       }
+      const links = moving ? await this.units.parentLinks(m) : new Map<string, string | null>();
       if (moving && dto.parentId) {
         await this.requireParent(actor, dto.parentId, m);
-        const links = await this.units.parentLinks(m);
         if (createsCycle(id, dto.parentId, (u) => links.get(u))) {
           throw new ConflictError('unit-cycle', `Unit ${before.code} cannot be placed under its own descendant`, {
             field: 'parentId',
           });
         }
       }
-      const reshapes = (dto.publicService !== undefined && dto.publicService !== before.publicService) || (moving && dto.parentId !== before.parentId);
-      if (reshapes && (await this.units.unitsHolding(actingEmployeeIds(actor.principal), m)).has(id)) throw ownUnitRefusal(before.code);
+      const moves = moving && (dto.parentId ?? null) !== before.parentId;
+      const reshapes = (dto.publicService !== undefined && dto.publicService !== before.publicService) || moves;
+      if (reshapes) {
+        const holding = await this.units.unitsHolding(actingEmployeeIds(actor.principal), m);
+        if (holding.has(id)) throw ownUnitRefusal(before.code);
+        if (moves && movesAcross(holding, before.parentId, dto.parentId ?? null, (u) => links.get(u))) throw ownSubtreeRefusal(before.code);
+      }
       const headChanges = dto.headEmployeeId !== undefined && dto.headEmployeeId !== before.headEmployeeId;
       if (headChanges) {
         refuseOwnHead(actor, before.headEmployeeId, dto.headEmployeeId ?? null);
@@ -184,6 +189,13 @@ function requireHead(employeeId: string, candidate: HeadCandidate | undefined, u
 const ownUnitRefusal = (code: string) =>
   new ForbiddenError(
     `Unit ${code} holds your own appraisal: its public-service flag and place in the tree decide which feedback counts in your score`,
+    'own-record',
+  );
+
+/** Moving a unit into or out of the subtree of a unit above one's own appraisal changes the same (§5.3, §8 rule 4). */
+const ownSubtreeRefusal = (code: string) =>
+  new ForbiddenError(
+    `Moving unit ${code} adds it to or takes it from a unit above your own appraisal: that unit's subtree decides which feedback counts in your score`,
     'own-record',
   );
 

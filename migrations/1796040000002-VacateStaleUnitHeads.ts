@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Spec §5.4: a unit's head is an ACTIVE employee of it. Moves and status changes left the old unit naming its former
  * head until now; those pointers are cleared, the former head's appraisals there that are not finalised stop being rated
- * as the head's and are marked for recalculation (as markForRecalculation does), and finalised ones stay frozen.
+ * as the head's and are marked for recalculation (as markForRecalculation does), and finalised ones stay frozen. Each
+ * cleared unit gets a unit.update audit event by the system, as the service writes one, so an operator sees why.
  */
 export class VacateStaleUnitHeads1796040000002 implements MigrationInterface {
   name = 'VacateStaleUnitHeads1796040000002';
@@ -14,7 +15,14 @@ export class VacateStaleUnitHeads1796040000002 implements MigrationInterface {
          UPDATE "units" u SET "head_employee_id" = NULL, "updated_at" = now()
            FROM "employees" e
           WHERE e."id" = u."head_employee_id" AND NOT (e."status" = 'ACTIVE' AND e."unit_id" = u."id")
-          RETURNING u."id" AS unit_id, e."id" AS employee_id
+          RETURNING u."id" AS unit_id, u."code", e."id" AS employee_id
+       ), audited AS (
+         INSERT INTO "audit_events" ("actor_type", "actor_name", "action", "entity_type", "entity_id", "before", "after", "reason")
+         SELECT 'SYSTEM', 'system', 'unit.update', 'unit', v.unit_id::text,
+                jsonb_build_object('id', v.unit_id, 'code', v."code", 'headEmployeeId', v.employee_id),
+                jsonb_build_object('id', v.unit_id, 'code', v."code", 'headEmployeeId', NULL),
+                'Migration VacateStaleUnitHeads: the head had left the unit or was no longer ACTIVE'
+           FROM vacated v
        ), unflagged AS (
          UPDATE "appraisals" a SET "heads_unit" = false
            FROM vacated v

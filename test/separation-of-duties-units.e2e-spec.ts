@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './app';
 import { auth, createEmployee, createUnit, expectProblem, userToken } from './factories';
-import { insertPeriod } from './planning-fixtures';
+import { createAppraisal, insertPeriod } from './planning-fixtures';
 
 type Headers = Record<string, string>;
 
@@ -51,6 +51,19 @@ describe("separation of duties: the units above one's own appraisal (e2e)", () =
       }
       expect((await put(o.beside.id, o.caller)).status).toBe(200);
       expect((await put(o.dinas.id, auth(t.adminToken))).status).toBe(200);
+    });
+
+    it('after moving away, may still not set the predicate of a period in which the old unit holds their finalised appraisal', async () => {
+      const x = await office(as);
+      const [period, later] = [await insertPeriod(t, { status: 'EVALUATION' }), await insertPeriod(t, { status: 'EVALUATION' })];
+      const appraisal = await createAppraisal(t, x.me.id, period.id);
+      // Finalised in a period not yet CLOSED: an accepted objection would recompute it from the predicate.
+      await db.query(`UPDATE appraisals SET status = 'FINALIZED', finalized_at = now() WHERE id = $1`, [appraisal.id]);
+      await t.http().patch(`/employees/${x.me.id}`).set(auth(t.adminToken)).send({ unitId: x.beside.id }).expect(200);
+      const put = (periodId: string) =>
+        t.http().put(`/periods/${periodId}/units/${x.bidang.id}/organisation-predicate`).set(x.caller).send({ predicate: 'ISTIMEWA' });
+      expectProblem(await put(period.id), 403, 'own-appraisal');
+      expect((await put(later.id)).status).toBe(200);
     });
 
     it('may not change the publicService flag or the parent of a unit holding their appraisal (PATCH and import)', async () => {

@@ -721,6 +721,14 @@ describe('unit heads rated by their organisation (e2e, spec §5.4)', () => {
           [w.a.otherStaff]: [false, null],
           [w.final]: [true, null],
         });
+        const audit = await qr.manager.query<{ entity_id: string; actor_type: string; before: { headEmployeeId: string }; after: { headEmployeeId: null } }[]>(
+          `SELECT entity_id, actor_type, before, after FROM audit_events WHERE action = 'unit.update' AND entity_id = ANY($1::text[]) AND reason LIKE 'Migration VacateStaleUnitHeads%'`,
+          [[w.unit.id, w.other.id, kept.id]],
+        );
+        expect(Object.fromEntries(audit.map((a) => [a.entity_id, [a.actor_type, a.before.headEmployeeId, a.after.headEmployeeId]]))).toEqual({
+          [w.unit.id]: ['SYSTEM', w.head.id, null],
+          [w.other.id]: ['SYSTEM', w.otherHead.id, null],
+        });
       } finally {
         await qr.rollbackTransaction();
         await qr.release();

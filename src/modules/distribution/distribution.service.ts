@@ -57,7 +57,7 @@ export class DistributionService {
       const unit = await this.unit(actor, unitId, m);
       // The predicate is the result rating of the unit's head (spec §5.4) and bounds the ratings of its subtree (the
       // curve): nobody in the subtree sets it (§8 rule 1), the head included.
-      if ((await this.units.unitsHolding(actingEmployeeIds(actor.principal), m)).has(unit.id)) {
+      if ((await this.units.unitsHolding(actingEmployeeIds(actor.principal), m, periodId)).has(unit.id)) {
         throw new ForbiddenError(
           `Unit ${unit.code} holds your own appraisal (you work in it or below it): its organisation predicate bounds your rating`,
           'own-appraisal',

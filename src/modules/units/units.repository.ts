@@ -46,19 +46,20 @@ export class UnitsRepository {
 
   /**
    * The units that hold one of these employees, their own and every one above it: their unit, and the unit of each of
-   * their appraisals that is not finalised. A unit's organisation predicate, public-service flag and place in the tree
-   * reach the scores of those below it (spec §5.3 unit index, §5.4 heads, the distribution curve).
+   * their appraisals that is not finalised, and with `periodId` of each of theirs in that period whatever its status (an
+   * accepted objection recomputes a finalised one). A unit's organisation predicate, public-service flag and place in the
+   * tree reach the scores of those below it (spec §5.3 unit index, §5.4 heads, the distribution curve).
    */
-  async unitsHolding(employeeIds: readonly string[], m?: EntityManager): Promise<Set<string>> {
+  async unitsHolding(employeeIds: readonly string[], m?: EntityManager, periodId: string | null = null): Promise<Set<string>> {
     if (!employeeIds.length) return new Set();
     const rows = await (m ?? this.dataSource.manager).query<{ id: string }[]>(
       `WITH RECURSIVE up(id) AS (
          SELECT unit_id FROM employees WHERE id = ANY($1::uuid[])
-         UNION SELECT unit_id FROM appraisals WHERE employee_id = ANY($1::uuid[]) AND status <> 'FINALIZED'
+         UNION SELECT unit_id FROM appraisals WHERE employee_id = ANY($1::uuid[]) AND (status <> 'FINALIZED' OR period_id = $2)
          UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
        )
        SELECT id FROM up`,
-      [employeeIds],
+      [employeeIds, periodId],
     );
     return new Set(rows.map((r) => r.id));
   }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ClaimLock } from '../src/database/advisory-locks';
 import { RetentionRepository } from '../src/modules/retention/retention.repository';
 import { RetentionService, WEBHOOK_EVENT_RETENTION_DAYS } from '../src/modules/retention/retention.service';
 import { createTestApp, TestApp } from './app';
@@ -27,8 +28,8 @@ describe('retention of webhook events (e2e)', () => {
 
   beforeEach(() => db.query('DELETE FROM webhook_events'));
 
-  /** An event `daysAgo` old with one delivery (and one attempt) per status; answers the event's id. */
-  async function event(daysAgo: number, statuses: string[]): Promise<string> {
+  /** An event `daysAgo` old with one delivery (and one attempt) per status, last touched `touchedDaysAgo`; answers its id. */
+  async function event(daysAgo: number, statuses: string[], touchedDaysAgo = daysAgo): Promise<string> {
     const [{ id }] = await db.query<{ id: string }[]>(
       `INSERT INTO webhook_events (type, payload, created_at) VALUES ('score.changed', '{}', now() - make_interval(days => $1)) RETURNING id`,
       [daysAgo],
@@ -41,8 +42,9 @@ describe('retention of webhook events (e2e)', () => {
         )
       )[0].id;
       const [{ id: deliveryId }] = await db.query<{ id: string }[]>(
-        `INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts) VALUES ($1, $2, $3, 1) RETURNING id`,
-        [ep, id, status],
+        `INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, updated_at)
+         VALUES ($1, $2, $3, 1, now() - make_interval(days => $4)) RETURNING id`,
+        [ep, id, status, touchedDaysAgo],
       );
       await db.query(`INSERT INTO webhook_delivery_attempts (delivery_id, attempted_at, status_code, duration_ms) VALUES ($1, now(), 500, 3)`, [deliveryId]);
     }
@@ -57,19 +59,37 @@ describe('retention of webhook events (e2e)', () => {
       )
     )[0];
 
-  it(`deletes events older than ${WEBHOOK_EVENT_RETENTION_DAYS} days with their deliveries and attempts, unless a delivery is PENDING`, async () => {
+  it(`deletes events older than ${WEBHOOK_EVENT_RETENTION_DAYS} days with their deliveries and attempts, unless a delivery is PENDING or was touched since`, async () => {
     const past = WEBHOOK_EVENT_RETENTION_DAYS + 1;
     await event(past, ['DELIVERED']);
     await event(past, ['FAILED']);
     const waiting = await event(past, ['DELIVERED', 'PENDING']);
+    const retried = await event(past, ['FAILED'], 1); // a retry yesterday: its log stays
     const recent = await event(WEBHOOK_EVENT_RETENTION_DAYS - 1, ['FAILED']);
-    expect(await counts()).toEqual({ events: 4, deliveries: 5, attempts: 5 });
+    expect(await counts()).toEqual({ events: 5, deliveries: 6, attempts: 6 });
 
     expect((await t.app.get(RetentionService).run()).webhookEvents).toBe(2);
-    expect(await counts()).toEqual({ events: 2, deliveries: 3, attempts: 3 });
+    expect(await counts()).toEqual({ events: 3, deliveries: 4, attempts: 4 });
     const kept = await db.query<{ id: string }[]>('SELECT id FROM webhook_events ORDER BY seq');
-    expect(kept.map((r) => r.id)).toEqual([waiting, recent]);
+    expect(kept.map((r) => r.id)).toEqual([waiting, retried, recent]);
     expect((await t.app.get(RetentionService).run()).webhookEvents).toBe(0);
+  });
+
+  it('leaves the deleting to the process that holds the retention lock, and deletes once it is free', async () => {
+    await event(WEBHOOK_EVENT_RETENTION_DAYS + 1, ['DELIVERED']);
+    const other = db.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query('SELECT pg_advisory_xact_lock($1)', [ClaimLock.Retention]);
+      expect(await t.app.get(RetentionRepository).deleteWebhookEventsOlderThan(WEBHOOK_EVENT_RETENTION_DAYS)).toBe(0);
+      expect((await counts()).events).toBe(1);
+      await other.commitTransaction();
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(await t.app.get(RetentionRepository).deleteWebhookEventsOlderThan(WEBHOOK_EVENT_RETENTION_DAYS)).toBe(1);
   });
 
   it('deletes in batches until none is left', async () => {

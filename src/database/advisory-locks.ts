@@ -18,10 +18,18 @@ export async function lockGraph(m: EntityManager, lock: GraphLock): Promise<void
 export enum ClaimLock {
   /** The webhook relays: two claiming at once could both fill the same endpoint's slots. */
   WebhookDeliveries = 3001,
+  /** The hourly clean-up, which every process runs at the same minute: one deletes, the others leave it. */
+  Retention = 3002,
 }
 
 export async function lockClaim(m: EntityManager, lock: ClaimLock): Promise<void> {
   await m.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+}
+
+/** The lock if free, else false at once (another process holds it). */
+export async function tryLockClaim(m: EntityManager, lock: ClaimLock): Promise<boolean> {
+  const [{ locked }] = await m.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [lock]);
+  return locked;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ClaimLock, tryLockClaim } from '../../database/advisory-locks';
 
 /** The set-based clean-ups of the retention rules; each answers how many rows it touched. */
 @Injectable()
@@ -31,22 +32,30 @@ export class RetentionRepository {
   }
 
   /**
-   * Deletes webhook events older than `days` that no delivery still waits for (PENDING); their deliveries and attempts
-   * go with them (ON DELETE CASCADE). In batches of `batch`, oldest first, so no one statement holds a long lock.
+   * Deletes webhook events older than `days` none of whose deliveries is PENDING or was touched (an attempt, a retry)
+   * within those days; their deliveries and attempts go with them (ON DELETE CASCADE). In batches of `batch`, oldest
+   * first, so no one statement holds a long lock; each batch under ClaimLock.Retention, so when every process runs the
+   * hourly clean-up at once only one deletes and the others stop.
    */
   async deleteWebhookEventsOlderThan(days: number, batch = 5_000): Promise<number> {
     let total = 0;
     for (;;) {
-      const [, count] = await this.dataSource.query<[unknown, number]>(
-        `DELETE FROM webhook_events e USING (
-           SELECT x.id FROM webhook_events x
-            WHERE x.created_at < now() - make_interval(days => $1)
-              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = x.id AND d.status = 'PENDING')
-            ORDER BY x.seq LIMIT $2
-         ) doomed
-         WHERE e.id = doomed.id`,
-        [days, batch],
-      );
+      const count = await this.dataSource.transaction(async (m) => {
+        if (!(await tryLockClaim(m, ClaimLock.Retention))) return null;
+        const [, deleted] = await m.query<[unknown, number]>(
+          `DELETE FROM webhook_events e USING (
+             SELECT x.id FROM webhook_events x
+              WHERE x.created_at < now() - make_interval(days => $1)
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = x.id
+                                   AND (d.status = 'PENDING' OR d.updated_at >= now() - make_interval(days => $1)))
+              ORDER BY x.seq LIMIT $2
+           ) doomed
+           WHERE e.id = doomed.id`,
+          [days, batch],
+        );
+        return deleted;
+      });
+      if (count === null) return total;
       total += count;
       if (count < batch) return total;
     }

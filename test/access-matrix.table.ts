@@ -49,6 +49,8 @@ export interface Row {
   people: Record<Person, Expect>;
   /** The API-key scope that admits a key (`any`: every key; null: no key). */
   key: ApiScope | 'any' | null;
+  /** What a key with that scope gets, when not a 2xx: the matrix's keys are issued by an admin who is no one's employee. */
+  keyAnswer?: Expect;
 }
 
 type Cols = [Expect, Expect, Expect, Expect, Expect, Expect, Expect, Expect, Expect];
@@ -76,7 +78,8 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   getAppraisalScore:            row('scores:read',         OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
   getEvaluationDocument:        row('scores:read',         OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
   getObjection:                 row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
-  fileObjection:                row('appraisals:write',    OK,  OK,   NYP, NF,  OK,   OK,  NF,  NYP, NYP),
+  // Only the appraisee side files (spec §3): a key files only when its issuer is the appraisee.
+  fileObjection:                { ...row('appraisals:write', NYP, OK,   NYP, NF,  OK,   OK,  NF,  NYP, NYP), keyAnswer: NYP },
   resolveObjection:             row('assessments:write',   OK,  OWN,  NYP, NF,  OWN,  OWN, NF,  NYP, OK),
   // Performance dialogue and continuous feedback (§11; object: the subject's appraisal, a dialogue of it)
   listDialogues:                row('appraisals:read',     OK,  OK,   OK,  NF,  OK,   OK,  NF,  OK,  OK),
@@ -186,7 +189,7 @@ export function expected(r: Row, caller: Caller): Expect {
   if (caller === 'anonymous') return { status: 401, code: 'unauthorized' };
   if (caller.startsWith('key:')) {
     if (r.key === null) return forbidden('api-key-not-allowed');
-    return r.key === 'any' || caller === `key:${r.key}` ? OK : forbidden('missing-scope');
+    return r.key === 'any' || caller === `key:${r.key}` ? (r.keyAnswer ?? OK) : forbidden('missing-scope');
   }
   return r.people[caller as Person];
 }

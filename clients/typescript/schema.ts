@@ -6776,7 +6776,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `not-your-part` (only the appraised employee or an admin may)
+             * @description `not-your-part` (only the appraised employee (or a key they issued) may)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `appraisals:write`)
              */

@@ -193,7 +193,7 @@ describe('problem codes', () => {
     expect(rows).toHaveLength(Object.keys(PROBLEM_CODES).length);
     const statuses = rows.map((r) => Number(r.split(' | ')[1]));
     expect(statuses).toEqual([...statuses].sort((a, b) => a - b));
-    expect(rows).toContain('| `four-eyes` | 403 | Whoever submitted or corrected an achievement cannot verify or reject it; whoever recorded a performance dialogue cannot acknowledge it; whoever filed an objection cannot resolve it |');
+    expect(rows).toContain('| `four-eyes` | 403 | Whoever submitted or corrected an achievement cannot verify or reject it; whoever recorded a performance dialogue cannot acknowledge it; whoever could have filed an objection cannot resolve it |');
   });
 
   it('is the table the README shows integrators', () => {

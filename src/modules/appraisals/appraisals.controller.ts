@@ -310,7 +310,7 @@ export class AppraisalsController {
   @ApiOperation({ summary: 'The employee objects to a finalised appraisal, within 14 days of finalisation (PP 30/2019 art. 59)' })
   @ApiBody({ type: FileObjectionDto, examples: { default: { value: { reason: 'Realisasi bulan Oktober belum diverifikasi sebelum periode ditutup' } } } })
   @ApiCreatedResponse({ type: ObjectionDto })
-  @ApiForbiddenResponse(partForbidden('the appraised employee or an admin'))
+  @ApiForbiddenResponse(partForbidden('the appraised employee (or a key they issued)'))
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'Not finalised, window closed, or an objection exists', type: ProblemResponse })
   async fileObjection(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FileObjectionDto): Promise<ObjectionDto> {

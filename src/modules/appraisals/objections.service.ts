@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
-import { Actor, Principal, sodIdentities } from '../../common/auth/principal';
+import { Actor, ownEmployeeId, Principal, sodIdentities } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { UsersRepository } from '../auth/users.repository';
 import { AppraisalAccessService } from './appraisal-access.service';
@@ -35,7 +35,12 @@ export class ObjectionsService {
   async file(actor: Actor, appraisalId: string, dto: FileObjectionDto, now = new Date()): Promise<ObjectionEntity> {
     return this.dataSource.transaction(async (m) => {
       const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
-      this.access.require(relation, ['owner', 'admin'], 'file an objection');
+      // Spec §3: the employee files (PP 30/2019 art. 59): their own account, whatever its role, or a key they issued. An
+      // objection filed by an admin could be resolved by nobody the four-eyes rule admits once that admin had set up
+      // every account.
+      if (!relation.owner && ownEmployeeId(actor.principal) !== appraisal.employeeId) {
+        throw new ForbiddenError('Only the appraised employee (or a key they issued) may file an objection', 'not-your-part');
+      }
       if (appraisal.status !== 'FINALIZED' || !appraisal.finalizedAt) {
         throw new ConflictError('appraisal-not-finalized', 'An objection can be filed only against a finalised appraisal');
       }
@@ -49,7 +54,14 @@ export class ObjectionsService {
         throw new ConflictError('objection-exists', 'This appraisal already has an objection');
       }
       const objection = await this.appraisals.saveObjection(
-        { appraisalId, reason: dto.reason, filedBy: actor.principal.id, filerIds: sodIdentities(actor.principal), status: 'PENDING' },
+        {
+          appraisalId,
+          reason: dto.reason,
+          filedBy: actor.principal.id,
+          filerIds: sodIdentities(actor.principal),
+          filerSetterIds: setterUserIds(actor.principal),
+          status: 'PENDING',
+        },
         m,
       );
       await this.audit.record(m, actor, { action: 'objection.file', entityType: 'objection', entityId: objection.id, after: objection });
@@ -113,11 +125,12 @@ export class ObjectionsService {
 
   /**
    * Four eyes: whoever filed the objection (a user, or a key and its issuer) cannot resolve it, nor can anyone who set
-   * the filer's password or whose password the filer set: one of them could have signed in as the other. Two accounts
-   * that merely share a setter (one admin created both) are two people.
+   * the filer's password, then or since, or whose password the filer set: one of them could have signed in as the
+   * other. Two accounts that merely share a setter (one admin created both) are two people.
    */
   private async refuseOwnObjection(p: Principal, objection: ObjectionEntity, m: EntityManager): Promise<void> {
-    const filerSetters = (await Promise.all(objection.filerIds.map((id) => this.users.credentialSettersOf(id, m)))).flatMap((s) => s.userIds);
+    const now = (await Promise.all(objection.filerIds.map((id) => this.users.credentialSettersOf(id, m)))).flatMap((s) => s.userIds);
+    const filerSetters = [...objection.filerSetterIds, ...now];
     const mine = sodIdentities(p);
     if (mine.some((who) => objection.filerIds.includes(who) || filerSetters.includes(who)) || setterUserIds(p).some((who) => objection.filerIds.includes(who))) {
       throw new ForbiddenError('You filed this objection, or one of you can sign in as the other: someone else must resolve it (four eyes)', 'four-eyes');

@@ -34,6 +34,9 @@ export class IdleGuard extends Transform {
   ) {
     super();
     this.deadline = setTimeout(() => this.destroy(new DownloadTooLongError(maxDurationMs)), maxDurationMs);
+    // Whoever owns the guard learns how it ended through finished() or pipeline(); the deadline can fire before they
+    // are attached (while the download's checks still run), and an 'error' nobody listens to would end the process.
+    this.on('error', () => undefined);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

@@ -189,5 +189,7 @@ describe('planUnitImport', () => {
     // Both chains are read in the tree before the import: X goes to B2 where it stands, not where a refused row puts it.
     expect(run([ok('B2', 'DISHUB'), ok('X', 'B2')])).toEqual([refused(0, 'B2')]);
     expect(run([ok('BESIDE', 'PEMKOT', { name: 'Beside Baru' }), ok('X', 'B2')])).toEqual([]);
+    // Under a new unit whose own row failed, that failure is the reason given, not the move.
+    expect(run([bad({ code: 'NEW' }), ok('X', 'NEW')])).toEqual([expect.stringMatching(/^0 /), '1 parentCode: the row 0 defining NEW failed']);
   });
 });

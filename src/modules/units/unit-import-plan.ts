@@ -100,6 +100,9 @@ export function planUnitImport(
   for (const [index, r] of rows) {
     const unit = byCode.get(r.code);
     if (errors.has(index) || !unit) continue;
+    // Under a new unit whose own row failed: spreadFailures below says so, which is the reason that matters.
+    const parentRow = r.parentCode && !byCode.has(r.parentCode) ? read.indexOfKey.get(r.parentCode) : undefined;
+    if (parentRow !== undefined && errors.has(parentRow)) continue;
     const parentId = r.parentCode ? idOfCode.get(r.parentCode)! : null;
     if (holding.has(unit.id) && (parentId !== unit.parentId || (r.publicService !== undefined && r.publicService !== unit.publicService))) {
       errors.set(index, `own-record: ${r.code} holds your own appraisal; its publicService and parent decide which feedback counts in your score`);

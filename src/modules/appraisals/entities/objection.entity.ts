@@ -21,6 +21,8 @@ export class ObjectionEntity {
   @Column({ type: 'uuid' }) filedBy: string;
   /** The filer's identities (a key and its issuer): none of them may resolve it (four eyes). Internal: never part of the API. */
   @Column({ type: 'uuid', array: true, default: '{}' }) filerIds: string[];
+  /** Who could sign in as the filer when it was filed (credential setters; a key's issued-under ones too). Internal. */
+  @Column({ type: 'uuid', array: true, default: '{}' }) filerSetterIds: string[];
   @Column({ type: 'timestamptz', default: () => 'now()' }) filedAt: Date;
 
   @Column({ type: 'enum', enum: OBJECTION_STATUSES, enumName: 'objection_status', default: 'PENDING' })

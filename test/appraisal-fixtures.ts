@@ -1,18 +1,11 @@
+import { BEHAVIOUR_ASPECTS } from '../src/modules/scoring/types';
 import type { TestApp } from './app';
 import { createAppraisal, insertPeriod } from './planning-fixtures';
 
 type Headers = Record<string, string>;
 
 /** Behaviour ratings with every aspect MEETS_EXPECTATION. */
-export const ALL_MEETS = {
-  BERORIENTASI_PELAYANAN: 'MEETS_EXPECTATION',
-  AKUNTABEL: 'MEETS_EXPECTATION',
-  KOMPETEN: 'MEETS_EXPECTATION',
-  HARMONIS: 'MEETS_EXPECTATION',
-  LOYAL: 'MEETS_EXPECTATION',
-  ADAPTIF: 'MEETS_EXPECTATION',
-  KOLABORATIF: 'MEETS_EXPECTATION',
-};
+export const ALL_MEETS = Object.fromEntries(BEHAVIOUR_ASPECTS.map((a) => [a, 'MEETS_EXPECTATION']));
 
 export interface AppraisalWithTarget {
   periodId: string;

@@ -245,7 +245,14 @@ describe('webhooks (e2e, spec §10)', () => {
         await patch.query('SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE', [e.id]);
         const test = t.http().post(`/webhooks/${e.id}/test`).set(admin()).then((r) => r);
         const retry = t.http().post(`/webhooks/${e.id}/deliveries/${sent.body.deliveryId}/retry`).set(admin()).then((r) => r);
-        await new Promise((r) => setTimeout(r, 300));
+        // Both wait on that lock before the PATCH commits: without the share lock they would have answered already.
+        await until(async () => {
+          const [{ n }] = await db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM webhook_endpoints%FOR SHARE%'`,
+          );
+          return n === 2;
+        }, 10_000);
         await patch.query(`UPDATE webhook_endpoints SET status = 'DISABLED', disabled_reason = 'manual', disabled_at = now() WHERE id = $1`, [e.id]);
         await patch.commitTransaction();
         expectProblem(await test, 409, 'webhook-disabled');

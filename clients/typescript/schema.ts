@@ -651,7 +651,7 @@ export interface paths {
         put?: never;
         /**
          * Upsert up to 5000 employees by NIP
-         * @description Rows may name supervisors defined in other rows, in any order; units must exist. Optional fields left out keep their current value, `null` clears them. Bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400). A row about the caller's own record that would change its rank, rankSince, jobType, employmentType, unit or supervisor fails like any bad row (`own-record: …` in `errors`); other fields of it may change.
+         * @description Rows may name supervisors defined in other rows, in any order; units must exist. Optional fields left out keep their current value, `null` clears them. Bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400). A row about the caller's own record that would change its rank, rankSince, jobType, employmentType, unit or supervisor fails like any bad row (`own-record: …` in `errors`); other fields of it may change. So does a row that would make the caller an employee's supervisor, or change the supervisor of someone above the caller.
          *
          *     **Access:** ADMIN, HR_OPERATOR; API key scope `org:write`.
          */
@@ -985,7 +985,7 @@ export interface paths {
         };
         /**
          * The results workbook of a period (XLSX): every appraisal's scores, and the distribution of every unit
-         * @description Any period status. Sheet `Hasil`: one row per appraisal of the period in view, whatever its status (one without a score has empty score cells), ordered by NIP: nip (text), name, unitCode and unitName (the appraisal's unit), status, resultScore, behaviourScore, finalScore, resultRating, behaviourRating, predicate, predicateCode (the SIASN kuadran) and freshness (FRESH, or STALE while a recalculation is pending, as GET /appraisals/{id}/score says). Sheet `Distribusi`: one row per unit in view (every active unit, and an inactive one with appraisals of the period in its subtree or an organisation predicate), by code, with the distribution of its subtree exactly as GET /periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the share of each predicate, and the codes of the curve rules that fail. Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends incomplete), so a stalled download cannot keep the connection. The two sheets thus agree, however slowly the file is read. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree. For an HR operator the units are those of their subtree.
+         * @description Any period status. Sheet `Hasil`: one row per appraisal of the period in view, whatever its status (one without a score has empty score cells), ordered by NIP: nip (text), name, unitCode and unitName (the appraisal's unit), status, resultScore, behaviourScore, finalScore, resultRating, behaviourRating, predicate, predicateCode (the SIASN kuadran) and freshness (FRESH, or STALE while a recalculation is pending, as GET /appraisals/{id}/score says). Sheet `Distribusi`: one row per unit in view (every active unit, and an inactive one with appraisals of the period in its subtree or an organisation predicate), by code, with the distribution of its subtree exactly as GET /periods/{id}/distribution answers it: organisationPredicate, total, the count of each predicate, unscored, the share of each predicate, and the codes of the curve rules that fail. Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends incomplete), and so does one still running EXPORT_MAX_DURATION_MS (10 min by default) after it started, however steadily it is read, so a stalled or crawling download cannot keep the connection. The two sheets thus agree, however slowly the file is read. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree. For an HR operator the units are those of their subtree.
          *
          *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
          */
@@ -1007,7 +1007,7 @@ export interface paths {
         };
         /**
          * The SIASN performance rows of a CLOSED period (BKN), as JSON or CSV
-         * @description One row per FINALIZED appraisal of the period that has a predicate, in the field names of SIASN's performance endpoints (spec §10), ordered by NIP; appraisals finalised without a predicate (force-closed unassessed) are left out, since SIASN needs the kuadran. `hasilKinerjaNilai` and `perilakuKerjaNilai` code the result and behaviour ratings (1 ABOVE, 2 MEETS, 3 BELOW_EXPECTATION), `kuadranKinerjaNilai` is the stored predicate code. The penilai fields describe the appraisal's assessor as their employee record is now (rank, position, unit). MONTHLY and QUARTERLY periods add `bulanMulaiPenilaian`, `bulanSelesaiPenilaian`, `tahunMulaiPenilaian`, `tahunSelesaiPenilaian` (the periodic layout); ANNUAL periods do not. `format=json` (default) answers a plain array, numbers as JSON numbers and NIPs as 18-digit strings; `format=csv` answers RFC 4180 CSV in UTF-8 with a header row of the same names, CRLF line ends, empty fields for null. Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends incomplete), so a stalled download cannot keep the connection. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree.
+         * @description One row per FINALIZED appraisal of the period that has a predicate, in the field names of SIASN's performance endpoints (spec §10), ordered by NIP; appraisals finalised without a predicate (force-closed unassessed) are left out, since SIASN needs the kuadran. `hasilKinerjaNilai` and `perilakuKerjaNilai` code the result and behaviour ratings (1 ABOVE, 2 MEETS, 3 BELOW_EXPECTATION), `kuadranKinerjaNilai` is the stored predicate code. The penilai fields describe the appraisal's assessor as their employee record is now (rank, position, unit). MONTHLY and QUARTERLY periods add `bulanMulaiPenilaian`, `bulanSelesaiPenilaian`, `tahunMulaiPenilaian`, `tahunSelesaiPenilaian` (the periodic layout); ANNUAL periods do not. `format=json` (default) answers a plain array, numbers as JSON numbers and NIPs as 18-digit strings; `format=csv` answers RFC 4180 CSV in UTF-8 with a header row of the same names, CRLF line ends, empty fields for null. Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends incomplete), and so does one still running EXPORT_MAX_DURATION_MS (10 min by default) after it started, however steadily it is read, so a stalled or crawling download cannot keep the connection. Admins and API keys get the whole period; an HR operator the appraisals whose unit (the employee's unit when the appraisal was created) is in their subtree.
          *
          *     **Access:** ADMIN, HR_OPERATOR; API key scope `scores:read`.
          */
@@ -1435,7 +1435,7 @@ export interface paths {
         put?: never;
         /**
          * Upsert up to 5000 units by code
-         * @description Rows may reference each other in any order through parentCode. Each row is created, updated or left unchanged; bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400).
+         * @description Rows may reference each other in any order through parentCode. Each row is created, updated or left unchanged; bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400). A row fails with `own-record: …` when it names or replaces the caller (a key: its issuer) as a head, or changes the publicService flag or parent of a unit that holds the caller's own appraisal, or moves a unit into or out of the subtree of such a unit.
          *
          *     **Access:** ADMIN; API key scope `org:write`.
          */
@@ -1617,7 +1617,7 @@ export interface paths {
         };
         /**
          * List the deliveries of a webhook endpoint
-         * @description Newest first, each with its attempts (time, status code, duration, error, the first 1 KB of the answer).
+         * @description Newest first, each with its attempts (time, status code, duration, error, the first 1 KB of the answer). Events older than 30 days go with their deliveries and attempts, unless a delivery is PENDING or was attempted or retried within the 30 days.
          *
          *     **Access:** ADMIN; API key scope `webhooks:manage`.
          */
@@ -6872,7 +6872,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `not-your-part` (only the reviewer or an admin may), `own-appraisal` (the caller is linked to the appraised employee: nobody decides on their own appraisal), `four-eyes` (the caller, or the user who issued the calling key, filed the objection)
+             * @description `not-your-part` (only the reviewer or an admin may), `own-appraisal` (the caller is linked to the appraised employee: nobody decides on their own appraisal) (or an account whose password someone linked to that employee set), `four-eyes` (the caller could have filed the objection: they filed it, issued the key that did, or set the filer's password, when it was filed or since)
              *
              *     Not allowed (roles: ADMIN, HR_OPERATOR, EMPLOYEE; API key scope: `assessments:write`)
              */

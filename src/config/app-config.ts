@@ -94,11 +94,11 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /
  * Where to listen. The development admin password is public, so a process that uses it listens on loopback
  * only, whatever HOST says: a forgotten NODE_ENV must not put a known admin password on the network.
  */
-export function listenHost(host: string, developmentPassword: boolean): { host: string; warning?: string } {
+export function listenHost(host: string, developmentPassword: boolean, variable = 'HOST'): { host: string; warning?: string } {
   if (!developmentPassword || isLoopback(host)) return { host };
   return {
     host: '127.0.0.1',
-    warning: `listening on 127.0.0.1 only, not HOST=${host}: the first admin has the development password; set ADMIN_PASSWORD to listen on ${host}`,
+    warning: `listening on 127.0.0.1 only, not ${variable}=${host}: the first admin has the development password; set ADMIN_PASSWORD to listen on ${host}`,
   };
 }
 
@@ -137,8 +137,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const listen = listenHost(parsed.HOST, !parsed.ADMIN_PASSWORD);
   if (listen.warning) warnings.push(listen.warning);
-  const metricsListen = parsed.METRICS_HOST === undefined ? listen : listenHost(parsed.METRICS_HOST, !parsed.ADMIN_PASSWORD);
-  if (parsed.METRICS_HOST !== undefined && metricsListen.warning) warnings.push(metricsListen.warning.replace('HOST=', 'METRICS_HOST='));
+  // METRICS_HOST matters only with METRICS_PORT.
+  const metricsListen =
+    parsed.METRICS_HOST === undefined || parsed.METRICS_PORT === undefined ? listen : listenHost(parsed.METRICS_HOST, !parsed.ADMIN_PASSWORD, 'METRICS_HOST');
+  if (metricsListen !== listen && metricsListen.warning) warnings.push(metricsListen.warning);
   if (Array.isArray(parsed.TRUST_PROXY)) {
     const bad = parsed.TRUST_PROXY.filter((entry) => !TRUST_NAMES.has(entry) && !isIP(entry.replace(/\/\d{1,3}$/, '')));
     if (bad.length) problems.push(`TRUST_PROXY has entries that are not an address, a subnet or ${[...TRUST_NAMES].join('/')}: ${bad.join(', ')}`);

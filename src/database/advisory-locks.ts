@@ -10,9 +10,12 @@ export enum GraphLock {
   SupervisorChain = 1002,
 }
 
-export async function lockGraph(m: EntityManager, lock: GraphLock): Promise<void> {
+/** A lock of one number, held to the end of the transaction. */
+async function lockWhole(m: EntityManager, lock: GraphLock | ClaimLock): Promise<void> {
   await m.query('SELECT pg_advisory_xact_lock($1)', [lock]);
 }
+
+export const lockGraph: (m: EntityManager, lock: GraphLock) => Promise<void> = lockWhole;
 
 /** Transaction-scoped locks that let one process at a time take work from a shared backlog. */
 export enum ClaimLock {
@@ -22,9 +25,7 @@ export enum ClaimLock {
   Retention = 3002,
 }
 
-export async function lockClaim(m: EntityManager, lock: ClaimLock): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock($1)', [lock]);
-}
+export const lockClaim: (m: EntityManager, lock: ClaimLock) => Promise<void> = lockWhole;
 
 /** The lock if free, else false at once (another process holds it). */
 export async function tryLockClaim(m: EntityManager, lock: ClaimLock): Promise<boolean> {

@@ -89,6 +89,9 @@ export const actingEmployeeIds = (p: Principal): string[] => {
   return [...new Set([...(own === null ? [] : [own]), ...(settersOf(p)?.employeeIds ?? [])])];
 };
 
+/** The users who set the credentials of the caller's account (a key: of its issuer's), who can sign in as it. */
+export const setterUserIds = (p: Principal): string[] => settersOf(p)?.userIds ?? [];
+
 /** Whether the caller acts as this employee (see actingEmployeeIds): the test of spec §8 rules 1, 3, 4 and 5. */
 export const actsAsEmployee = (p: Principal, employeeId: string | null): boolean =>
   employeeId !== null && actingEmployeeIds(p).includes(employeeId);
@@ -97,7 +100,8 @@ export const actsAsEmployee = (p: Principal, employeeId: string | null): boolean
  * Every principal id the caller answers for in the separation of duties (spec §8 rule 2): a user is themselves;
  * a key is itself and its issuer, so neither a user nor their key decides on what the other submitted.
  * Credential setters are left out on purpose: the admin who provisions the assessors would otherwise never see
- * anything they or their keys submitted verified (see actingEmployeeIds for the rules they do bind).
+ * anything they or their keys submitted verified (see actingEmployeeIds for the rules they do bind; four eyes on
+ * objections adds setterUserIds itself, see ObjectionsService).
  */
 export const sodIdentities = (p: Principal): string[] =>
   p.kind === 'user' || p.issuerUserId === null ? [p.id] : [p.id, p.issuerUserId];

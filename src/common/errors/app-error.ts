@@ -77,6 +77,13 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** 503: a bounded resource of this process is full for now; the seconds to wait go out as Retry-After and `retryAfter`. */
+export class ServiceBusyError extends AppError {
+  constructor(code: ProblemCode, detail: string, retryAfterSeconds: number) {
+    super('unavailable', code, detail, { retryAfter: retryAfterSeconds });
+  }
+}
+
 /** 429 with the seconds to wait, sent as the Retry-After header and as the problem member `retryAfter`. */
 export class TooManyRequestsError extends AppError {
   constructor(

@@ -345,7 +345,10 @@ export class AppraisalsController {
   })
   @ApiOkResponse({ type: ObjectionDto })
   @ApiForbiddenResponse({
-    description: `${decisionForbidden('the reviewer or an admin').description}, \`four-eyes\` (the caller, or the user who issued the calling key, filed the objection)`,
+    description:
+      `${decisionForbidden('the reviewer or an admin').description} (or an account whose password someone linked to that employee set), ` +
+      '`four-eyes` (the caller could have filed the objection: they filed it, issued the key that did, or set the filer\'s password, ' +
+      'when it was filed or since)',
     type: ProblemResponse,
   })
   @ApiNotFoundResponse({ description: 'No such appraisal, or it has no objection', type: ProblemResponse })

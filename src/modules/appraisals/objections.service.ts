@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
-import { Actor, ownEmployeeId, Principal, sodIdentities } from '../../common/auth/principal';
+import { Actor, ownEmployeeId, Principal, setterUserIds, sodIdentities } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { UsersRepository } from '../auth/users.repository';
 import { AppraisalAccessService } from './appraisal-access.service';
@@ -14,7 +14,7 @@ import { ObjectionEntity } from './entities/objection.entity';
 import { markForRecalculation } from '../recalculation/recalculation-marks';
 import { recordAppraisalEvent } from '../webhook-outbox/domain-events';
 
-/** Keberatan (PP 30/2019 art. 59): filed by the employee (or an admin), decided once and for all by the reviewer, never by its filer. */
+/** Keberatan (PP 30/2019 art. 59): filed by the employee, decided once and for all by the reviewer (or an admin), never by its filer. */
 @Injectable()
 export class ObjectionsService {
   constructor(
@@ -34,11 +34,11 @@ export class ObjectionsService {
 
   async file(actor: Actor, appraisalId: string, dto: FileObjectionDto, now = new Date()): Promise<ObjectionEntity> {
     return this.dataSource.transaction(async (m) => {
-      const { appraisal, relation } = await this.access.get(actor, appraisalId, m, true);
-      // Spec §3: the employee files (PP 30/2019 art. 59): their own account, whatever its role, or a key they issued. An
-      // objection filed by an admin could be resolved by nobody the four-eyes rule admits once that admin had set up
-      // every account.
-      if (!relation.owner && ownEmployeeId(actor.principal) !== appraisal.employeeId) {
+      const { appraisal } = await this.access.get(actor, appraisalId, m, true);
+      // Spec §3: the employee files (PP 30/2019 art. 59): their own account, whatever its role, or a key they issued;
+      // their own identity, not actsAsEmployee, so whoever set their password cannot file for them. An objection filed
+      // by an admin could be resolved by nobody the four-eyes rule admits once that admin had set up every account.
+      if (ownEmployeeId(actor.principal) !== appraisal.employeeId) {
         throw new ForbiddenError('Only the appraised employee (or a key they issued) may file an objection', 'not-your-part');
       }
       if (appraisal.status !== 'FINALIZED' || !appraisal.finalizedAt) {
@@ -126,7 +126,9 @@ export class ObjectionsService {
   /**
    * Four eyes: whoever filed the objection (a user, or a key and its issuer) cannot resolve it, nor can anyone who set
    * the filer's password, then or since, or whose password the filer set: one of them could have signed in as the
-   * other. Two accounts that merely share a setter (one admin created both) are two people.
+   * other. Two accounts that merely share a setter (one admin created both) are two people. The filer themselves and
+   * accounts they set up already meet own-appraisal (requireDecider) for objections filed by the appraisee; the first
+   * two tests still serve objections filed by admins or their keys before filing was the appraisee's alone.
    */
   private async refuseOwnObjection(p: Principal, objection: ObjectionEntity, m: EntityManager): Promise<void> {
     const now = (await Promise.all(objection.filerIds.map((id) => this.users.credentialSettersOf(id, m)))).flatMap((s) => s.userIds);
@@ -137,10 +139,3 @@ export class ObjectionsService {
     }
   }
 }
-
-/**
- * Four eyes (spec §8): whoever filed the objection (a key and its issuer alike) cannot resolve it, or one admin or key
- * could re-open someone else's finalised appraisal with ratings of their choosing.
- */
-/** Whoever set the credentials of the caller's account (a key: of its issuer's), who can sign in as it. */
-const setterUserIds = (p: Principal): string[] => (p.kind === 'user' ? p.credentialSetters?.userIds : p.issuerCredentialSetters?.userIds) ?? [];

@@ -6,6 +6,7 @@ import { offsetOf } from '../../common/pagination/page';
 import { AssessorTrainingQueryDto } from './dto/assessor-training.dto';
 import { AssessorTrainingEntity } from './entities/assessor-training.entity';
 import { COVERS, TRAINED_ON } from './trained.sql';
+import { NOT_FROZEN } from '../recalculation/recalculation-marks';
 
 /** A training with the unit of its employee, for scope checks. */
 export type TrainingWithUnit = AssessorTrainingEntity & { unitId: string };
@@ -38,7 +39,7 @@ export class AssessorTrainingsRepository {
     if (!appraiseeIds.length) return false;
     const [row] = await m.query<{ found: boolean }[]>(
       `SELECT EXISTS (SELECT 1 FROM appraisals
-                       WHERE employee_id = ANY($2::uuid[]) AND status <> 'FINALIZED'
+                       WHERE employee_id = ANY($2::uuid[]) AND ${NOT_FROZEN('appraisals')}
                          AND (assessor_id = $1 OR reviewer_id = $1)) AS found`,
       [employeeId, appraiseeIds],
     );

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Piscina } from 'piscina';
-import { AppError } from '../../common/errors/app-error';
+import { ServiceBusyError } from '../../common/errors/app-error';
 import type { DocDefinition } from './evaluation-document';
 import type { RenderResult } from './pdf-worker';
 
@@ -22,9 +22,9 @@ export const PDF_POOL_LIMITS: PdfPoolLimits = { maxThreads: Math.max(1, availabl
 const RETRY_AFTER_SECONDS = 3;
 
 /** 503: the queue of renders is full, or the thread rendering the document died; both pass, so retry. */
-export class PdfRendererUnavailableError extends AppError {
+export class PdfRendererUnavailableError extends ServiceBusyError {
   constructor(detail: string) {
-    super('unavailable', 'renderer-unavailable', detail, { retryAfter: RETRY_AFTER_SECONDS });
+    super('renderer-unavailable', detail, RETRY_AFTER_SECONDS);
   }
 }
 

@@ -98,7 +98,8 @@ export class EmployeesController {
       'Rows may name supervisors defined in other rows, in any order; units must exist. Optional fields left out keep their ' +
       'current value, `null` clears them. Bad rows are listed in `errors` and the rest are written, unless `atomic=true`, ' +
       'which writes nothing when any row fails (400). A row about the caller\'s own record that would change its rank, rankSince, ' +
-      'jobType, employmentType, unit or supervisor fails like any bad row (`own-record: …` in `errors`); other fields of it may change.',
+      'jobType, employmentType, unit or supervisor fails like any bad row (`own-record: …` in `errors`); other fields of it may change. ' +
+      'So does a row that would make the caller an employee\'s supervisor, or change the supervisor of someone above the caller.',
   })
   @ApiBody({
     type: ImportEmployeesDto,

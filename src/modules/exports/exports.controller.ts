@@ -34,7 +34,8 @@ const BUSY = {
 const STREAMED =
   'Read in one database snapshot, on a connection of its own, from a cursor as the client reads; a client that reads ' +
   'nothing for EXPORT_IDLE_TIMEOUT_MS (30 s by default) while bytes wait for it has its download cut off (the file ends ' +
-  'incomplete), so a stalled download cannot keep the connection.';
+  'incomplete), and so does one still running EXPORT_MAX_DURATION_MS (10 min by default) after it started, however ' +
+  'steadily it is read, so a stalled or crawling download cannot keep the connection.';
 
 @ApiTags('exports')
 @Controller('periods')

@@ -81,8 +81,6 @@ function releaseBroken(runner: QueryRunner, err: unknown): Promise<void> {
   return (runner as unknown as { releasePostgresConnection(err: unknown): Promise<void> }).releasePostgresConnection(err);
 }
 
-/** `count(*) FILTER (…)` per predicate and `unscored`, over `appraisals a LEFT JOIN appraisal_scores s`, as GET /periods/{id}/distribution counts. */
-
 @Injectable()
 export class ExportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

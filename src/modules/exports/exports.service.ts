@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { finished, pipeline, Readable, Transform } from 'node:stream';
 import { Actor } from '../../common/auth/principal';
-import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+import { ConflictError, NotFoundError, ServiceBusyError } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AppraisalView } from '../distribution/distribution.repository';
 import { appraisalViewOf, DistributionService } from '../distribution/distribution.service';
@@ -29,14 +29,9 @@ export interface ExportFile {
 const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /** 503 `exports-busy`: this process streams EXPORT_CONCURRENCY downloads already; Retry-After says when to try again. */
-export class ExportsBusyError extends AppError {
-  constructor(
-    limit: number,
-    retryAfterSeconds: number,
-  ) {
-    super('unavailable', 'exports-busy', `This server streams ${limit} downloads at once already; retry after ${retryAfterSeconds} s`, {
-      retryAfter: retryAfterSeconds,
-    });
+export class ExportsBusyError extends ServiceBusyError {
+  constructor(limit: number, retryAfterSeconds: number) {
+    super('exports-busy', `This server streams ${limit} downloads at once already; retry after ${retryAfterSeconds} s`, retryAfterSeconds);
   }
 }
 

@@ -66,9 +66,9 @@ export class ScoreCalculator {
       }
       const { policy, json, headJson } = policies.get(a.period_id)!;
       const feedbackRow = feedback.get(a.id)!; // the caller holds the appraisal rows locked, so both queries saw them
-      const digest = hash('sha256', `${a.head_predicate ? headJson : json}\n${SCORING_VERSION}\n${appraisalText(a, feedbackRow)}${group.text}`, 'hex');
-      if (a.input_digest === digest) continue;
       try {
+        const digest = hash('sha256', `${a.head_predicate ? headJson : json}\n${SCORING_VERSION}\n${appraisalText(a, feedbackRow)}${group.text}`, 'hex');
+        if (a.input_digest === digest) continue;
         const input: ScoreInput = {
           targets: group.targets,
           behaviour: a.behaviour_ratings,

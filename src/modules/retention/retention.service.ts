@@ -11,7 +11,8 @@ export const IDEMPOTENCY_KEY_RETENTION_DAYS = 7;
 export const WEBHOOK_EVENT_RETENTION_DAYS = 30;
 
 /**
- * Keeps data only as long as a check needs it. Hourly; every rule is idempotent, so every instance may run it.
+ * Keeps data only as long as a check needs it. Hourly, in every instance: each rule is idempotent; the webhook rule,
+ * which deletes in batches, also takes a lock per batch so the instances do not race over the same rows.
  * - Citizen feedback (data minimisation, UU 27/2022 on personal data protection): a client-IP hash serves only the
  *   rate limit's window, a contact hash only the 24-hour duplicate check.
  * - Idempotency keys and their stored first answers, after IDEMPOTENCY_KEY_RETENTION_DAYS.

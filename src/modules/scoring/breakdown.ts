@@ -40,7 +40,10 @@ export const storedBreakdownOf = (s: ScoreResult): StoredBreakdown => ({
   s: s.resultRatingSource,
 });
 
-/** The API's shape of a stored breakdown; one in the older object shape (written by an instance not yet upgraded, during a rolling deploy) as it is. */
+/**
+ * The API's shape of a stored breakdown; one in the older object shape as it is (written by an old instance still running
+ * after the migration; the old code cannot read the new shape, so the README asks to stop old instances first).
+ */
 export function breakdownOf(b: StoredBreakdown | ScoreBreakdown): ScoreBreakdown {
   if ('targets' in b) return b;
   return {

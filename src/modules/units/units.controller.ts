@@ -56,7 +56,9 @@ export class UnitsController {
     summary: 'Upsert up to 5000 units by code',
     description:
       'Rows may reference each other in any order through parentCode. Each row is created, updated or left unchanged; ' +
-      'bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400).',
+      'bad rows are listed in `errors` and the rest are written, unless `atomic=true`, which writes nothing when any row fails (400). ' +
+      'A row fails with `own-record: …` when it names or replaces the caller (a key: its issuer) as a head, or changes the publicService ' +
+      'flag or parent of a unit that holds the caller\'s own appraisal, or moves a unit into or out of the subtree of such a unit.',
   })
   @ApiBody({
     type: ImportUnitsDto,

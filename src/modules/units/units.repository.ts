@@ -6,6 +6,7 @@ import { offsetOf } from '../../common/pagination/page';
 import { parentsFirst } from '../../common/tree/tree';
 import { UnitQueryDto } from './dto/unit.dto';
 import { HeadCandidate } from './unit-heads';
+import { NOT_FROZEN } from '../recalculation/recalculation-marks';
 import { UnitEntity } from './entities/unit.entity';
 
 @Injectable()
@@ -55,7 +56,7 @@ export class UnitsRepository {
     const rows = await (m ?? this.dataSource.manager).query<{ id: string }[]>(
       `WITH RECURSIVE up(id) AS (
          SELECT unit_id FROM employees WHERE id = ANY($1::uuid[])
-         UNION SELECT unit_id FROM appraisals WHERE employee_id = ANY($1::uuid[]) AND (status <> 'FINALIZED' OR period_id = $2)
+         UNION SELECT unit_id FROM appraisals WHERE employee_id = ANY($1::uuid[]) AND (${NOT_FROZEN('appraisals')} OR period_id = $2)
          UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
        )
        SELECT id FROM up`,

@@ -127,7 +127,8 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @Access(MANAGE)
-  @ApiOperation({ summary: 'List the deliveries of a webhook endpoint', description: 'Newest first, each with its attempts (time, status code, duration, error, the first 1 KB of the answer).' })
+  @ApiOperation({ summary: 'List the deliveries of a webhook endpoint', description: 'Newest first, each with its attempts (time, status code, duration, error, the first 1 KB of the answer). ' +
+      'Events older than 30 days go with their deliveries and attempts, unless a delivery is PENDING or was attempted or retried within the 30 days.' })
   @ApiPage(DeliveryDto)
   @ApiBadRequestResponse({ description: 'Invalid parameters', type: ProblemResponse })
   @ApiNotFoundResponse(NOT_FOUND)

@@ -95,9 +95,8 @@ export class WebhooksService {
   /** A `webhook.test` event for this endpoint only, whatever it subscribes to; refused while it is DISABLED. */
   async sendTest(actor: Actor, id: string): Promise<string> {
     return this.dataSource.transaction(async (m) => {
-      await this.lockEnabled(m, id);
-      const deliveryId = await recordTestEvent(m, id, { webhookId: id, message: 'Test event from Capaian' });
-      if (!deliveryId) throw new NotFoundError('Webhook', id);
+      await this.lockEnabled(m, id); // 404 without the endpoint, which it then holds: the event below is written
+      const deliveryId = (await recordTestEvent(m, id, { webhookId: id, message: 'Test event from Capaian' }))!;
       await this.audit.record(m, actor, { action: 'webhook.test', entityType: 'webhook', entityId: id, after: { deliveryId } });
       return deliveryId;
     });

@@ -66,6 +66,18 @@ describe("separation of duties: the units above one's own appraisal (e2e)", () =
       expect((await put(later.id)).status).toBe(200);
     });
 
+    it('after moving away, may still not reshape the old unit while an objection could recompute their finalised appraisal there', async () => {
+      const x = await office(as);
+      const appraisal = await createAppraisal(t, x.me.id, (await insertPeriod(t, { status: 'EVALUATION' })).id);
+      await db.query(`UPDATE appraisals SET status = 'FINALIZED', finalized_at = now() - interval '3 days' WHERE id = $1`, [appraisal.id]);
+      await t.http().patch(`/employees/${x.me.id}`).set(auth(t.adminToken)).send({ unitId: x.beside.id }).expect(200);
+      const flip = () => t.http().patch(`/units/${x.bidang.id}`).set(x.caller).send({ publicService: true });
+      expectProblem(await flip(), 403, 'own-record');
+      // Past the objection window, with no objection pending, nothing can recompute it.
+      await db.query(`UPDATE appraisals SET finalized_at = now() - interval '15 days' WHERE id = $1`, [appraisal.id]);
+      expect((await flip()).status).toBe(200);
+    });
+
     it('may not change the publicService flag or the parent of a unit holding their appraisal (PATCH and import)', async () => {
       const before = [await unitRow(o.bidang.id), await unitRow(o.dinas.id)];
       expectProblem(await t.http().patch(`/units/${o.dinas.id}`).set(o.caller).send({ publicService: false }), 403, 'own-record');

@@ -1,9 +1,10 @@
 import type { PeriodStatus } from '../periods/entities/period.entity';
+import { OBJECTION_WINDOW_DAYS } from '../recalculation/recalculation-marks';
 import type { AppraisalStatus } from './entities/appraisal.entity';
 
-/** PP 30/2019 art. 59: an objection is filed within 14 days after the appraisal is finalised. */
-export const OBJECTION_WINDOW_DAYS = 14;
+export { OBJECTION_WINDOW_DAYS };
 
+/** PP 30/2019 art. 59: an objection is filed within OBJECTION_WINDOW_DAYS after the appraisal is finalised. */
 export function objectionWindowOpen(finalizedAt: Date, now: Date): boolean {
   return now.getTime() <= finalizedAt.getTime() + OBJECTION_WINDOW_DAYS * 24 * 60 * 60 * 1000;
 }

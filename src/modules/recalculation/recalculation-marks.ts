@@ -7,6 +7,17 @@ export const MARKS_CHANNEL = 'score_marks';
 /** Spec §6: a FINALIZED appraisal is frozen; nothing recomputes it except an accepted objection. `a` is the appraisal's alias. */
 export const NOT_FROZEN = (a: string) => `${a}.status <> 'FINALIZED'`;
 
+/** Days after finalisation in which the employee may object (spec §3, PP 30/2019 art. 59). */
+export const OBJECTION_WINDOW_DAYS = 14;
+
+/**
+ * SQL true while a recalculation may still change the appraisal's score: not finalised, or finalised within the
+ * objection window or with its objection pending (an accepted one recomputes it). `a` is the appraisal's alias.
+ */
+export const STILL_SCORED = (a: string) =>
+  `(${NOT_FROZEN(a)} OR ${a}.finalized_at > now() - make_interval(days => ${OBJECTION_WINDOW_DAYS})
+    OR EXISTS (SELECT 1 FROM appraisal_objections o WHERE o.appraisal_id = ${a}.id AND o.status = 'PENDING'))`;
+
 /** Spec §6 freshness: an appraisal's stored score is STALE while a mark waits for it. `a` is the appraisal's alias. */
 export const SCORE_STALE = (a: string) => `EXISTS (SELECT 1 FROM score_recalculation_marks k WHERE k.appraisal_id = ${a}.id)`;
 

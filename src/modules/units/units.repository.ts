@@ -6,7 +6,7 @@ import { offsetOf } from '../../common/pagination/page';
 import { parentsFirst } from '../../common/tree/tree';
 import { UnitQueryDto } from './dto/unit.dto';
 import { HeadCandidate } from './unit-heads';
-import { NOT_FROZEN } from '../recalculation/recalculation-marks';
+import { NOT_FROZEN, STILL_SCORED } from '../recalculation/recalculation-marks';
 import { UnitEntity } from './entities/unit.entity';
 
 @Injectable()
@@ -47,8 +47,9 @@ export class UnitsRepository {
 
   /**
    * The units that hold one of these employees, their own and every one above it: their unit, and the unit of each of
-   * their appraisals that is not finalised, and with `periodId` of each of theirs in that period whatever its status (an
-   * accepted objection recomputes a finalised one). A unit's organisation predicate, public-service flag and place in the
+   * their appraisals whose score may still change (STILL_SCORED: an accepted objection recomputes a finalised one from
+   * the tree as it then stands); with `periodId` (a predicate, which counts only in its period), the unit of each that
+   * is not finalised and of each of theirs in that period whatever its status. A unit's organisation predicate, public-service flag and place in the
    * tree reach the scores of those below it (spec §5.3 unit index, §5.4 heads, the distribution curve).
    */
   async unitsHolding(employeeIds: readonly string[], m?: EntityManager, periodId: string | null = null): Promise<Set<string>> {
@@ -56,11 +57,12 @@ export class UnitsRepository {
     const rows = await (m ?? this.dataSource.manager).query<{ id: string }[]>(
       `WITH RECURSIVE up(id) AS (
          SELECT unit_id FROM employees WHERE id = ANY($1::uuid[])
-         UNION SELECT unit_id FROM appraisals WHERE employee_id = ANY($1::uuid[]) AND (${NOT_FROZEN('appraisals')} OR period_id = $2)
+         UNION SELECT unit_id FROM appraisals
+          WHERE employee_id = ANY($1::uuid[]) AND ${periodId === null ? STILL_SCORED('appraisals') : `(${NOT_FROZEN('appraisals')} OR period_id = $2)`}
          UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
        )
        SELECT id FROM up`,
-      [employeeIds, periodId],
+      periodId === null ? [employeeIds] : [employeeIds, periodId],
     );
     return new Set(rows.map((r) => r.id));
   }

@@ -1,4 +1,4 @@
-import { createsCycle, findCycle, parentsFirst } from './tree';
+import { ancestorsOf, createsCycle, findCycle, parentsFirst } from './tree';
 
 const graph = (edges: Record<string, string | null>) => (id: string) => edges[id];
 
@@ -25,6 +25,20 @@ describe('tree rules', () => {
 
   it('does not blame a node for a cycle above it', () => {
     expect(findCycle('x', graph({ x: 'a', a: 'b', b: 'a' }))).toBeNull();
+  });
+
+  it('lists the ancestors of a node, nearest first, with or without the node itself', () => {
+    expect([...ancestorsOf('terminal', org, { includeSelf: false })]).toEqual(['lalin', 'dishub', 'kota']);
+    expect([...ancestorsOf('terminal', org, { includeSelf: true })]).toEqual(['terminal', 'lalin', 'dishub', 'kota']);
+    expect([...ancestorsOf('kota', org, { includeSelf: false })]).toEqual([]);
+    expect([...ancestorsOf(null, org, { includeSelf: true })]).toEqual([]);
+  });
+
+  it('stops listing ancestors at a loop, through the node or above it', () => {
+    const loop = graph({ a: 'b', b: 'c', c: 'a' });
+    expect([...ancestorsOf('a', loop, { includeSelf: false })]).toEqual(['b', 'c']);
+    expect([...ancestorsOf('a', loop, { includeSelf: true })]).toEqual(['a', 'b', 'c']);
+    expect([...ancestorsOf('x', graph({ x: 'a', a: 'b', b: 'a' }), { includeSelf: false })]).toEqual(['a', 'b']);
   });
 
   it('orders parents before children whatever the input order', () => {

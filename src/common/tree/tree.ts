@@ -15,6 +15,18 @@ export function findCycle(start: string, parentOf: (id: string) => string | null
   return null;
 }
 
+/** The nodes above `start` (and `start` itself with `includeSelf`), nearest first; none for no node. Stops at a loop. */
+export function ancestorsOf(
+  start: string | null,
+  parentOf: (id: string) => string | null | undefined,
+  { includeSelf }: { includeSelf: boolean },
+): Set<string> {
+  const chain = new Set<string>();
+  for (let cur = start; cur && !chain.has(cur); cur = parentOf(cur) ?? null) chain.add(cur);
+  if (!includeSelf && start) chain.delete(start);
+  return chain;
+}
+
 /** Would setting `parentOf(child) = newParent` make `child` its own ancestor? */
 export function createsCycle(
   child: string,

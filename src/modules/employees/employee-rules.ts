@@ -1,5 +1,6 @@
 import { actingEmployeeIds, actsAsEmployee, Principal } from '../../common/auth/principal';
 import { FieldError, ForbiddenError } from '../../common/errors/app-error';
+import { ancestorsOf } from '../../common/tree/tree';
 import { EmployeeEntity, EmploymentType, Gender } from './entities/employee.entity';
 import { checkNip } from './nip';
 import { checkRank } from './rank';
@@ -79,15 +80,8 @@ export function supervisorChoiceRefusal(
   if (change.supervisorId !== null && me.includes(change.supervisorId)) {
     return new ForbiddenError('Nobody names themselves the supervisor of an employee: they would choose whom they assess', 'own-record');
   }
-  if (change.employeeId !== null && me.some((id) => chainAbove(id, links).has(change.employeeId!))) {
+  if (change.employeeId !== null && me.some((id) => ancestorsOf(id, (e) => links.get(e), { includeSelf: false }).has(change.employeeId!))) {
     return new ForbiddenError('Nobody changes the supervisor of someone above them: they would choose who reviews them', 'own-record');
   }
   return null;
-}
-
-/** The supervisors above an employee, directly or not (a cycle ends the walk). */
-function chainAbove(employeeId: string, links: ReadonlyMap<string, string | null>): Set<string> {
-  const above = new Set<string>();
-  for (let at = links.get(employeeId) ?? null; at !== null && !above.has(at) && at !== employeeId; at = links.get(at) ?? null) above.add(at);
-  return above;
 }

@@ -4,6 +4,7 @@ import { findCycle } from '../../common/tree/tree';
 import type { UnitImportRow } from './dto/import-units.dto';
 import type { UnitEntity } from './entities/unit.entity';
 import { canHead, type HeadCandidate } from './unit-heads';
+import { ownHeadRefusal, reshapeRefusal } from './unit-rules';
 
 /** A unit import read on its own, before any unit is looked up. */
 export type UnitRows = ReadRows<UnitImportRow>;
@@ -85,10 +86,9 @@ export function planUnitImport(
     if (!r.headNip || errors.has(index)) continue;
     const head = headByNip.get(r.headNip);
     const unit = byCode.get(r.code);
+    const refused = head && ownHeadRefusal(own, unit?.headEmployeeId ?? null, head.id);
     if (!head) errors.set(index, `headNip: no employee has the NIP ${r.headNip}`);
-    else if (head.id !== unit?.headEmployeeId && (own.includes(head.id) || (!!unit?.headEmployeeId && own.includes(unit.headEmployeeId)))) {
-      errors.set(index, 'own-record: nobody names or replaces themselves as the head of a unit');
-    }
+    else if (refused) errors.set(index, `own-record: ${refused.message}`);
     // Restating the current head changes nothing, even after they moved or retired (an export read back in).
     else if (!unit || (unit.headEmployeeId !== head.id && !canHead(head, unit.id))) {
       errors.set(index, `headNip: ${r.headNip} is not an ACTIVE employee of ${r.code}`);
@@ -103,12 +103,8 @@ export function planUnitImport(
     // Under a new unit whose own row failed: spreadFailures below says so, which is the reason that matters.
     const parentRow = r.parentCode && !byCode.has(r.parentCode) ? read.indexOfKey.get(r.parentCode) : undefined;
     if (parentRow !== undefined && errors.has(parentRow)) continue;
-    const parentId = r.parentCode ? idOfCode.get(r.parentCode)! : null;
-    if (holding.has(unit.id) && (parentId !== unit.parentId || (r.publicService !== undefined && r.publicService !== unit.publicService))) {
-      errors.set(index, `own-record: ${r.code} holds your own appraisal; its publicService and parent decide which feedback counts in your score`);
-    } else if (parentId !== unit.parentId && movesAcross(holding, unit.parentId, parentId, parentBefore)) {
-      errors.set(index, `own-record: moving ${r.code} adds it to or takes it from a unit above your own appraisal; that unit's subtree decides which feedback counts in your score`);
-    }
+    const refused = reshapeRefusal(holding, unit, { parentId: r.parentCode ? idOfCode.get(r.parentCode)! : null, publicService: r.publicService }, parentBefore);
+    if (refused) errors.set(index, `own-record: ${refused.message}`);
   }
   spreadFailures(
     rows,
@@ -140,27 +136,4 @@ export function planUnitImport(
     } else plan.unchanged++;
   }
   return plan;
-}
-
-/** `id` and every unit above it; none for no unit (a root's parent). Stops at a loop. */
-function chainOf(id: string | null, parentOf: (id: string) => string | null | undefined): Set<string> {
-  const chain = new Set<string>();
-  for (let cur = id; cur && !chain.has(cur); cur = parentOf(cur) ?? null) chain.add(cur);
-  return chain;
-}
-
-/**
- * Would moving a unit from under `oldParent` to under `newParent` add it to, or take it from, the subtree of a unit in
- * `holding`? That changes whose citizen feedback counts in the scores held there (spec §5.3) and what the distribution
- * curve counts (§8 rule 4). `parentOf` is the tree before the move.
- */
-export function movesAcross(
-  holding: ReadonlySet<string>,
-  oldParent: string | null,
-  newParent: string | null,
-  parentOf: (id: string) => string | null | undefined,
-): boolean {
-  const before = chainOf(oldParent, parentOf);
-  const after = chainOf(newParent, parentOf);
-  return [...holding].some((id) => before.has(id) !== after.has(id));
 }

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../../common/audit/audit.service';
 import { dataScopeOf } from '../../common/auth/data-scope';
-import { Actor, actingEmployeeIds, actsAsEmployee } from '../../common/auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import { Actor, actingEmployeeIds } from '../../common/auth/principal';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 import { ImportRejectedError, ImportResult, validateRow } from '../../common/import/import-result';
 import { Page, pageOf } from '../../common/pagination/page';
 import { createsCycle } from '../../common/tree/tree';
@@ -15,8 +15,9 @@ import { followHeadChanges } from '../recalculation/unit-head-marks';
 import { ImportUnitsDto, UnitImportRow } from './dto/import-units.dto';
 import { CreateUnitDto, UnitQueryDto, UpdateUnitDto } from './dto/unit.dto';
 import { UnitEntity } from './entities/unit.entity';
-import { movesAcross, planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
+import { planUnitImport, readUnitRows, unitCodesNamed, unitHeadNipsNamed } from './unit-import-plan';
 import { canHead, HeadCandidate } from './unit-heads';
+import { ownHeadRefusal, reshapeRefusal } from './unit-rules';
 import { UnitsRepository } from './units.repository';
 
 @Injectable()
@@ -85,12 +86,14 @@ export class UnitsService {
       const reshapes = (dto.publicService !== undefined && dto.publicService !== before.publicService) || moves;
       if (reshapes) {
         const holding = await this.units.unitsHolding(actingEmployeeIds(actor.principal), m);
-        if (holding.has(id)) throw ownUnitRefusal(before.code);
-        if (moves && movesAcross(holding, before.parentId, dto.parentId ?? null, (u) => links.get(u))) throw ownSubtreeRefusal(before.code);
+        const change = { parentId: moving ? (dto.parentId ?? null) : before.parentId, publicService: dto.publicService };
+        const refused = reshapeRefusal(holding, before, change, (u) => links.get(u));
+        if (refused) throw refused;
       }
       const headChanges = dto.headEmployeeId !== undefined && dto.headEmployeeId !== before.headEmployeeId;
       if (headChanges) {
-        refuseOwnHead(actor, before.headEmployeeId, dto.headEmployeeId ?? null);
+        const refused = ownHeadRefusal(actingEmployeeIds(actor.principal), before.headEmployeeId, dto.headEmployeeId ?? null);
+        if (refused) throw refused;
         if (dto.headEmployeeId) requireHead(dto.headEmployeeId, candidate, before);
       }
       const after = await this.units.save({ ...before, ...dto }, m);
@@ -179,29 +182,5 @@ function requireHead(employeeId: string, candidate: HeadCandidate | undefined, u
       `Employee ${candidate.nip} is ${candidate.status}${candidate.unitId === unit.id ? '' : ` in another unit`}: the head of ${unit.code} must be an ACTIVE employee of it`,
       { field: 'headEmployeeId' },
     );
-  }
-}
-
-/**
- * A unit's public-service flag and place in the tree decide whose citizen feedback counts in the scores below it (spec
- * §5.3): nobody changes them for a unit that holds their own appraisal (§8 rule 4).
- */
-const ownUnitRefusal = (code: string) =>
-  new ForbiddenError(
-    `Unit ${code} holds your own appraisal: its public-service flag and place in the tree decide which feedback counts in your score`,
-    'own-record',
-  );
-
-/** Moving a unit into or out of the subtree of a unit above one's own appraisal changes the same (§5.3, §8 rule 4). */
-const ownSubtreeRefusal = (code: string) =>
-  new ForbiddenError(
-    `Moving unit ${code} adds it to or takes it from a unit above your own appraisal: that unit's subtree decides which feedback counts in your score`,
-    'own-record',
-  );
-
-/** Being a unit's head changes how one's own appraisal is rated (spec §5.4): nobody names or replaces themselves (§8 rule 4). */
-function refuseOwnHead(actor: Actor, before: string | null, after: string | null): void {
-  if (actsAsEmployee(actor.principal, before) || actsAsEmployee(actor.principal, after)) {
-    throw new ForbiddenError('Nobody names or replaces themselves as the head of a unit: it decides how their own appraisal is rated', 'own-record');
   }
 }

@@ -580,6 +580,15 @@ describe('period exports: SIASN rows and the results workbook (e2e, spec §10)',
       expect((await csvOnShort()).text.split('\r\n')).toHaveLength(100_002);
     }, 90_000);
 
+    it('gives the one slot back when a download is refused before its first byte (404, 409), so the next one runs', async () => {
+      const admin = auth(short.adminToken);
+      expectProblem(await short.http().get('/periods/00000000-0000-4000-8000-000000000000/exports/siasn').query({ format: 'csv' }).set(admin), 404);
+      const open = await insertPeriod(short);
+      expectProblem(await short.http().get(`/periods/${open.id}/exports/siasn`).query({ format: 'csv' }).set(admin), 409, 'period-not-closed');
+      expect((await short.http().get(`/periods/${open.id}/exports/results.xlsx`).set(admin)).status).toBe(200);
+      expect((await csvOnShort()).status).toBe(200);
+    });
+
     it('answers 503 exports-busy with Retry-After, before any byte, while EXPORT_CONCURRENCY downloads run, and serves again once one ends', async () => {
       const { req } = await stalledDownload(short, `/periods/${w.period.id}/exports/results.xlsx`);
       for (const path of ['siasn?format=csv', 'results.xlsx']) {
